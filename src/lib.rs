@@ -1,0 +1,18 @@
+//! Casting Agency: a Leptos app (SSR + hydration) with a REST API beside it.
+//!
+//! `app` and `model` compile for both the server and the browser; everything under `server`
+//! exists only with the `ssr` feature.
+
+pub mod app;
+pub mod model;
+
+#[cfg(feature = "ssr")]
+pub mod server;
+
+/// Entry point of the browser build: attaches the reactive app to the server-rendered HTML.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

@@ -1,0 +1,116 @@
+//! `/actors` and `/actors/{id}`. Responses carry the union of both seed APIs' fields, so
+//! clients written for either keep working.
+
+use axum::{Json, extract::State};
+use serde::Serialize;
+
+use super::{body::JsonBody, id::Id};
+use crate::{
+    model::Actor,
+    server::{ApiError, auth::Principal, service::Service},
+};
+
+#[derive(Serialize)]
+pub struct ActorList {
+    success: bool,
+    actors: Vec<Actor>,
+    all_actors: i64,
+}
+
+#[derive(Serialize)]
+pub struct ActorShown {
+    success: bool,
+    actor: Actor,
+}
+
+#[derive(Serialize)]
+pub struct ActorCreated {
+    success: bool,
+    actors: [Actor; 1],
+    created: i64,
+    new_actor: Actor,
+}
+
+#[derive(Serialize)]
+pub struct ActorUpdated {
+    success: bool,
+    actors: [Actor; 1],
+    actor_before: Actor,
+    modified_actor: Actor,
+}
+
+#[derive(Serialize)]
+pub struct ActorDeleted {
+    success: bool,
+    deleted: i64,
+    deleted_actor_id: i64,
+    deleted_actor: Actor,
+    number_of_actors_before: i64,
+    number_of_actors_after: i64,
+}
+
+pub async fn list(State(svc): State<Service>, who: Principal) -> Result<Json<ActorList>, ApiError> {
+    let listing = svc.list_actors(&who).await?;
+    Ok(Json(ActorList {
+        success: true,
+        actors: listing.items,
+        all_actors: listing.total,
+    }))
+}
+
+pub async fn show(
+    State(svc): State<Service>,
+    who: Principal,
+    Id(id): Id,
+) -> Result<Json<ActorShown>, ApiError> {
+    let actor = svc.get_actor(&who, id).await?;
+    Ok(Json(ActorShown {
+        success: true,
+        actor,
+    }))
+}
+
+pub async fn create(
+    State(svc): State<Service>,
+    who: Principal,
+    body: JsonBody,
+) -> Result<Json<ActorCreated>, ApiError> {
+    let actor = svc.create_actor(&who, body).await?;
+    Ok(Json(ActorCreated {
+        success: true,
+        created: actor.id,
+        actors: [actor.clone()],
+        new_actor: actor,
+    }))
+}
+
+pub async fn update(
+    State(svc): State<Service>,
+    who: Principal,
+    Id(id): Id,
+    body: JsonBody,
+) -> Result<Json<ActorUpdated>, ApiError> {
+    let change = svc.update_actor(&who, id, body).await?;
+    Ok(Json(ActorUpdated {
+        success: true,
+        actors: [change.after.clone()],
+        actor_before: change.before,
+        modified_actor: change.after,
+    }))
+}
+
+pub async fn delete(
+    State(svc): State<Service>,
+    who: Principal,
+    Id(id): Id,
+) -> Result<Json<ActorDeleted>, ApiError> {
+    let gone = svc.delete_actor(&who, id).await?;
+    Ok(Json(ActorDeleted {
+        success: true,
+        deleted: gone.item.id,
+        deleted_actor_id: gone.item.id,
+        deleted_actor: gone.item,
+        number_of_actors_before: gone.count_before,
+        number_of_actors_after: gone.count_after,
+    }))
+}

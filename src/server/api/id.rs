@@ -1,0 +1,28 @@
+//! The `{id}` path segment. Anything but a positive integer that fits in i64 cannot name a
+//! row, so it is a 404 like any missing row (never a 500).
+
+use axum::{
+    extract::{FromRequestParts, Path},
+    http::request::Parts,
+};
+
+use crate::server::ApiError;
+
+pub struct Id(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for Id {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let Path(raw) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ApiError::NotFound("no resource at this address".to_owned()))?;
+        match raw.parse::<i64>() {
+            Ok(id) if id > 0 => Ok(Id(id)),
+            _ => Err(ApiError::NotFound(format!(
+                "`{}` is not an id: ids are positive integers",
+                raw.chars().take(40).collect::<String>()
+            ))),
+        }
+    }
+}

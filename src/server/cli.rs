@@ -1,0 +1,116 @@
+//! The `casting-agency` command: serves the app, or prints a local sign-in token.
+
+use std::process::ExitCode;
+
+use leptos::prelude::get_configuration;
+use tokio::net::TcpListener;
+use tracing_subscriber::EnvFilter;
+
+use crate::{
+    model::Role,
+    server::{
+        auth::LocalIssuer,
+        config::{AuthConfig, Config},
+        startup::{build, serve, shutdown_signal},
+    },
+};
+
+const USAGE: &str = "\
+usage: casting-agency            serve the app (configured by environment / .env)
+       casting-agency token ROLE print a local sign-in token for ROLE
+                                 (assistant, director or producer; local mode only)";
+
+pub async fn main() -> ExitCode {
+    // A missing .env is normal; a broken one is worth saying.
+    if let Err(err) = dotenvy::dotenv()
+        && !err.not_found()
+    {
+        eprintln!("warning: ignoring .env: {err}");
+    }
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("info,tower_http=warn,sqlx=warn")),
+        )
+        .init();
+
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        [] | ["serve"] => run().await,
+        ["token", role] => print_token(role),
+        ["help" | "--help" | "-h"] => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn fail(what: &str, err: impl std::fmt::Display) -> ExitCode {
+    tracing::error!("{what}: {err}");
+    eprintln!("error: {what}: {err}");
+    ExitCode::FAILURE
+}
+
+async fn run() -> ExitCode {
+    // cargo-leptos passes the Leptos settings as environment variables; a binary started any
+    // other way reads them from Cargo.toml.
+    let conf = match get_configuration(None).or_else(|_| get_configuration(Some("Cargo.toml"))) {
+        Ok(conf) => conf,
+        Err(err) => return fail("cannot read the Leptos configuration", err),
+    };
+    let leptos = conf.leptos_options;
+    let config = match Config::from_env(leptos.site_addr) {
+        Ok(config) => config,
+        Err(err) => return fail("invalid configuration", err),
+    };
+    let app = match build(&config, leptos).await {
+        Ok(app) => app,
+        Err(err) => return fail("cannot start", err),
+    };
+    let listener = match TcpListener::bind(config.site_addr).await {
+        Ok(listener) => listener,
+        Err(err) => return fail(&format!("cannot listen on {}", config.site_addr), err),
+    };
+    tracing::info!("listening on http://{}", config.site_addr);
+    let served = serve(
+        listener,
+        app.router,
+        shutdown_signal(),
+        config.shutdown_grace,
+    )
+    .await;
+    app.core.service.db().close().await;
+    match served {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => fail("server error", err),
+    }
+}
+
+fn print_token(role: &str) -> ExitCode {
+    let Some(role) = Role::parse(role) else {
+        eprintln!("unknown role `{role}`: use assistant, director or producer");
+        return ExitCode::from(2);
+    };
+    let config = match Config::from_env(([127, 0, 0, 1], 3000).into()) {
+        Ok(config) => config,
+        Err(err) => return fail("invalid configuration", err),
+    };
+    if let AuthConfig::Auth0(_) = config.auth {
+        eprintln!(
+            "Auth0 is configured, so local tokens would not be accepted: sign in through Auth0"
+        );
+        return ExitCode::from(2);
+    }
+    match LocalIssuer::load_or_create(&config.data_dir, config.local_token_ttl) {
+        Ok(issuer) => {
+            println!("{}", issuer.issue(role).access_token);
+            ExitCode::SUCCESS
+        }
+        Err(err) => fail("cannot load the local sign-in key", err),
+    }
+}

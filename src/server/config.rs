@@ -1,0 +1,240 @@
+//! Configuration from the environment (and a `.env` file, loaded by `cli`). Every variable is
+//! documented in the README.
+
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+
+/// How bearer tokens are verified.
+#[derive(Clone, Debug)]
+pub enum AuthConfig {
+    /// Auth0 (or any OIDC issuer): keys come from its JWKS over HTTP.
+    Auth0(Auth0Config),
+    /// No Auth0 configured: the server signs its own tokens with a key kept in the data
+    /// directory. Only for trying the app out; refused when `APP_ENV=production`.
+    Local,
+}
+
+#[derive(Clone, Debug)]
+pub struct Auth0Config {
+    pub domain: String,
+    pub audience: String,
+    /// `https://{domain}/` unless `AUTH0_ISSUER` says otherwise. Ends with `/`, as Auth0's does.
+    pub issuer: String,
+    pub jwks_url: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct JwksTiming {
+    /// How often the key set is refreshed in the background.
+    pub refresh_every: Duration,
+    /// The shortest gap between two fetches caused by tokens with an unknown `kid`.
+    pub refetch_cooldown: Duration,
+    /// Time limit of one fetch.
+    pub fetch_timeout: Duration,
+}
+
+impl Default for JwksTiming {
+    fn default() -> Self {
+        JwksTiming {
+            refresh_every: Duration::from_secs(600),
+            refetch_cooldown: Duration::from_secs(30),
+            fetch_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub production: bool,
+    pub site_addr: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub db_max_connections: u32,
+    pub db_acquire_timeout: Duration,
+    pub auth: AuthConfig,
+    pub jwks: JwksTiming,
+    /// Largest accepted request body, in bytes.
+    pub body_limit: usize,
+    /// Lifetime of tokens issued by local sign-in.
+    pub local_token_ttl: Duration,
+    /// Time allowed for in-flight requests to finish after SIGTERM/Ctrl-C.
+    pub shutdown_grace: Duration,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{name} is not valid: {reason}")]
+    Invalid { name: &'static str, reason: String },
+    #[error(
+        "APP_ENV=production needs Auth0: set AUTH0_DOMAIN and AUTH0_AUDIENCE \
+         (local sign-in is for development only)"
+    )]
+    ProductionWithoutAuth0,
+    #[error("AUTH0_DOMAIN and AUTH0_AUDIENCE must be set together (only {0} is set)")]
+    HalfAuth0(&'static str),
+}
+
+impl Config {
+    /// Reads the process environment. `site_addr` is Leptos' `LEPTOS_SITE_ADDR` (already read
+    /// into `leptos_addr`), with its port replaced by `PORT` when that is set.
+    pub fn from_env(leptos_addr: SocketAddr) -> Result<Config, ConfigError> {
+        Config::from_lookup(leptos_addr, |name| std::env::var(name).ok())
+    }
+
+    pub fn from_lookup(
+        leptos_addr: SocketAddr,
+        get: impl Fn(&str) -> Option<String>,
+    ) -> Result<Config, ConfigError> {
+        let var = |name: &str| {
+            get(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let production = var("APP_ENV").is_some_and(|v| v.eq_ignore_ascii_case("production"));
+
+        let mut site_addr = leptos_addr;
+        if let Some(port) = var("PORT") {
+            let port = port.parse::<u16>().map_err(|e| ConfigError::Invalid {
+                name: "PORT",
+                reason: e.to_string(),
+            })?;
+            site_addr.set_port(port);
+        }
+
+        let data_dir = PathBuf::from(var("DATA_DIR").unwrap_or_else(|| "./data".to_owned()));
+        let database_url = var("DATABASE_URL").unwrap_or_else(|| {
+            format!(
+                "sqlite://{}?mode=rwc",
+                data_dir.join("casting-agency.db").display()
+            )
+        });
+
+        let auth = match (var("AUTH0_DOMAIN"), var("AUTH0_AUDIENCE")) {
+            (Some(domain), Some(audience)) => {
+                let domain = domain
+                    .trim_start_matches("https://")
+                    .trim_end_matches('/')
+                    .to_owned();
+                let issuer = var("AUTH0_ISSUER").unwrap_or_else(|| format!("https://{domain}/"));
+                let jwks_url = var("AUTH0_JWKS_URL").unwrap_or_else(|| {
+                    format!("{}/.well-known/jwks.json", issuer.trim_end_matches('/'))
+                });
+                AuthConfig::Auth0(Auth0Config {
+                    domain,
+                    audience,
+                    issuer,
+                    jwks_url,
+                })
+            }
+            (None, None) if production => return Err(ConfigError::ProductionWithoutAuth0),
+            (None, None) => AuthConfig::Local,
+            (Some(_), None) => return Err(ConfigError::HalfAuth0("AUTH0_DOMAIN")),
+            (None, Some(_)) => return Err(ConfigError::HalfAuth0("AUTH0_AUDIENCE")),
+        };
+
+        Ok(Config {
+            production,
+            site_addr,
+            data_dir,
+            database_url,
+            db_max_connections: parse(&var, "DATABASE_MAX_CONNECTIONS", 10)?,
+            db_acquire_timeout: Duration::from_millis(parse(
+                &var,
+                "DATABASE_ACQUIRE_TIMEOUT_MS",
+                3000,
+            )?),
+            auth,
+            jwks: JwksTiming {
+                refresh_every: Duration::from_secs(parse(&var, "JWKS_REFRESH_SECS", 600)?),
+                refetch_cooldown: Duration::from_secs(parse(
+                    &var,
+                    "JWKS_REFETCH_COOLDOWN_SECS",
+                    30,
+                )?),
+                fetch_timeout: Duration::from_secs(parse(&var, "JWKS_FETCH_TIMEOUT_SECS", 5)?),
+            },
+            body_limit: parse(&var, "BODY_LIMIT_BYTES", 64 * 1024)?,
+            local_token_ttl: Duration::from_secs(parse(&var, "LOCAL_TOKEN_TTL_SECS", 8 * 3600)?),
+            shutdown_grace: Duration::from_secs(parse(&var, "SHUTDOWN_GRACE_SECS", 20)?),
+        })
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.starts_with("sqlite:")
+    }
+}
+
+fn parse<T: std::str::FromStr>(
+    var: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    default: T,
+) -> Result<T, ConfigError>
+where
+    T::Err: std::fmt::Display,
+{
+    match var(name) {
+        None => Ok(default),
+        Some(raw) => raw.parse().map_err(|e: T::Err| ConfigError::Invalid {
+            name,
+            reason: e.to_string(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup("127.0.0.1:3000".parse().unwrap(), |k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_are_local_sqlite_in_data_dir() {
+        let c = config(&[]).unwrap();
+        assert!(matches!(c.auth, AuthConfig::Local));
+        assert_eq!(c.database_url, "sqlite://./data/casting-agency.db?mode=rwc");
+        assert_eq!(c.site_addr.port(), 3000);
+        assert_eq!(c.body_limit, 65536);
+    }
+
+    #[test]
+    fn port_overrides_the_site_address_port() {
+        let c = config(&[("PORT", "8080")]).unwrap();
+        assert_eq!(c.site_addr.to_string(), "127.0.0.1:8080");
+        assert!(config(&[("PORT", "eighty")]).is_err());
+    }
+
+    #[test]
+    fn auth0_issuer_and_jwks_url_default_from_the_domain() {
+        let c = config(&[
+            ("AUTH0_DOMAIN", "acme.eu.auth0.com"),
+            ("AUTH0_AUDIENCE", "casting"),
+        ])
+        .unwrap();
+        let AuthConfig::Auth0(a) = c.auth else {
+            panic!("expected Auth0")
+        };
+        assert_eq!(a.issuer, "https://acme.eu.auth0.com/");
+        assert_eq!(
+            a.jwks_url,
+            "https://acme.eu.auth0.com/.well-known/jwks.json"
+        );
+    }
+
+    #[test]
+    fn production_refuses_local_sign_in_and_half_configurations() {
+        assert!(matches!(
+            config(&[("APP_ENV", "production")]),
+            Err(ConfigError::ProductionWithoutAuth0)
+        ));
+        assert!(matches!(
+            config(&[("AUTH0_DOMAIN", "x")]),
+            Err(ConfigError::HalfAuth0(_))
+        ));
+    }
+}

@@ -1,0 +1,106 @@
+//! SQL for the `actors` table. Functions take a connection (or transaction) so the service
+//! decides what runs in one transaction.
+
+use sqlx::{AnyConnection, Row, any::AnyRow};
+
+use super::Backend;
+use crate::model::{Actor, ActorPatch, NewActor};
+
+macro_rules! columns {
+    () => {
+        "id, name, age, gender"
+    };
+}
+
+fn from_row(row: &AnyRow) -> sqlx::Result<Actor> {
+    Ok(Actor {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        age: row.try_get("age")?,
+        gender: row.try_get("gender")?,
+    })
+}
+
+pub async fn list(conn: &mut AnyConnection) -> sqlx::Result<Vec<Actor>> {
+    let rows = sqlx::query(concat!("SELECT ", columns!(), " FROM actors ORDER BY id"))
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(from_row).collect()
+}
+
+pub async fn count(conn: &mut AnyConnection) -> sqlx::Result<i64> {
+    sqlx::query("SELECT COUNT(*) AS n FROM actors")
+        .fetch_one(conn)
+        .await?
+        .try_get("n")
+}
+
+pub async fn find(conn: &mut AnyConnection, id: i64) -> sqlx::Result<Option<Actor>> {
+    let row = sqlx::query(concat!("SELECT ", columns!(), " FROM actors WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Like [`find`], and locks the row until the transaction ends.
+pub async fn find_for_update(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    id: i64,
+) -> sqlx::Result<Option<Actor>> {
+    let sql = match backend {
+        Backend::Sqlite => concat!("SELECT ", columns!(), " FROM actors WHERE id = $1"),
+        Backend::Postgres => {
+            concat!(
+                "SELECT ",
+                columns!(),
+                " FROM actors WHERE id = $1 FOR UPDATE"
+            )
+        }
+    };
+    let row = sqlx::query(sql).bind(id).fetch_optional(conn).await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+pub async fn insert(conn: &mut AnyConnection, new: &NewActor) -> sqlx::Result<Actor> {
+    let row = sqlx::query(concat!(
+        "INSERT INTO actors (name, age, gender) VALUES ($1, $2, $3) RETURNING ",
+        columns!()
+    ))
+    .bind(&new.name)
+    .bind(new.age)
+    .bind(&new.gender)
+    .fetch_one(conn)
+    .await?;
+    from_row(&row)
+}
+
+/// Applies the fields present in `patch`; `None` if there is no such actor.
+pub async fn update(
+    conn: &mut AnyConnection,
+    id: i64,
+    patch: &ActorPatch,
+) -> sqlx::Result<Option<Actor>> {
+    let row = sqlx::query(concat!(
+        "UPDATE actors SET name = COALESCE($1, name), age = COALESCE($2, age), ",
+        "gender = COALESCE($3, gender) WHERE id = $4 RETURNING ",
+        columns!()
+    ))
+    .bind(patch.name.as_deref())
+    .bind(patch.age)
+    .bind(patch.gender.as_deref())
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Deletes one actor; `false` if there was none.
+pub async fn delete(conn: &mut AnyConnection, id: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query("DELETE FROM actors WHERE id = $1")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -1,0 +1,170 @@
+//! Storage: one sqlx `Any` pool that is either SQLite (the zero-set-up default) or PostgreSQL.
+//! Queries are written once, in SQL both understand (`$1` parameters, `RETURNING`); the few
+//! differences live in [`Backend`].
+
+pub mod actors;
+pub mod movies;
+
+use std::time::Duration;
+
+use sqlx::{
+    Any, AnyPool, Executor, Transaction,
+    any::AnyPoolOptions,
+    migrate::{MigrateError, Migrator},
+};
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn from_url(url: &str) -> Option<Backend> {
+        if url.starts_with("sqlite:") {
+            Some(Backend::Sqlite)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Some(Backend::Postgres)
+        } else {
+            None
+        }
+    }
+
+    /// How a write transaction starts. SQLite's `IMMEDIATE` takes the write lock up front, so
+    /// two writers queue on `busy_timeout` instead of one failing with "database is locked"
+    /// when it tries to upgrade a read lock.
+    fn begin_write(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "BEGIN IMMEDIATE",
+            Backend::Postgres => "BEGIN",
+        }
+    }
+
+    /// Row lock for read-then-write in one transaction. SQLite needs none: `BEGIN IMMEDIATE`
+    /// already serializes writers.
+    pub fn for_update(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "",
+            Backend::Postgres => " FOR UPDATE",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbSetupError {
+    #[error("DATABASE_URL must start with sqlite:, postgres: or postgresql:")]
+    UnknownScheme,
+    #[error("cannot connect to the database: {0}")]
+    Connect(#[source] sqlx::Error),
+    #[error("cannot apply migrations: {0}")]
+    Migrate(#[source] MigrateError),
+}
+
+impl Db {
+    /// Connects (creating the SQLite file if needed) and applies pending migrations.
+    pub async fn connect(
+        url: &str,
+        max_connections: u32,
+        acquire_timeout: Duration,
+    ) -> Result<Db, DbSetupError> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::from_url(url).ok_or(DbSetupError::UnknownScheme)?;
+        let options = AnyPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(acquire_timeout)
+            // A connection dropped by a database restart is noticed here and replaced, so the
+            // app recovers on its own once the database is back.
+            .test_before_acquire(true)
+            .idle_timeout(Duration::from_secs(300));
+        let options = match backend {
+            Backend::Sqlite => options.after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    // WAL: readers never block the writer. busy_timeout: a writer waits for the
+                    // lock instead of failing. foreign_keys: enforce ON DELETE CASCADE.
+                    conn.execute(
+                        "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
+                         PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                    )
+                    .await?;
+                    Ok(())
+                })
+            }),
+            Backend::Postgres => options,
+        };
+        let pool = options.connect(url).await.map_err(DbSetupError::Connect)?;
+        let db = Db { pool, backend };
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    async fn migrate(&self) -> Result<(), DbSetupError> {
+        let migrator = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator
+            .run(&self.pool)
+            .await
+            .map_err(DbSetupError::Migrate)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// A transaction for writes; see [`Backend::begin_write`].
+    pub async fn begin_write(&self) -> Result<Transaction<'static, Any>, sqlx::Error> {
+        self.pool.begin_with(self.backend.begin_write()).await
+    }
+
+    /// `SELECT 1`, bounded by `timeout` (a hung database must not hang the health check).
+    pub async fn ping(&self, timeout: Duration) -> Result<(), sqlx::Error> {
+        match tokio::time::timeout(timeout, sqlx::query("SELECT 1").execute(&self.pool)).await {
+            Ok(result) => result.map(|_| ()),
+            Err(_) => Err(sqlx::Error::PoolTimedOut),
+        }
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Whether an error means "the database cannot be reached right now" (503, retry later) rather
+/// than a bug (500).
+pub fn is_unavailable(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => {
+            let code = db.code().unwrap_or_default();
+            if code.len() == 5 {
+                // A PostgreSQL SQLSTATE: class 08 (connection exception), 57P01-57P03
+                // (shutting down or starting up), 53300 (too many connections).
+                code.starts_with("08")
+                    || matches!(code.as_ref(), "57P01" | "57P02" | "57P03" | "53300")
+            } else {
+                // A SQLite result code: SQLITE_BUSY (5) or SQLITE_LOCKED (6), or one of
+                // their extended codes (primary code in the low byte).
+                code.parse::<i32>().is_ok_and(|c| matches!(c & 0xff, 5 | 6))
+            }
+        }
+        _ => false,
+    }
+}

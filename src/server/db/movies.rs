@@ -1,0 +1,106 @@
+//! SQL for the `movies` table. `release_date` is stored as fixed-width RFC 3339 UTC text (see
+//! the migrations) and converted here, so nothing above this module knows the storage form.
+
+use sqlx::{AnyConnection, Row, any::AnyRow};
+
+use super::Backend;
+use crate::model::{Movie, MoviePatch, NewMovie, dates};
+
+macro_rules! columns {
+    () => {
+        "id, title, release_date"
+    };
+}
+
+fn from_row(row: &AnyRow) -> sqlx::Result<Movie> {
+    let stored: String = row.try_get("release_date")?;
+    let release_date =
+        dates::from_storage(&stored).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    Ok(Movie {
+        id: row.try_get("id")?,
+        title: row.try_get("title")?,
+        release_date,
+    })
+}
+
+pub async fn list(conn: &mut AnyConnection) -> sqlx::Result<Vec<Movie>> {
+    let rows = sqlx::query(concat!("SELECT ", columns!(), " FROM movies ORDER BY id"))
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(from_row).collect()
+}
+
+pub async fn count(conn: &mut AnyConnection) -> sqlx::Result<i64> {
+    sqlx::query("SELECT COUNT(*) AS n FROM movies")
+        .fetch_one(conn)
+        .await?
+        .try_get("n")
+}
+
+pub async fn find(conn: &mut AnyConnection, id: i64) -> sqlx::Result<Option<Movie>> {
+    let row = sqlx::query(concat!("SELECT ", columns!(), " FROM movies WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Like [`find`], and locks the row until the transaction ends.
+pub async fn find_for_update(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    id: i64,
+) -> sqlx::Result<Option<Movie>> {
+    let sql = match backend {
+        Backend::Sqlite => concat!("SELECT ", columns!(), " FROM movies WHERE id = $1"),
+        Backend::Postgres => {
+            concat!(
+                "SELECT ",
+                columns!(),
+                " FROM movies WHERE id = $1 FOR UPDATE"
+            )
+        }
+    };
+    let row = sqlx::query(sql).bind(id).fetch_optional(conn).await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+pub async fn insert(conn: &mut AnyConnection, new: &NewMovie) -> sqlx::Result<Movie> {
+    let row = sqlx::query(concat!(
+        "INSERT INTO movies (title, release_date) VALUES ($1, $2) RETURNING ",
+        columns!()
+    ))
+    .bind(&new.title)
+    .bind(dates::to_storage(&new.release_date))
+    .fetch_one(conn)
+    .await?;
+    from_row(&row)
+}
+
+/// Applies the fields present in `patch`; `None` if there is no such movie.
+pub async fn update(
+    conn: &mut AnyConnection,
+    id: i64,
+    patch: &MoviePatch,
+) -> sqlx::Result<Option<Movie>> {
+    let row = sqlx::query(concat!(
+        "UPDATE movies SET title = COALESCE($1, title), ",
+        "release_date = COALESCE($2, release_date) WHERE id = $3 RETURNING ",
+        columns!()
+    ))
+    .bind(patch.title.as_deref())
+    .bind(patch.release_date.as_ref().map(dates::to_storage))
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Deletes one movie; `false` if there was none.
+pub async fn delete(conn: &mut AnyConnection, id: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query("DELETE FROM movies WHERE id = $1")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -1,0 +1,205 @@
+//! The one error type of the server. Every failure a client can see is one of these, and every
+//! one renders as the same JSON shape:
+//! `{"success":false,"error":<status>,"message":"...","code":"..."}` (+ `"field"` for 422).
+
+use axum::{
+    Json,
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use serde_json::json;
+
+use crate::model::Permission;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// 400: the request could not be read at all (malformed JSON, say).
+    #[error("{message}")]
+    BadRequest { code: &'static str, message: String },
+
+    /// 401: no usable credentials. Renders a `WWW-Authenticate: Bearer` challenge.
+    #[error("{message}")]
+    Unauthorized { code: &'static str, message: String },
+
+    /// 403: a valid caller without the permission the operation needs.
+    #[error("missing permission `{0}`")]
+    Forbidden(Permission),
+
+    /// 404.
+    #[error("{0}")]
+    NotFound(String),
+
+    /// 405.
+    #[error("method not allowed")]
+    MethodNotAllowed,
+
+    /// 413.
+    #[error("request body is larger than {limit} bytes")]
+    PayloadTooLarge { limit: usize },
+
+    /// 415.
+    #[error("request body must be JSON (Content-Type: application/json)")]
+    UnsupportedMediaType,
+
+    /// 422: well-formed but invalid; names the offending field.
+    #[error("{field}: {message}")]
+    Validation {
+        field: String,
+        code: &'static str,
+        message: String,
+    },
+
+    /// 503: the database cannot be reached right now. The cause is logged, never sent.
+    #[error("the database is unavailable")]
+    Unavailable(#[source] Option<sqlx::Error>),
+
+    /// 500: a bug or an unexpected failure. The cause is logged, never sent.
+    #[error("internal error")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl ApiError {
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        ApiError::BadRequest {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn unauthorized(code: &'static str, message: impl Into<String>) -> Self {
+        ApiError::Unauthorized {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        ApiError::Validation {
+            field: field.into(),
+            code: "invalid_field",
+            message: message.into(),
+        }
+    }
+
+    pub fn validation(
+        field: impl Into<String>,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
+        ApiError::Validation {
+            field: field.into(),
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn internal(err: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        ApiError::Internal(err.into())
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The machine-readable code clients can switch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::BadRequest { code, .. }
+            | ApiError::Unauthorized { code, .. }
+            | ApiError::Validation { code, .. } => code,
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::NotFound(_) => "not_found",
+            ApiError::MethodNotAllowed => "method_not_allowed",
+            ApiError::PayloadTooLarge { .. } => "payload_too_large",
+            ApiError::UnsupportedMediaType => "unsupported_media_type",
+            ApiError::Unavailable(_) => "database_unavailable",
+            ApiError::Internal(_) => "internal_error",
+        }
+    }
+
+    /// The human-readable message. Internal causes never appear in it.
+    pub fn message(&self) -> String {
+        match self {
+            ApiError::Validation { message, .. } => message.clone(),
+            ApiError::Unavailable(_) => "the database is unavailable; try again shortly".to_owned(),
+            ApiError::Internal(_) => "internal server error".to_owned(),
+            other => other.to_string(),
+        }
+    }
+
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            ApiError::Validation { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    fn log(&self) {
+        match self {
+            ApiError::Internal(cause) => tracing::error!(error = %cause, ?cause, "internal error"),
+            ApiError::Unavailable(Some(cause)) => {
+                tracing::warn!(error = %cause, "database unavailable")
+            }
+            _ => {}
+        }
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(err: sqlx::Error) -> Self {
+        if crate::server::db::is_unavailable(&err) {
+            ApiError::Unavailable(Some(err))
+        } else {
+            ApiError::Internal(Box::new(err))
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        self.log();
+        let status = self.status();
+        let mut body = json!({
+            "success": false,
+            "error": status.as_u16(),
+            "message": self.message(),
+            "code": self.code(),
+        });
+        if let Some(field) = self.field() {
+            body["field"] = field.into();
+        }
+        let mut response = (status, Json(body)).into_response();
+        if let ApiError::Unauthorized { code, .. } = &self {
+            // RFC 6750: tell the client which scheme to use, and why the token failed.
+            let challenge = if *code == "authorization_header_missing" {
+                "Bearer".to_owned()
+            } else {
+                format!("Bearer error=\"invalid_token\", error_description=\"{code}\"")
+            };
+            if let Ok(value) = HeaderValue::from_str(&challenge) {
+                response
+                    .headers_mut()
+                    .insert(header::WWW_AUTHENTICATE, value);
+            }
+        }
+        if let ApiError::Unavailable(_) = &self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        }
+        response
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

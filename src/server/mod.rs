@@ -1,0 +1,16 @@
+//! Everything that runs only on the server.
+//!
+//! Request flow: `api` (REST handlers, thin) and the Leptos server functions both call into
+//! `service`, the one place that decides authorization and validation; `service` uses `db`
+//! for storage. `auth` turns a bearer token into a verified `Principal`.
+
+pub mod api;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod service;
+pub mod startup;
+
+pub use error::ApiError;

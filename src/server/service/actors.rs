@@ -1,0 +1,99 @@
+use super::{Deleted, Input, Listing, Service, Updated, validate};
+use crate::{
+    model::{Actor, ActorPatch, NewActor, Permission},
+    server::{ApiError, auth::Principal, db::actors as sql},
+};
+
+fn not_found(id: i64) -> ApiError {
+    ApiError::NotFound(format!("actor {id} not found"))
+}
+
+fn check_new(input: NewActor) -> Result<NewActor, ApiError> {
+    Ok(NewActor {
+        name: validate::name("name", &input.name)?,
+        age: validate::age(input.age)?,
+        gender: validate::gender(&input.gender)?,
+    })
+}
+
+fn check_patch(input: ActorPatch) -> Result<ActorPatch, ApiError> {
+    validate::not_empty(input.is_empty())?;
+    Ok(ActorPatch {
+        name: input
+            .name
+            .as_deref()
+            .map(|v| validate::name("name", v))
+            .transpose()?,
+        age: input.age.map(validate::age).transpose()?,
+        gender: input.gender.as_deref().map(validate::gender).transpose()?,
+    })
+}
+
+impl Service {
+    pub async fn list_actors(&self, who: &Principal) -> Result<Listing<Actor>, ApiError> {
+        who.require(Permission::GetActors)?;
+        // One read transaction, so the rows and the count agree.
+        let mut tx = self.db().pool().begin().await?;
+        let items = sql::list(&mut tx).await?;
+        let total = sql::count(&mut tx).await?;
+        tx.commit().await?;
+        Ok(Listing { items, total })
+    }
+
+    pub async fn get_actor(&self, who: &Principal, id: i64) -> Result<Actor, ApiError> {
+        who.require(Permission::GetActors)?;
+        let mut conn = self.db().pool().acquire().await?;
+        sql::find(&mut conn, id).await?.ok_or_else(|| not_found(id))
+    }
+
+    pub async fn create_actor(
+        &self,
+        who: &Principal,
+        input: impl Input<NewActor>,
+    ) -> Result<Actor, ApiError> {
+        who.require(Permission::PostActors)?;
+        let new = check_new(input.into_input()?)?;
+        let mut tx = self.db().begin_write().await?;
+        let actor = sql::insert(&mut tx, &new).await?;
+        tx.commit().await?;
+        Ok(actor)
+    }
+
+    pub async fn update_actor(
+        &self,
+        who: &Principal,
+        id: i64,
+        input: impl Input<ActorPatch>,
+    ) -> Result<Updated<Actor>, ApiError> {
+        who.require(Permission::PatchActors)?;
+        let patch = check_patch(input.into_input()?)?;
+        let mut tx = self.db().begin_write().await?;
+        let before = sql::find_for_update(&mut tx, self.db().backend(), id)
+            .await?
+            .ok_or_else(|| not_found(id))?;
+        let after = sql::update(&mut tx, id, &patch)
+            .await?
+            .ok_or_else(|| not_found(id))?;
+        tx.commit().await?;
+        Ok(Updated { before, after })
+    }
+
+    pub async fn delete_actor(&self, who: &Principal, id: i64) -> Result<Deleted<Actor>, ApiError> {
+        who.require(Permission::DeleteActors)?;
+        let mut tx = self.db().begin_write().await?;
+        let item = sql::find_for_update(&mut tx, self.db().backend(), id)
+            .await?
+            .ok_or_else(|| not_found(id))?;
+        let count_before = sql::count(&mut tx).await?;
+        if !sql::delete(&mut tx, id).await? {
+            return Err(not_found(id));
+        }
+        let count_after = sql::count(&mut tx).await?;
+        tx.commit().await?;
+        Ok(Deleted {
+            item,
+            count_before,
+            count_after,
+        })
+    }
+}

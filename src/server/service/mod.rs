@@ -1,0 +1,70 @@
+//! The service layer: the one place that decides who may do what and what input is valid.
+//! REST handlers and Leptos server functions are thin calls into it, so the two can never
+//! drift apart.
+//!
+//! Each operation checks the caller's permission first, then decodes and validates the input,
+//! then runs its reads and write in one transaction.
+
+mod actors;
+mod movies;
+mod validate;
+
+use crate::{
+    model::{ActorPatch, MoviePatch, NewActor, NewMovie},
+    server::{ApiError, db::Db},
+};
+
+#[derive(Clone, Debug)]
+pub struct Service {
+    db: Db,
+}
+
+impl Service {
+    pub fn new(db: Db) -> Service {
+        Service { db }
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+}
+
+/// Input that may still need decoding. Server functions pass typed values (nothing to decode);
+/// REST handlers pass the raw JSON body, decoded only after the permission check, so a caller
+/// without the permission gets 403 whatever the body holds.
+pub trait Input<T> {
+    fn into_input(self) -> Result<T, ApiError>;
+}
+
+macro_rules! typed_input {
+    ($($t:ty),*) => {$(
+        impl Input<$t> for $t {
+            fn into_input(self) -> Result<$t, ApiError> {
+                Ok(self)
+            }
+        }
+    )*};
+}
+typed_input!(NewActor, ActorPatch, NewMovie, MoviePatch);
+
+/// Every row of a table, with the count.
+#[derive(Debug, Clone)]
+pub struct Listing<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+}
+
+/// A row before and after an update, read in the same transaction as the write.
+#[derive(Debug, Clone)]
+pub struct Updated<T> {
+    pub before: T,
+    pub after: T,
+}
+
+/// A deleted row and the table's size around the delete, read in the same transaction.
+#[derive(Debug, Clone)]
+pub struct Deleted<T> {
+    pub item: T,
+    pub count_before: i64,
+    pub count_after: i64,
+}

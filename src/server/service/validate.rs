@@ -1,0 +1,88 @@
+//! Field rules shared by every way in (REST and server functions).
+
+use crate::{
+    model::{AGE_RANGE, MAX_GENDER_CHARS, MAX_NAME_CHARS},
+    server::ApiError,
+};
+
+/// Trimmed, non-empty, at most `max` characters, no control characters.
+pub fn text(field: &str, value: &str, max: usize) -> Result<String, ApiError> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err(ApiError::validation(
+            field,
+            "required",
+            format!("{field} must not be empty"),
+        ));
+    }
+    if trimmed.chars().count() > max {
+        return Err(ApiError::validation(
+            field,
+            "too_long",
+            format!("{field} must be at most {max} characters"),
+        ));
+    }
+    if trimmed.chars().any(char::is_control) {
+        return Err(ApiError::invalid(
+            field,
+            format!("{field} must not contain control characters"),
+        ));
+    }
+    Ok(trimmed.to_owned())
+}
+
+pub fn name(field: &str, value: &str) -> Result<String, ApiError> {
+    text(field, value, MAX_NAME_CHARS)
+}
+
+pub fn gender(value: &str) -> Result<String, ApiError> {
+    text("gender", value, MAX_GENDER_CHARS)
+}
+
+pub fn age(value: i64) -> Result<i64, ApiError> {
+    if AGE_RANGE.contains(&value) {
+        Ok(value)
+    } else {
+        Err(ApiError::validation(
+            "age",
+            "out_of_range",
+            format!(
+                "age must be a whole number from {} to {}",
+                AGE_RANGE.start(),
+                AGE_RANGE.end()
+            ),
+        ))
+    }
+}
+
+pub fn not_empty(is_empty: bool) -> Result<(), ApiError> {
+    if is_empty {
+        Err(ApiError::validation(
+            "body",
+            "empty_patch",
+            "the update names no field to change",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_trimmed_and_bounded() {
+        assert_eq!(name("name", "  Ada  ").unwrap(), "Ada");
+        assert!(name("name", "   ").is_err());
+        assert!(name("name", &"x".repeat(201)).is_err());
+        assert!(name("name", &"é".repeat(200)).is_ok());
+        assert!(name("name", "a\u{0}b").is_err());
+    }
+
+    #[test]
+    fn age_bounds_are_inclusive() {
+        assert!(age(0).is_ok() && age(150).is_ok());
+        assert!(age(-1).is_err() && age(151).is_err());
+    }
+}

@@ -1,0 +1,235 @@
+//! Wiring: database, auth, router and the HTTP server with graceful shutdown.
+
+use std::{future::Future, sync::Arc, time::Duration};
+
+use axum::{
+    Extension, Router,
+    extract::{DefaultBodyLimit, FromRef},
+    http::StatusCode,
+    middleware,
+};
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tokio::net::TcpListener;
+use tower_http::{limit::RequestBodyLimitLayer, timeout::TimeoutLayer, trace::TraceLayer};
+
+use crate::{
+    app::{App, shell},
+    server::{
+        api::{self, REST_PATHS, body::BodyLimit, negotiate::PageRenderer},
+        auth::{
+            KeyStore, LocalIssuer, Verifier,
+            local::{LOCAL_AUDIENCE, LOCAL_ISSUER, LocalKeyError},
+        },
+        config::{AuthConfig, Config},
+        db::{Db, DbSetupError},
+        service::Service,
+    },
+};
+
+/// What request handlers and server functions need; provided to Leptos as context too.
+#[derive(Clone)]
+pub struct Core {
+    pub service: Service,
+    pub verifier: Arc<Verifier>,
+    /// `Some` only in local sign-in mode.
+    pub local: Option<Arc<LocalIssuer>>,
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub core: Core,
+    pub leptos: LeptosOptions,
+    pub pages: PageRenderer,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos.clone()
+    }
+}
+
+impl FromRef<AppState> for Service {
+    fn from_ref(state: &AppState) -> Self {
+        state.core.service.clone()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Db(#[from] DbSetupError),
+    #[error(transparent)]
+    LocalKey(#[from] LocalKeyError),
+    #[error("cannot create the data directory {0}: {1}")]
+    DataDir(String, std::io::Error),
+    #[error("the local key set is unusable: {0}")]
+    Jwks(String),
+}
+
+/// A built application: the router and what it holds.
+pub struct Application {
+    pub router: Router,
+    pub core: Core,
+    _refresher: Option<DropAbort>,
+}
+
+/// Aborts the JWKS refresher when the application is dropped (tests build many).
+struct DropAbort(tokio::task::JoinHandle<()>);
+impl Drop for DropAbort {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+pub async fn build(config: &Config, leptos: LeptosOptions) -> Result<Application, StartupError> {
+    if config.is_sqlite() {
+        std::fs::create_dir_all(&config.data_dir)
+            .map_err(|e| StartupError::DataDir(config.data_dir.display().to_string(), e))?;
+    }
+    let db = Db::connect(
+        &config.database_url,
+        config.db_max_connections,
+        config.db_acquire_timeout,
+    )
+    .await?;
+    tracing::info!(backend = ?db.backend(), "database ready");
+
+    let (verifier, local, refresher) = match &config.auth {
+        AuthConfig::Auth0(auth0) => {
+            let keys = Arc::new(KeyStore::remote(
+                auth0.jwks_url.clone(),
+                config.jwks.clone(),
+            ));
+            // An unreachable JWKS must not stop the server: tokens are refused (401) until a
+            // later fetch succeeds.
+            match keys.refresh().await {
+                Ok(n) => tracing::info!(keys = n, url = %auth0.jwks_url, "Auth0 JWKS loaded"),
+                Err(err) => {
+                    tracing::warn!(%err, url = %auth0.jwks_url, "Auth0 JWKS not loaded yet; will retry")
+                }
+            }
+            let refresher = DropAbort(keys.spawn_refresher());
+            (
+                Verifier::new(keys, &auth0.issuer, &auth0.audience),
+                None,
+                Some(refresher),
+            )
+        }
+        AuthConfig::Local => {
+            tracing::warn!(
+                "LOCAL SIGN-IN MODE: Auth0 is not configured, so this server issues its own tokens \
+                 to anyone who asks (POST /auth/dev-token). For trying the app only; set \
+                 AUTH0_DOMAIN and AUTH0_AUDIENCE for real use."
+            );
+            let issuer = LocalIssuer::load_or_create(&config.data_dir, config.local_token_ttl)?;
+            let keys =
+                KeyStore::fixed(&issuer.jwks()).map_err(|e| StartupError::Jwks(e.to_string()))?;
+            let verifier = Verifier::new(Arc::new(keys), LOCAL_ISSUER, LOCAL_AUDIENCE);
+            (verifier, Some(Arc::new(issuer)), None)
+        }
+    };
+
+    let core = Core {
+        service: Service::new(db),
+        verifier: Arc::new(verifier),
+        local,
+    };
+    let router = router(core.clone(), leptos, config.body_limit);
+    Ok(Application {
+        router,
+        core,
+        _refresher: refresher,
+    })
+}
+
+fn router(core: Core, leptos: LeptosOptions, body_limit: usize) -> Router {
+    let context = {
+        let core = core.clone();
+        move || provide_context(core.clone())
+    };
+    let app_shell = {
+        let leptos = leptos.clone();
+        move || shell(leptos.clone())
+    };
+    let render = leptos_axum::render_app_to_stream_with_context(context.clone(), app_shell.clone());
+    let state = AppState {
+        core: core.clone(),
+        leptos,
+        pages: PageRenderer::new(render),
+    };
+
+    // Page routes on REST paths are served through negotiation, not registered twice.
+    let pages: Vec<_> = generate_route_list(App)
+        .into_iter()
+        .filter(|listing| !REST_PATHS.contains(&listing.path()))
+        .collect();
+
+    let mut router = Router::new()
+        .merge(api::rest_routes(&state))
+        .merge(api::health_routes());
+    if core.local.is_some() {
+        router = router.merge(api::local_auth_routes());
+    }
+    router
+        .leptos_routes_with_context(&state, pages, context, app_shell)
+        .fallback(api::not_found)
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(RequestBodyLimitLayer::new(body_limit))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .layer(middleware::from_fn(api::json_error_bodies))
+        .layer(Extension(BodyLimit(body_limit)))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves until `shutdown` resolves, then lets in-flight requests finish for up to `grace`.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    grace: Duration,
+) -> std::io::Result<()> {
+    let (stopping_tx, mut stopping_rx) = tokio::sync::watch::channel(false);
+    let server = axum::serve(listener, router).with_graceful_shutdown(async move {
+        shutdown.await;
+        tracing::info!("shutting down: no new connections, finishing in-flight requests");
+        let _ = stopping_tx.send(true);
+    });
+    let deadline = async move {
+        let _ = stopping_rx.wait_for(|stopping| *stopping).await;
+        tokio::time::sleep(grace).await;
+    };
+    tokio::select! {
+        result = server => result,
+        () = deadline => {
+            tracing::warn!(?grace, "requests still running after the shutdown grace period; exiting");
+            Ok(())
+        }
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
