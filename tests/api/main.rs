@@ -1,0 +1,14 @@
+//! API integration tests: the real app over real HTTP, a real JWKS server on loopback, and a
+//! real database (each test on its own SQLite file and, again, on its own PostgreSQL database).
+
+mod support;
+
+mod auth;
+mod concurrency;
+mod crud;
+mod errors;
+mod jwks;
+mod local;
+mod outage;
+mod rbac;
+mod validation;

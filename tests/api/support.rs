@@ -1,0 +1,475 @@
+//! Test harness: the real app on a loopback port, a real JWKS server on another, and a fresh
+//! database per test (a SQLite file in a temp dir, or a new PostgreSQL database).
+
+use std::{
+    collections::HashMap,
+    net::SocketAddr,
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicBool, AtomicUsize, Ordering},
+    },
+    time::{Duration, SystemTime, UNIX_EPOCH},
+};
+
+use axum::{Json, Router, extract::State, http::StatusCode, response::IntoResponse, routing::get};
+use casting_agency::{
+    model::Role,
+    server::{
+        auth::signing::SigningKey,
+        config::{AuthConfig, Config},
+        startup::{self, Core},
+    },
+};
+use leptos::prelude::LeptosOptions;
+use reqwest::{Method, RequestBuilder, Response};
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+
+pub const ISSUER: &str = "https://issuer.test/";
+pub const AUDIENCE: &str = "https://casting-agency.test/api";
+
+/// A JWKS endpoint on loopback that counts fetches and can be switched to failing.
+#[derive(Clone)]
+pub struct JwksServer {
+    pub url: String,
+    keys: Arc<Mutex<Value>>,
+    fetches: Arc<AtomicUsize>,
+    failing: Arc<AtomicBool>,
+}
+
+impl JwksServer {
+    pub async fn start(jwks: Value) -> JwksServer {
+        let server = JwksServer {
+            url: String::new(),
+            keys: Arc::new(Mutex::new(jwks)),
+            fetches: Arc::default(),
+            failing: Arc::default(),
+        };
+        let app = Router::new()
+            .route("/.well-known/jwks.json", get(serve_jwks))
+            .with_state(server.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        JwksServer {
+            url: format!("http://{addr}/.well-known/jwks.json"),
+            ..server
+        }
+    }
+
+    pub fn set_keys(&self, jwks: Value) {
+        *self.keys.lock().unwrap() = jwks;
+    }
+
+    pub fn set_failing(&self, failing: bool) {
+        self.failing.store(failing, Ordering::SeqCst);
+    }
+
+    pub fn fetches(&self) -> usize {
+        self.fetches.load(Ordering::SeqCst)
+    }
+}
+
+async fn serve_jwks(State(server): State<JwksServer>) -> impl IntoResponse {
+    server.fetches.fetch_add(1, Ordering::SeqCst);
+    if server.failing.load(Ordering::SeqCst) {
+        return (StatusCode::SERVICE_UNAVAILABLE, "down").into_response();
+    }
+    Json(server.keys.lock().unwrap().clone()).into_response()
+}
+
+/// Where a test's data lives. PostgreSQL databases are dropped when the test ends.
+pub enum TestDb {
+    Sqlite { dir: tempfile::TempDir },
+    Postgres { name: String, url: String },
+}
+
+const PG_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+fn pg_admin_url() -> String {
+    std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| PG_ADMIN_URL.to_owned())
+}
+
+impl TestDb {
+    pub fn sqlite() -> TestDb {
+        TestDb::Sqlite {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    /// A new, empty PostgreSQL database; `None` (test skipped) if no server is reachable,
+    /// except under CI, where a missing PostgreSQL fails the test.
+    pub async fn postgres() -> Option<TestDb> {
+        use sqlx::Connection;
+        sqlx::any::install_default_drivers();
+        let admin = pg_admin_url();
+        let mut conn = match sqlx::AnyConnection::connect(&admin).await {
+            Ok(conn) => conn,
+            Err(err) if std::env::var_os("CI").is_none() => {
+                eprintln!("SKIPPED: no PostgreSQL at {admin} ({err}); set CI=1 to make this fatal");
+                return None;
+            }
+            Err(err) => panic!("PostgreSQL is required under CI but {admin} is unreachable: {err}"),
+        };
+        let name = format!("casting_test_{}_{}", std::process::id(), unique());
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        let url = match admin.rsplit_once('/') {
+            Some((base, _)) => format!("{base}/{name}"),
+            None => unreachable!(),
+        };
+        Some(TestDb::Postgres { name, url })
+    }
+
+    pub fn url(&self) -> String {
+        match self {
+            TestDb::Sqlite { dir } => {
+                format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display())
+            }
+            TestDb::Postgres { url, .. } => url.clone(),
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, TestDb::Postgres { .. })
+    }
+
+    pub fn pg_name(&self) -> Option<&str> {
+        match self {
+            TestDb::Postgres { name, .. } => Some(name),
+            TestDb::Sqlite { .. } => None,
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let TestDb::Postgres { name, .. } = self {
+            let name = name.clone();
+            // Drop runs outside any runtime guarantee: use a thread with its own.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                rt.block_on(async move {
+                    use sqlx::Connection;
+                    if let Ok(mut conn) = sqlx::AnyConnection::connect(&pg_admin_url()).await {
+                        let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                        let _ = sqlx::query(sqlx::AssertSqlSafe(sql))
+                            .execute(&mut conn)
+                            .await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+pub fn unique() -> u64 {
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos() as u64;
+    (nanos << 16) | (COUNTER.fetch_add(1, Ordering::SeqCst) as u64 & 0xffff)
+}
+
+pub fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+/// The running app plus everything a test needs to talk to it.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub client: reqwest::Client,
+    pub key: Arc<SigningKey>,
+    pub jwks: JwksServer,
+    pub db: TestDb,
+    pub core: Core,
+    pub data_dir: tempfile::TempDir,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// Knobs a test may turn before the app starts.
+pub struct Options {
+    pub local: bool,
+    pub refetch_cooldown: Duration,
+    pub jwks_failing_at_start: bool,
+    pub data_dir: Option<tempfile::TempDir>,
+    /// Overrides the test database's URL (to go through a proxy, say).
+    pub database_url: Option<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            local: false,
+            refetch_cooldown: Duration::from_millis(300),
+            jwks_failing_at_start: false,
+            data_dir: None,
+            database_url: None,
+        }
+    }
+}
+
+static SHARED_KEY: std::sync::OnceLock<Arc<SigningKey>> = std::sync::OnceLock::new();
+
+/// One RSA key for the whole test run: key generation is the slow part of set-up.
+pub fn test_key() -> Arc<SigningKey> {
+    SHARED_KEY
+        .get_or_init(|| Arc::new(SigningKey::generate().unwrap()))
+        .clone()
+}
+
+impl TestApp {
+    pub async fn start(db: TestDb, options: Options) -> TestApp {
+        let key = test_key();
+        let jwks = JwksServer::start(key.jwks()).await;
+        jwks.set_failing(options.jwks_failing_at_start);
+        let data_dir = options
+            .data_dir
+            .unwrap_or_else(|| tempfile::tempdir().unwrap());
+
+        let mut vars: HashMap<&str, String> = HashMap::from([
+            (
+                "DATABASE_URL",
+                options.database_url.clone().unwrap_or_else(|| db.url()),
+            ),
+            ("DATA_DIR", data_dir.path().display().to_string()),
+        ]);
+        if !options.local {
+            vars.insert("AUTH0_DOMAIN", "issuer.test".into());
+            vars.insert("AUTH0_AUDIENCE", AUDIENCE.into());
+            vars.insert("AUTH0_ISSUER", ISSUER.into());
+            vars.insert("AUTH0_JWKS_URL", jwks.url.clone());
+        }
+        let mut config =
+            Config::from_lookup("127.0.0.1:0".parse().unwrap(), |k| vars.get(k).cloned())
+                .expect("test configuration is valid");
+        config.jwks.refetch_cooldown = options.refetch_cooldown;
+        config.jwks.fetch_timeout = Duration::from_secs(2);
+        assert_eq!(matches!(config.auth, AuthConfig::Local), options.local);
+
+        let leptos = LeptosOptions::builder()
+            .output_name("casting-agency")
+            .site_root(data_dir.path().display().to_string())
+            .build();
+        let app = startup::build(&config, leptos)
+            .await
+            .expect("the app builds");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let router = app.router.clone();
+        let core = app.core.clone();
+        tokio::spawn(async move {
+            let _app = app; // keeps the JWKS refresher alive as long as the server
+            let shutdown = async move {
+                let _ = stopped.await;
+            };
+            startup::serve(listener, router, shutdown, Duration::from_secs(5))
+                .await
+                .unwrap();
+        });
+        TestApp {
+            addr,
+            client: reqwest::Client::new(),
+            key,
+            jwks,
+            db,
+            core,
+            data_dir,
+            stop: Some(stop),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// Claims as Auth0 issues them for a role.
+    pub fn claims(&self, role: Role) -> Value {
+        let permissions: Vec<&str> = role.permissions().iter().map(|p| p.as_str()).collect();
+        json!({
+            "iss": ISSUER,
+            "sub": format!("auth0|{}", role.slug()),
+            "aud": [AUDIENCE, "https://issuer.test/userinfo"],
+            "iat": now(),
+            "exp": now() + 3600,
+            "permissions": permissions,
+        })
+    }
+
+    pub fn token(&self, role: Role) -> String {
+        self.key.sign(&self.claims(role))
+    }
+
+    pub fn request(&self, method: Method, path: &str, token: Option<&str>) -> RequestBuilder {
+        let builder = self.client.request(method, self.url(path));
+        match token {
+            Some(token) => builder.bearer_auth(token),
+            None => builder,
+        }
+    }
+
+    pub async fn get(&self, path: &str, role: Role) -> Response {
+        self.request(Method::GET, path, Some(&self.token(role)))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn send_json(&self, method: Method, path: &str, role: Role, body: Value) -> Response {
+        self.request(method, path, Some(&self.token(role)))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Creates an actor as a producer and returns its id.
+    pub async fn seed_actor(&self, name: &str) -> i64 {
+        let body = json!({"name": name, "age": 40, "gender": "female"});
+        let res = self
+            .send_json(Method::POST, "/actors", Role::Producer, body)
+            .await;
+        assert_eq!(res.status(), 200);
+        res.json::<Value>().await.unwrap()["created"]
+            .as_i64()
+            .unwrap()
+    }
+
+    /// Creates a movie as a producer and returns its id.
+    pub async fn seed_movie(&self, title: &str) -> i64 {
+        let body = json!({"title": title, "release_date": "2024-12-23"});
+        let res = self
+            .send_json(Method::POST, "/movies", Role::Producer, body)
+            .await;
+        assert_eq!(res.status(), 200);
+        res.json::<Value>().await.unwrap()["created_id"]
+            .as_i64()
+            .unwrap()
+    }
+}
+
+/// Status and JSON body, for assertions that show both on failure.
+pub async fn status_json(res: Response) -> (u16, Value) {
+    let status = res.status().as_u16();
+    let text = res.text().await.unwrap();
+    let body =
+        serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}"));
+    (status, body)
+}
+
+/// Asserts the standard error shape and returns the body.
+pub async fn expect_error(res: Response, status: u16, code: &str) -> Value {
+    let (got, body) = status_json(res).await;
+    assert_eq!(
+        (got, body["code"].as_str()),
+        (status, Some(code)),
+        "body: {body}"
+    );
+    assert_eq!(body["success"], false, "body: {body}");
+    assert_eq!(body["error"], status, "body: {body}");
+    assert!(
+        body["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "body: {body}"
+    );
+    body
+}
+
+/// Runs each listed test against SQLite and against PostgreSQL.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::support::TestDb::sqlite()).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    if let Some(db) = $crate::support::TestDb::postgres().await {
+                        super::$name(db).await;
+                    }
+                }
+            )*
+        }
+    };
+}
+
+/// A TCP proxy on loopback in front of PostgreSQL, which a test can cut and restore: a real
+/// outage (refused and reset connections) without stopping the shared server.
+pub struct TcpProxy {
+    pub addr: SocketAddr,
+    target: SocketAddr,
+    tasks: Mutex<Vec<tokio::task::JoinHandle<()>>>,
+}
+
+impl TcpProxy {
+    pub async fn start(target: SocketAddr) -> Arc<TcpProxy> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let proxy = Arc::new(TcpProxy {
+            addr: listener.local_addr().unwrap(),
+            target,
+            tasks: Mutex::default(),
+        });
+        proxy.serve(listener);
+        proxy
+    }
+
+    fn serve(self: &Arc<Self>, listener: tokio::net::TcpListener) {
+        let weak = Arc::downgrade(self);
+        let target = self.target;
+        let accept = tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                let Some(proxy) = weak.upgrade() else { break };
+                let pipe = tokio::spawn(async move {
+                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+                proxy.tasks.lock().unwrap().push(pipe);
+            }
+        });
+        self.tasks.lock().unwrap().push(accept);
+    }
+
+    /// Stops listening and drops every open connection.
+    pub fn cut(&self) {
+        for task in self.tasks.lock().unwrap().drain(..) {
+            task.abort();
+        }
+    }
+
+    /// Listens again on the same port.
+    pub async fn restore(self: &Arc<Self>) {
+        let listener = loop {
+            match tokio::net::TcpListener::bind(self.addr).await {
+                Ok(listener) => break listener,
+                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        };
+        self.serve(listener);
+    }
+}
