@@ -1,0 +1,37 @@
+# Two commands on a fresh machine:  `make run`  and  `make test`.
+# Each first installs what it needs (scripts/setup.sh is idempotent).
+
+# A persistent target directory makes fresh clones and CI warm.
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/casting-agency/target
+# npm's wasm-opt (binaryen >= 116) must shadow any older one.
+export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+
+.PHONY: run test lint test-rust test-e2e release token setup
+
+## Runs the app on SQLite with local sign-in at http://127.0.0.1:3000
+run:
+	scripts/setup.sh run
+	cargo leptos watch
+
+## Runs every check: formatting, clippy, Rust tests (SQLite + PostgreSQL), browser tests.
+test:
+	scripts/setup.sh test
+	scripts/test.sh
+
+lint:
+	scripts/test.sh lint
+
+test-rust:
+	scripts/test.sh rust
+
+test-e2e:
+	scripts/test.sh e2e
+
+## Optimized build (server binary + wasm-opt'ed WASM) into target/ and target/site.
+release:
+	scripts/setup.sh test
+	cargo leptos build --release
+
+## Prints a local sign-in token: make token ROLE=director
+token:
+	@cargo run --quiet --features ssr -- token $(or $(ROLE),producer)
