@@ -34,4 +34,6 @@ release:
 
 ## Prints a local sign-in token: make token ROLE=director
 token:
-	@cargo run --quiet --features ssr -- token $(or $(ROLE),producer)
+	@scripts/setup.sh run 2>/dev/null
+	@cargo leptos build >/dev/null 2>&1
+	@$(CARGO_TARGET_DIR)/debug/casting-agency token $(or $(ROLE),producer)
