@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod model;
+pub mod rpc;
 
 #[cfg(feature = "ssr")]
 pub mod server;

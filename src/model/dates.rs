@@ -57,6 +57,11 @@ pub fn from_storage(s: &str) -> Result<DateTime<Utc>, chrono::ParseError> {
     DateTime::parse_from_rfc3339(s).map(|d| d.with_timezone(&Utc))
 }
 
+/// `23 Dec 2024`, for people.
+pub fn to_display(dt: &DateTime<Utc>) -> String {
+    dt.format("%-d %b %Y").to_string()
+}
+
 /// `YYYY-MM-DD`, for date inputs in the UI.
 pub fn to_ymd(dt: &DateTime<Utc>) -> String {
     dt.format("%Y-%m-%d").to_string()

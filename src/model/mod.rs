@@ -2,9 +2,11 @@
 //! be allowed to do, and the inputs that create or change them.
 
 pub mod dates;
+mod error;
 mod permission;
 
-pub use permission::{Permission, Role};
+pub use error::{AppError, parse_whole_number};
+pub use permission::{Permission, Role, UserInfo};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -116,3 +116,21 @@ impl Role {
             .find(|r| norm == r.slug() || norm == r.title().to_ascii_lowercase())
     }
 }
+
+/// Who is signed in to the web app, as the pages need to know it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserInfo {
+    pub subject: String,
+    pub permissions: Vec<Permission>,
+}
+
+impl UserInfo {
+    pub fn can(&self, permission: Permission) -> bool {
+        self.permissions.contains(&permission)
+    }
+
+    /// The largest role whose permissions this user holds, if any.
+    pub fn role(&self) -> Option<Role> {
+        Role::ALL.into_iter().rev().find(|role| role.permissions().iter().all(|p| self.can(*p)))
+    }
+}

@@ -45,6 +45,8 @@ impl Default for JwksTiming {
 #[derive(Clone, Debug)]
 pub struct Config {
     pub production: bool,
+    /// The public URL of the app (`APP_BASE_URL`), for redirects and cookie security.
+    pub app_base_url: Option<String>,
     pub site_addr: SocketAddr,
     pub data_dir: PathBuf,
     pub database_url: String,
@@ -133,6 +135,7 @@ impl Config {
 
         Ok(Config {
             production,
+            app_base_url: var("APP_BASE_URL").map(|u| u.trim_end_matches('/').to_owned()),
             site_addr,
             data_dir,
             database_url,
@@ -156,6 +159,11 @@ impl Config {
             local_token_ttl: Duration::from_secs(parse(&var, "LOCAL_TOKEN_TTL_SECS", 8 * 3600)?),
             shutdown_grace: Duration::from_secs(parse(&var, "SHUTDOWN_GRACE_SECS", 20)?),
         })
+    }
+
+    /// Secure (`__Host-`) session cookies in production or behind an https base URL.
+    pub fn secure_cookies(&self) -> bool {
+        self.production || self.app_base_url.as_deref().is_some_and(|u| u.starts_with("https://"))
     }
 
     pub fn is_sqlite(&self) -> bool {

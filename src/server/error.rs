@@ -25,6 +25,10 @@ pub enum ApiError {
     #[error("missing permission `{0}`")]
     Forbidden(Permission),
 
+    /// 403 for a refused request rather than a missing permission (a cross-site write).
+    #[error("{message}")]
+    Refused { code: &'static str, message: String },
+
     /// 404.
     #[error("{0}")]
     NotFound(String),
@@ -101,7 +105,7 @@ impl ApiError {
         match self {
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ApiError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::Forbidden(_) | ApiError::Refused { .. } => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
@@ -117,6 +121,7 @@ impl ApiError {
         match self {
             ApiError::BadRequest { code, .. }
             | ApiError::Unauthorized { code, .. }
+            | ApiError::Refused { code, .. }
             | ApiError::Validation { code, .. } => code,
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound(_) => "not_found",
@@ -203,3 +208,17 @@ impl IntoResponse for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// Server functions answer the web app with the same status, code, message and field as the
+/// REST API's JSON errors (internal causes are logged here, never sent).
+impl From<ApiError> for crate::model::AppError {
+    fn from(err: ApiError) -> Self {
+        err.log();
+        crate::model::AppError {
+            status: err.status().as_u16(),
+            code: err.code().to_owned(),
+            message: err.message(),
+            field: err.field().map(str::to_owned),
+        }
+    }
+}

@@ -12,5 +12,6 @@ pub mod db;
 pub mod error;
 pub mod service;
 pub mod startup;
+pub mod web;
 
 pub use error::ApiError;

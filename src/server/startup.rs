@@ -19,6 +19,7 @@ use crate::{
         api::{self, REST_PATHS, body::BodyLimit, negotiate::PageRenderer},
         auth::{
             KeyStore, LocalIssuer, Verifier,
+            session::SessionCookie,
             local::{LOCAL_AUDIENCE, LOCAL_ISSUER, LocalKeyError},
         },
         config::{AuthConfig, Config},
@@ -34,6 +35,9 @@ pub struct Core {
     pub verifier: Arc<Verifier>,
     /// `Some` only in local sign-in mode.
     pub local: Option<Arc<LocalIssuer>>,
+    /// The web app's session cookie.
+    pub cookie: SessionCookie,
+    pub local_token_ttl: Duration,
 }
 
 #[derive(Clone)]
@@ -134,6 +138,8 @@ pub async fn build(config: &Config, leptos: LeptosOptions) -> Result<Application
         service: Service::new(db),
         verifier: Arc::new(verifier),
         local,
+        cookie: SessionCookie::new(config.secure_cookies()),
+        local_token_ttl: config.local_token_ttl,
     };
     let router = router(core.clone(), leptos, config.body_limit);
     Ok(Application {
@@ -171,6 +177,7 @@ fn router(core: Core, leptos: LeptosOptions, body_limit: usize) -> Router {
     if core.local.is_some() {
         router = router.merge(api::local_auth_routes());
     }
+    router = router.merge(api::session_routes());
     router
         .leptos_routes_with_context(&state, pages, context, app_shell)
         .fallback(api::not_found)

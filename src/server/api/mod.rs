@@ -8,6 +8,7 @@ mod health;
 mod id;
 mod local_auth;
 mod movies;
+mod session;
 pub mod negotiate;
 
 use axum::{
@@ -57,6 +58,12 @@ pub fn local_auth_routes() -> Router<AppState> {
     Router::new()
         .route("/auth/dev-token", post(local_auth::dev_token))
         .route("/.well-known/jwks.json", get(local_auth::jwks))
+        .route("/auth/local-login", post(session::local_login))
+}
+
+/// Web-app sign-in and sign-out.
+pub fn session_routes() -> Router<AppState> {
+    Router::new().route("/auth/logout", post(session::logout))
 }
 
 pub use fallback::{json_error_bodies, not_found};

@@ -3,9 +3,10 @@
 //! Every token, Auth0's or one issued by local sign-in, goes through [`Verifier::verify`]:
 //! RS256 only, `exp`/`iss`/`aud`/`sub` required, keys looked up by `kid` in a [`KeyStore`].
 
-mod extract;
+pub(crate) mod extract;
 mod jwks;
 pub mod local;
+pub mod session;
 pub mod signing;
 mod verifier;
 

@@ -1,0 +1,61 @@
+//! Pieces shared by the create/edit forms: field errors next to their field, and the error
+//! that belongs to no field.
+
+use leptos::prelude::*;
+
+use crate::model::AppError;
+
+/// The error of the last submission, if it failed.
+pub fn last_error<T, S>(value: S) -> Signal<Option<AppError>>
+where
+    T: Clone + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    Signal::derive(move || value.get().and_then(|r| r.err()))
+}
+
+/// A labelled input with its error message underneath (and `aria-invalid` when it has one).
+#[component]
+pub fn Field(
+    label: &'static str,
+    name: &'static str,
+    #[prop(into)] id: String,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(into, optional)] value: String,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] max_length: Option<usize>,
+    #[prop(optional)] min: Option<i64>,
+    #[prop(optional)] max: Option<i64>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let message = move || error.get().and_then(|e| e.for_field(name).map(str::to_owned));
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <input
+                id=id
+                name=name
+                type=kind
+                value=value
+                required=required
+                maxlength=max_length.map(|n| n.to_string())
+                min=min.map(|n| n.to_string())
+                max=max.map(|n| n.to_string())
+                aria-invalid=move || message().is_some().then_some("true")
+                aria-describedby=error_id.clone()
+            />
+            <p class="field-error" id=error_id role="alert">{message}</p>
+        </div>
+    }
+}
+
+/// An error of the last submission that is not about one field.
+#[component]
+pub fn FormError(error: Signal<Option<AppError>>) -> impl IntoView {
+    move || {
+        error.get().filter(|e| e.field.is_none()).map(|e| {
+            view! { <p class="error" role="alert">{e.message}</p> }
+        })
+    }
+}

@@ -1,0 +1,76 @@
+//! The Leptos application: HTML shell, router, layout. Compiled for the server (SSR) and for
+//! the browser (hydration).
+
+mod forms;
+mod pages;
+mod session;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    ParamSegment, StaticSegment,
+    components::{A, Route, Router, Routes},
+};
+
+use pages::{ActorPage, ActorsPage, HomePage, LoginPage, MoviePage, MoviesPage, NotFound};
+pub use session::{SessionResource, use_session};
+
+/// The HTML document around the app; only rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    session::provide_session();
+    // Effects run only in the browser: `data-hydrated` tells tests (and curious people) that
+    // the WASM has taken over the server-rendered page.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/casting-agency.css" />
+        <Title formatter=|page: String| format!("{page} · Casting Agency") />
+        <Router>
+            <div class="layout" data-hydrated=move || hydrated.get().to_string()>
+                <a class="skip-link" href="#content">"Skip to content"</a>
+                <header class="topbar">
+                    <A href="/" attr:class="brand">"Casting Agency"</A>
+                    <nav aria-label="Main">
+                        <A href="/actors">"Actors"</A>
+                        <A href="/movies">"Movies"</A>
+                    </nav>
+                    <session::UserBadge />
+                </header>
+                <session::LocalModeBanner />
+                <main class="page" id="content">
+                    <Routes fallback=NotFound>
+                        <Route path=StaticSegment("") view=HomePage />
+                        <Route path=StaticSegment("login") view=LoginPage />
+                        <Route path=StaticSegment("actors") view=ActorsPage />
+                        <Route path=(StaticSegment("actors"), ParamSegment("id")) view=ActorPage />
+                        <Route path=StaticSegment("movies") view=MoviesPage />
+                        <Route path=(StaticSegment("movies"), ParamSegment("id")) view=MoviePage />
+                    </Routes>
+                </main>
+            </div>
+        </Router>
+    }
+}

@@ -1,0 +1,196 @@
+//! `/actors` (list, create, edit, delete) and `/actors/{id}`.
+
+use leptos::{html, prelude::*};
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::{
+    app::{
+        forms::{Field, FormError, last_error},
+        session::SignInPrompt,
+        use_session,
+    },
+    model::{Actor, MAX_GENDER_CHARS, MAX_NAME_CHARS, Permission, UserInfo},
+    rpc::actors::{CreateActor, DeleteActor, UpdateActor, get_actor, list_actors},
+};
+
+#[component]
+pub fn ActorsPage() -> impl IntoView {
+    let session = use_session();
+    // Bumped after every successful change; the list reloads without a page reload.
+    let changed = RwSignal::new(0u32);
+    let actors = Resource::new(move || changed.get(), |_| list_actors());
+
+    view! {
+        <Title text="Actors" />
+        <h1>"Actors"</h1>
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let session = session.await.ok();
+                let Some(user) = session.as_ref().and_then(|s| s.user.clone()) else {
+                    let expired = session.is_some_and(|s| s.expired);
+                    return view! { <SignInPrompt expired what="actors" /> }.into_any();
+                };
+                let can_create = user.can(Permission::PostActors);
+                view! {
+                    {can_create.then(|| view! { <CreateActorForm changed /> })}
+                    <Transition fallback=|| view! { <p class="loading">"Loading actors…"</p> }>
+                        {move || {
+                            let user = user.clone();
+                            Suspend::new(async move {
+                                match actors.await {
+                                    Ok(list) if list.is_empty() => view! {
+                                        <p class="empty">"No actors yet."</p>
+                                    }.into_any(),
+                                    Ok(list) => view! { <ActorTable list user changed /> }.into_any(),
+                                    Err(err) => view! { <p class="error" role="alert">{err.message}</p> }.into_any(),
+                                }
+                            })
+                        }}
+                    </Transition>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CreateActorForm(changed: RwSignal<u32>) -> impl IntoView {
+    let create = ServerAction::<CreateActor>::new();
+    let error = last_error(create.value());
+    let form = NodeRef::<html::Form>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = create.value().get() {
+            if let Some(form) = form.get() {
+                form.reset();
+            }
+            changed.update(|n| *n += 1);
+        }
+    });
+    view! {
+        <section class="panel" aria-labelledby="new-actor">
+            <h2 id="new-actor">"Add an actor"</h2>
+            <ActionForm action=create node_ref=form attr:class="form-row">
+                <Field label="Name" name="name" id="new-actor-name" required=true max_length=MAX_NAME_CHARS error />
+                <Field label="Age" name="age" id="new-actor-age" kind="number" required=true min=0 max=150 error />
+                <Field label="Gender" name="gender" id="new-actor-gender" required=true max_length=MAX_GENDER_CHARS error />
+                <button class="button" type="submit" disabled=move || create.pending().get()>
+                    {move || if create.pending().get() { "Adding…" } else { "Add actor" }}
+                </button>
+            </ActionForm>
+            <FormError error />
+        </section>
+    }
+}
+
+#[component]
+fn ActorTable(list: Vec<Actor>, user: UserInfo, changed: RwSignal<u32>) -> impl IntoView {
+    let can_edit = user.can(Permission::PatchActors);
+    let can_delete = user.can(Permission::DeleteActors);
+    view! {
+        <table class="data">
+            <caption class="visually-hidden">"Actors"</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"Name"</th>
+                    <th scope="col">"Age"</th>
+                    <th scope="col">"Gender"</th>
+                    {(can_edit || can_delete).then(|| view! { <th scope="col">"Actions"</th> })}
+                </tr>
+            </thead>
+            <tbody>
+                {list.into_iter().map(|actor| view! { <ActorRow actor can_edit can_delete changed /> }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+#[component]
+fn ActorRow(actor: Actor, can_edit: bool, can_delete: bool, changed: RwSignal<u32>) -> impl IntoView {
+    let update = ServerAction::<UpdateActor>::new();
+    let delete = ServerAction::<DeleteActor>::new();
+    let update_error = last_error(update.value());
+    let delete_error = last_error(delete.value());
+    Effect::new(move |_| {
+        let updated = matches!(update.value().get(), Some(Ok(_)));
+        let deleted = matches!(delete.value().get(), Some(Ok(_)));
+        if updated || deleted {
+            changed.update(|n| *n += 1);
+        }
+    });
+    let id = actor.id;
+    let prefix = format!("actor-{id}");
+    let edit = actor.clone();
+    let label = actor.name.clone();
+    view! {
+        <tr data-actor-id=id>
+            <td><a href=format!("/actors/{id}")>{actor.name.clone()}</a></td>
+            <td>{actor.age}</td>
+            <td>{actor.gender.clone()}</td>
+            {(can_edit || can_delete).then(|| view! {
+                <td class="actions">
+                    {can_edit.then(|| view! {
+                        <details class="inline-edit">
+                            <summary class="button secondary">"Edit"</summary>
+                            <ActionForm action=update attr:class="form-row">
+                                <input type="hidden" name="id" value=id />
+                                <Field label="Name" name="name" id=format!("{prefix}-name") value=edit.name.clone() required=true max_length=MAX_NAME_CHARS error=update_error />
+                                <Field label="Age" name="age" id=format!("{prefix}-age") kind="number" value=edit.age.to_string() required=true min=0 max=150 error=update_error />
+                                <Field label="Gender" name="gender" id=format!("{prefix}-gender") value=edit.gender.clone() required=true max_length=MAX_GENDER_CHARS error=update_error />
+                                <button class="button" type="submit" disabled=move || update.pending().get()>
+                                    {move || if update.pending().get() { "Saving…" } else { "Save" }}
+                                </button>
+                            </ActionForm>
+                            <FormError error=update_error />
+                        </details>
+                    })}
+                    {can_delete.then(|| view! {
+                        <details class="confirm-delete">
+                            <summary class="button danger">"Delete"</summary>
+                            <ActionForm action=delete>
+                                <input type="hidden" name="id" value=id />
+                                <span>"Delete " {label.clone()} "? "</span>
+                                <button class="button danger" type="submit" disabled=move || delete.pending().get()>
+                                    "Confirm delete"
+                                </button>
+                            </ActionForm>
+                            <FormError error=delete_error />
+                        </details>
+                    })}
+                </td>
+            })}
+        </tr>
+    }
+}
+
+#[component]
+pub fn ActorPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok());
+    let actor = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => get_actor(id).await.map(Some),
+            None => Ok(None),
+        }
+    });
+    view! {
+        <p><a href="/actors">"← All actors"</a></p>
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match actor.await {
+                    Ok(Some(actor)) => view! {
+                        <Title text=actor.name.clone() />
+                        <h1>{actor.name.clone()}</h1>
+                        <dl class="details">
+                            <dt>"Age"</dt><dd>{actor.age}</dd>
+                            <dt>"Gender"</dt><dd>{actor.gender.clone()}</dd>
+                        </dl>
+                    }.into_any(),
+                    Ok(None) => view! { <p class="error" role="alert">"No such actor."</p> }.into_any(),
+                    Err(err) if err.is_unauthenticated() => view! { <SignInPrompt expired=false what="this actor" /> }.into_any(),
+                    Err(err) => view! { <p class="error" role="alert">{err.message}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

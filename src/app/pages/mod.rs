@@ -1,0 +1,11 @@
+mod actors;
+mod home;
+mod login;
+mod movies;
+mod not_found;
+
+pub use actors::{ActorPage, ActorsPage};
+pub use home::HomePage;
+pub use login::LoginPage;
+pub use movies::{MoviePage, MoviesPage};
+pub use not_found::NotFound;

@@ -1,0 +1,194 @@
+//! `/movies` (list, create, edit, delete) and `/movies/{id}`.
+
+use leptos::{html, prelude::*};
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::{
+    app::{
+        forms::{Field, FormError, last_error},
+        session::SignInPrompt,
+        use_session,
+    },
+    model::{MAX_NAME_CHARS, Movie, Permission, UserInfo, dates},
+    rpc::movies::{CreateMovie, DeleteMovie, UpdateMovie, get_movie, list_movies},
+};
+
+#[component]
+pub fn MoviesPage() -> impl IntoView {
+    let session = use_session();
+    // Bumped after every successful change; the list reloads without a page reload.
+    let changed = RwSignal::new(0u32);
+    let movies = Resource::new(move || changed.get(), |_| list_movies());
+
+    view! {
+        <Title text="Movies" />
+        <h1>"Movies"</h1>
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let session = session.await.ok();
+                let Some(user) = session.as_ref().and_then(|s| s.user.clone()) else {
+                    let expired = session.is_some_and(|s| s.expired);
+                    return view! { <SignInPrompt expired what="movies" /> }.into_any();
+                };
+                let can_create = user.can(Permission::PostMovies);
+                view! {
+                    {can_create.then(|| view! { <CreateMovieForm changed /> })}
+                    <Transition fallback=|| view! { <p class="loading">"Loading movies…"</p> }>
+                        {move || {
+                            let user = user.clone();
+                            Suspend::new(async move {
+                                match movies.await {
+                                    Ok(list) if list.is_empty() => view! {
+                                        <p class="empty">"No movies yet."</p>
+                                    }.into_any(),
+                                    Ok(list) => view! { <MovieTable list user changed /> }.into_any(),
+                                    Err(err) => view! { <p class="error" role="alert">{err.message}</p> }.into_any(),
+                                }
+                            })
+                        }}
+                    </Transition>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CreateMovieForm(changed: RwSignal<u32>) -> impl IntoView {
+    let create = ServerAction::<CreateMovie>::new();
+    let error = last_error(create.value());
+    let form = NodeRef::<html::Form>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = create.value().get() {
+            if let Some(form) = form.get() {
+                form.reset();
+            }
+            changed.update(|n| *n += 1);
+        }
+    });
+    view! {
+        <section class="panel" aria-labelledby="new-movie">
+            <h2 id="new-movie">"Add a movie"</h2>
+            <ActionForm action=create node_ref=form attr:class="form-row">
+                <Field label="Title" name="title" id="new-movie-title" required=true max_length=MAX_NAME_CHARS error />
+                <Field label="Release date" name="release_date" id="new-movie-release-date" kind="date" required=true error />
+                <button class="button" type="submit" disabled=move || create.pending().get()>
+                    {move || if create.pending().get() { "Adding…" } else { "Add movie" }}
+                </button>
+            </ActionForm>
+            <FormError error />
+        </section>
+    }
+}
+
+#[component]
+fn MovieTable(list: Vec<Movie>, user: UserInfo, changed: RwSignal<u32>) -> impl IntoView {
+    let can_edit = user.can(Permission::PatchMovies);
+    let can_delete = user.can(Permission::DeleteMovies);
+    view! {
+        <table class="data">
+            <caption class="visually-hidden">"Movies"</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"Title"</th>
+                    <th scope="col">"Release date"</th>
+                    {(can_edit || can_delete).then(|| view! { <th scope="col">"Actions"</th> })}
+                </tr>
+            </thead>
+            <tbody>
+                {list.into_iter().map(|movie| view! { <MovieRow movie can_edit can_delete changed /> }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+#[component]
+fn MovieRow(movie: Movie, can_edit: bool, can_delete: bool, changed: RwSignal<u32>) -> impl IntoView {
+    let update = ServerAction::<UpdateMovie>::new();
+    let delete = ServerAction::<DeleteMovie>::new();
+    let update_error = last_error(update.value());
+    let delete_error = last_error(delete.value());
+    Effect::new(move |_| {
+        let updated = matches!(update.value().get(), Some(Ok(_)));
+        let deleted = matches!(delete.value().get(), Some(Ok(_)));
+        if updated || deleted {
+            changed.update(|n| *n += 1);
+        }
+    });
+    let id = movie.id;
+    let prefix = format!("movie-{id}");
+    let ymd = dates::to_ymd(&movie.release_date);
+    let edit = movie.clone();
+    let label = movie.title.clone();
+    view! {
+        <tr data-movie-id=id>
+            <td><a href=format!("/movies/{id}")>{movie.title.clone()}</a></td>
+            <td><time datetime=ymd.clone()>{dates::to_display(&movie.release_date)}</time></td>
+            {(can_edit || can_delete).then(|| view! {
+                <td class="actions">
+                    {can_edit.then(|| view! {
+                        <details class="inline-edit">
+                            <summary class="button secondary">"Edit"</summary>
+                            <ActionForm action=update attr:class="form-row">
+                                <input type="hidden" name="id" value=id />
+                                <input type="hidden" name="previous_date" value=ymd.clone() />
+                                <Field label="Title" name="title" id=format!("{prefix}-title") value=edit.title.clone() required=true max_length=MAX_NAME_CHARS error=update_error />
+                                <Field label="Release date" name="release_date" id=format!("{prefix}-release-date") kind="date" value=ymd.clone() required=true error=update_error />
+                                <button class="button" type="submit" disabled=move || update.pending().get()>
+                                    {move || if update.pending().get() { "Saving…" } else { "Save" }}
+                                </button>
+                            </ActionForm>
+                            <FormError error=update_error />
+                        </details>
+                    })}
+                    {can_delete.then(|| view! {
+                        <details class="confirm-delete">
+                            <summary class="button danger">"Delete"</summary>
+                            <ActionForm action=delete>
+                                <input type="hidden" name="id" value=id />
+                                <span>"Delete " {label.clone()} "? "</span>
+                                <button class="button danger" type="submit" disabled=move || delete.pending().get()>
+                                    "Confirm delete"
+                                </button>
+                            </ActionForm>
+                            <FormError error=delete_error />
+                        </details>
+                    })}
+                </td>
+            })}
+        </tr>
+    }
+}
+
+#[component]
+pub fn MoviePage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok());
+    let movie = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => get_movie(id).await.map(Some),
+            None => Ok(None),
+        }
+    });
+    view! {
+        <p><a href="/movies">"← All movies"</a></p>
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match movie.await {
+                    Ok(Some(movie)) => view! {
+                        <Title text=movie.title.clone() />
+                        <h1>{movie.title.clone()}</h1>
+                        <dl class="details">
+                            <dt>"Release date"</dt>
+                            <dd><time datetime=dates::to_ymd(&movie.release_date)>{dates::to_display(&movie.release_date)}</time></dd>
+                        </dl>
+                    }.into_any(),
+                    Ok(None) => view! { <p class="error" role="alert">"No such movie."</p> }.into_any(),
+                    Err(err) if err.is_unauthenticated() => view! { <SignInPrompt expired=false what="this movie" /> }.into_any(),
+                    Err(err) => view! { <p class="error" role="alert">{err.message}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

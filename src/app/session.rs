@@ -1,0 +1,78 @@
+//! The signed-in user, loaded once per page load and shared by every component.
+
+use leptos::prelude::*;
+
+use crate::{
+    model::{AppError, UserInfo},
+    rpc::session::{SessionInfo, get_session},
+};
+
+pub type SessionResource = Resource<Result<SessionInfo, AppError>>;
+
+pub fn provide_session() {
+    let session: SessionResource = Resource::new(|| (), |_| get_session());
+    provide_context(session);
+}
+
+pub fn use_session() -> SessionResource {
+    expect_context::<SessionResource>()
+}
+
+/// Who is signed in, with a sign-out button; or a sign-in link.
+#[component]
+pub fn UserBadge() -> impl IntoView {
+    let session = use_session();
+    view! {
+        <div class="user">
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match session.await.ok().and_then(|s| s.user) {
+                        Some(user) => view! { <SignedIn user /> }.into_any(),
+                        None => view! { <a class="button secondary" href="/login">"Sign in"</a> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </div>
+    }
+}
+
+#[component]
+fn SignedIn(user: UserInfo) -> impl IntoView {
+    let role = user.role().map(|r| r.title()).unwrap_or("Signed in");
+    view! {
+        <span class="role-badge" data-role=role>{role}</span>
+        <form method="post" action="/auth/logout">
+            <button class="button secondary" type="submit">"Sign out"</button>
+        </form>
+    }
+}
+
+#[component]
+pub fn LocalModeBanner() -> impl IntoView {
+    let session = use_session();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let local = session.await.map(|s| s.local_mode).unwrap_or(false);
+                local.then(|| view! {
+                    <p class="banner" role="note">
+                        "Local sign-in mode: Auth0 is not configured, so anyone can sign in as any role. "
+                        "For trying the app only."
+                    </p>
+                })
+            })}
+        </Suspense>
+    }
+}
+
+/// Shown in place of a page's content when nobody is signed in.
+#[component]
+pub fn SignInPrompt(expired: bool, what: &'static str) -> impl IntoView {
+    view! {
+        <div class="notice">
+            {expired.then(|| view! { <p class="error" role="alert">"Your session has expired. Please sign in again."</p> })}
+            <p>"Sign in to see " {what} "."</p>
+            <a class="button" href="/login">"Sign in"</a>
+        </div>
+    }
+}

@@ -1,0 +1,67 @@
+//! The error the web app sees from server functions: the same status, code, message and field
+//! as the REST API's JSON errors, never internal details.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppError {
+    pub status: u16,
+    pub code: String,
+    pub message: String,
+    /// The offending input field, for validation errors.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+impl AppError {
+    pub fn new(status: u16, code: &str, message: impl Into<String>) -> AppError {
+        AppError { status, code: code.to_owned(), message: message.into(), field: None }
+    }
+
+    pub fn field_error(field: &str, code: &str, message: impl Into<String>) -> AppError {
+        AppError { field: Some(field.to_owned()), ..AppError::new(422, code, message) }
+    }
+
+    /// The message for `field`, if this error is about it.
+    pub fn for_field(&self, field: &str) -> Option<&str> {
+        (self.field.as_deref() == Some(field)).then_some(self.message.as_str())
+    }
+
+    pub fn is_unauthenticated(&self) -> bool {
+        self.status == 401
+    }
+}
+
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for AppError {}
+
+impl leptos::server_fn::error::FromServerFnError for AppError {
+    type Encoder = leptos::server_fn::codec::JsonEncoding;
+
+    /// Transport and framework failures (network down, undecodable arguments). Their text
+    /// comes from the framework, not from our server internals.
+    fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
+        use leptos::server_fn::error::ServerFnErrorErr as E;
+        match value {
+            E::Args(_) | E::Deserialization(_) => {
+                AppError::new(400, "bad_request", "the form could not be read; check the values")
+            }
+            E::Request(_) | E::Response(_) => {
+                AppError::new(503, "network", "the server could not be reached; try again")
+            }
+            _ => AppError::new(500, "internal_error", "something went wrong; try again"),
+        }
+    }
+}
+
+/// Parses a whole number typed into a form field, naming the field when it is not one.
+pub fn parse_whole_number(field: &str, input: &str) -> Result<i64, AppError> {
+    input.trim().parse::<i64>().map_err(|_| {
+        AppError::field_error(field, "invalid_field", format!("{field} must be a whole number"))
+    })
+}

@@ -1,0 +1,41 @@
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::model::{AppError, UserInfo};
+
+/// The signed-in user (if any) and how sign-in works on this server.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    pub user: Option<UserInfo>,
+    /// Local sign-in (no Auth0 configured).
+    pub local_mode: bool,
+    /// A session cookie was sent but its token has expired or is no longer valid.
+    pub expired: bool,
+}
+
+#[server(prefix = "/api", endpoint = "session")]
+pub async fn get_session() -> Result<SessionInfo, AppError> {
+    crate::server::web::session_info().await
+}
+
+/// Counts for the dashboard; `None` for a table the user may not read.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    pub actors: Option<i64>,
+    pub movies: Option<i64>,
+}
+
+#[server(prefix = "/api", endpoint = "counts")]
+pub async fn get_counts() -> Result<Counts, AppError> {
+    use crate::{model::Permission, server::auth::session::Access};
+    let (svc, who) = super::caller(Access::Read).await?;
+    let actors = match who.has(Permission::GetActors) {
+        true => Some(svc.list_actors(&who).await?.total),
+        false => None,
+    };
+    let movies = match who.has(Permission::GetMovies) {
+        true => Some(svc.list_movies(&who).await?.total),
+        false => None,
+    };
+    Ok(Counts { actors, movies })
+}

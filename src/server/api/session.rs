@@ -1,0 +1,51 @@
+//! Signing in and out of the web app. Plain HTML form posts, so they work before (and
+//! without) the WASM.
+
+use axum::{
+    Form,
+    extract::{Request, State},
+    http::{HeaderMap, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use serde::Deserialize;
+
+use crate::{
+    model::Role,
+    server::{ApiError, auth::session::require_same_origin, startup::AppState},
+};
+
+#[derive(Deserialize)]
+pub struct LocalLogin {
+    role: String,
+}
+
+fn redirect(to: &str) -> Response {
+    (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_owned())]).into_response()
+}
+
+/// `POST /auth/local-login` (form field `role`): local mode only.
+pub async fn local_login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<LocalLogin>,
+) -> Result<Response, ApiError> {
+    require_same_origin(&headers)?;
+    let issuer = state.core.local.as_ref().ok_or_else(|| ApiError::NotFound("local sign-in is not enabled".into()))?;
+    let role = Role::parse(&form.role).ok_or_else(|| {
+        ApiError::validation("role", "invalid_field", "role must be one of: assistant, director, producer")
+    })?;
+    let issued = issuer.issue(role);
+    let mut response = redirect("/");
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, state.core.cookie.set(&issued.access_token, issued.expires_in));
+    Ok(response)
+}
+
+/// `POST /auth/logout`: forgets the session.
+pub async fn logout(State(state): State<AppState>, req: Request) -> Result<Response, ApiError> {
+    require_same_origin(req.headers())?;
+    let mut response = redirect("/login");
+    response.headers_mut().insert(header::SET_COOKIE, state.core.cookie.clear());
+    Ok(response)
+}

@@ -1,0 +1,139 @@
+//! The web app's session: the access token in an HttpOnly, SameSite=Lax cookie, and the check
+//! that a cookie-authenticated write comes from our own pages.
+//!
+//! The REST API never reads the cookie (bearer tokens only), so a cross-site request can never
+//! ride on a browser's session there.
+
+use axum::http::{HeaderMap, HeaderValue, header, request::Parts};
+
+use super::{Principal, Verifier, extract::bearer_token};
+use crate::server::ApiError;
+
+/// Whether an operation reads or changes data. Writes authenticated by cookie must be
+/// same-origin.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    Read,
+    Write,
+}
+
+#[derive(Clone, Debug)]
+pub struct SessionCookie {
+    /// `__Host-` prefixed when `secure`: the browser then insists on Secure, Path=/ and no
+    /// Domain, so no sibling subdomain can plant or read it.
+    pub name: &'static str,
+    pub secure: bool,
+}
+
+impl SessionCookie {
+    pub fn new(secure: bool) -> SessionCookie {
+        let name = if secure { "__Host-casting_session" } else { "casting_session" };
+        SessionCookie { name, secure }
+    }
+
+    /// The session cookie's value, if the request has one.
+    pub fn read<'a>(&self, headers: &'a HeaderMap) -> Option<&'a str> {
+        headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(name, _)| *name == self.name)
+            .map(|(_, value)| value)
+            .filter(|value| !value.is_empty())
+    }
+
+    pub fn set(&self, token: &str, max_age_secs: u64) -> HeaderValue {
+        let secure = if self.secure { "; Secure" } else { "" };
+        let value = format!(
+            "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}",
+            self.name
+        );
+        HeaderValue::from_str(&value).expect("a JWT is a valid cookie value")
+    }
+
+    pub fn clear(&self) -> HeaderValue {
+        let secure = if self.secure { "; Secure" } else { "" };
+        HeaderValue::from_str(&format!(
+            "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}",
+            self.name
+        ))
+        .expect("static cookie text is valid")
+    }
+}
+
+/// The caller of a web-app request: a bearer token if one is sent, else the session cookie.
+pub async fn authenticate(
+    verifier: &Verifier,
+    cookie: &SessionCookie,
+    parts: &Parts,
+    access: Access,
+) -> Result<Principal, ApiError> {
+    if parts.headers.contains_key(header::AUTHORIZATION) {
+        return verifier.verify(bearer_token(parts)?).await;
+    }
+    let token = cookie
+        .read(&parts.headers)
+        .ok_or_else(|| ApiError::unauthorized("not_signed_in", "sign in to continue"))?;
+    if access == Access::Write {
+        require_same_origin(&parts.headers)?;
+    }
+    verifier.verify(token).await
+}
+
+/// Refuses a cookie-authenticated write that a browser says came from another site. Browsers
+/// send `Sec-Fetch-Site` (and `Origin` on POST); a request with neither is not a browser
+/// acting for a user, so it cannot be a cross-site forgery either way, and is refused too
+/// because a cookie without them is unexpected.
+pub fn require_same_origin(headers: &HeaderMap) -> Result<(), ApiError> {
+    let cross = || ApiError::Refused {
+        code: "cross_origin",
+        message: "cross-site requests cannot change data".into(),
+    };
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return if site == "same-origin" { Ok(()) } else { Err(cross()) };
+    }
+    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()).ok_or_else(cross)?;
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).ok_or_else(cross)?;
+    let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or("");
+    if origin_host.eq_ignore_ascii_case(host) { Ok(()) } else { Err(cross()) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.append(*k, v.parse().unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn same_origin_writes_only() {
+        assert!(require_same_origin(&headers(&[("sec-fetch-site", "same-origin")])).is_ok());
+        assert!(require_same_origin(&headers(&[("sec-fetch-site", "cross-site")])).is_err());
+        assert!(require_same_origin(&headers(&[("sec-fetch-site", "same-site")])).is_err());
+        let ok = [("origin", "http://localhost:3000"), ("host", "localhost:3000")];
+        assert!(require_same_origin(&headers(&ok)).is_ok());
+        let evil = [("origin", "https://evil.example"), ("host", "localhost:3000")];
+        assert!(require_same_origin(&headers(&evil)).is_err());
+        assert!(require_same_origin(&headers(&[("host", "localhost:3000")])).is_err());
+    }
+
+    #[test]
+    fn cookie_is_found_among_others_and_flagged() {
+        let c = SessionCookie::new(false);
+        let h = headers(&[("cookie", "a=1; casting_session=tok.en.x; b=2")]);
+        assert_eq!(c.read(&h), Some("tok.en.x"));
+        let set = c.set("t", 60);
+        let set = set.to_str().unwrap();
+        assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax") && !set.contains("Secure"));
+        let secure = SessionCookie::new(true);
+        assert!(secure.set("t", 60).to_str().unwrap().starts_with("__Host-casting_session=t;"));
+        assert!(secure.set("t", 60).to_str().unwrap().ends_with("; Secure"));
+    }
+}

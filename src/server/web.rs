@@ -1,0 +1,52 @@
+//! Glue between server functions and the server: who is calling, from the request Leptos is
+//! handling.
+
+use axum::http::request::Parts;
+use leptos::prelude::use_context;
+
+use crate::{
+    model::{AppError, UserInfo},
+    rpc::session::SessionInfo,
+    server::{
+        ApiError,
+        auth::{
+            Principal,
+            session::{Access, authenticate},
+        },
+        service::Service,
+        startup::Core,
+    },
+};
+
+fn context() -> Result<(Core, Parts), AppError> {
+    let missing = || AppError::from(ApiError::internal("server function called without its context"));
+    let core = use_context::<Core>().ok_or_else(missing)?;
+    let parts = use_context::<Parts>().ok_or_else(missing)?;
+    Ok((core, parts))
+}
+
+/// The verified caller of a server function and the service to call.
+pub async fn caller(access: Access) -> Result<(Service, Principal), AppError> {
+    let (core, parts) = context()?;
+    let who = authenticate(&core.verifier, &core.cookie, &parts, access).await?;
+    Ok((core.service.clone(), who))
+}
+
+pub async fn session_info() -> Result<SessionInfo, AppError> {
+    let (core, parts) = context()?;
+    let local_mode = core.local.is_some();
+    match authenticate(&core.verifier, &core.cookie, &parts, Access::Read).await {
+        Ok(who) => Ok(SessionInfo {
+            user: Some(UserInfo {
+                subject: who.subject().to_owned(),
+                permissions: who.permissions().to_vec(),
+            }),
+            local_mode,
+            expired: false,
+        }),
+        Err(ApiError::Unauthorized { code, .. }) => {
+            Ok(SessionInfo { user: None, local_mode, expired: code != "not_signed_in" })
+        }
+        Err(other) => Err(other.into()),
+    }
+}
