@@ -8,7 +8,7 @@ mod session;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    ParamSegment, StaticSegment,
+    ParamSegment, SsrMode, StaticSegment,
     components::{A, Route, Router, Routes},
 };
 
@@ -62,12 +62,12 @@ pub fn App() -> impl IntoView {
                 <session::LocalModeBanner />
                 <main class="page" id="content">
                     <Routes fallback=NotFound>
-                        <Route path=StaticSegment("") view=HomePage />
-                        <Route path=StaticSegment("login") view=LoginPage />
-                        <Route path=StaticSegment("actors") view=ActorsPage />
-                        <Route path=(StaticSegment("actors"), ParamSegment("id")) view=ActorPage />
-                        <Route path=StaticSegment("movies") view=MoviesPage />
-                        <Route path=(StaticSegment("movies"), ParamSegment("id")) view=MoviePage />
+                        <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("actors") view=ActorsPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("actors"), ParamSegment("id")) view=ActorPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("movies") view=MoviesPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("movies"), ParamSegment("id")) view=MoviePage ssr=SsrMode::Async />
                     </Routes>
                 </main>
             </div>

@@ -15,11 +15,19 @@ pub struct AppError {
 
 impl AppError {
     pub fn new(status: u16, code: &str, message: impl Into<String>) -> AppError {
-        AppError { status, code: code.to_owned(), message: message.into(), field: None }
+        AppError {
+            status,
+            code: code.to_owned(),
+            message: message.into(),
+            field: None,
+        }
     }
 
     pub fn field_error(field: &str, code: &str, message: impl Into<String>) -> AppError {
-        AppError { field: Some(field.to_owned()), ..AppError::new(422, code, message) }
+        AppError {
+            field: Some(field.to_owned()),
+            ..AppError::new(422, code, message)
+        }
     }
 
     /// The message for `field`, if this error is about it.
@@ -48,9 +56,11 @@ impl leptos::server_fn::error::FromServerFnError for AppError {
     fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
         use leptos::server_fn::error::ServerFnErrorErr as E;
         match value {
-            E::Args(_) | E::Deserialization(_) => {
-                AppError::new(400, "bad_request", "the form could not be read; check the values")
-            }
+            E::Args(_) | E::Deserialization(_) => AppError::new(
+                400,
+                "bad_request",
+                "the form could not be read; check the values",
+            ),
             E::Request(_) | E::Response(_) => {
                 AppError::new(503, "network", "the server could not be reached; try again")
             }
@@ -62,6 +72,10 @@ impl leptos::server_fn::error::FromServerFnError for AppError {
 /// Parses a whole number typed into a form field, naming the field when it is not one.
 pub fn parse_whole_number(field: &str, input: &str) -> Result<i64, AppError> {
     input.trim().parse::<i64>().map_err(|_| {
-        AppError::field_error(field, "invalid_field", format!("{field} must be a whole number"))
+        AppError::field_error(
+            field,
+            "invalid_field",
+            format!("{field} must be a whole number"),
+        )
     })
 }

@@ -131,6 +131,9 @@ impl UserInfo {
 
     /// The largest role whose permissions this user holds, if any.
     pub fn role(&self) -> Option<Role> {
-        Role::ALL.into_iter().rev().find(|role| role.permissions().iter().all(|p| self.can(*p)))
+        Role::ALL
+            .into_iter()
+            .rev()
+            .find(|role| role.permissions().iter().all(|p| self.can(*p)))
     }
 }

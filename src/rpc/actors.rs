@@ -22,15 +22,26 @@ pub async fn create_actor(name: String, age: String, gender: String) -> Result<A
     use crate::{model::NewActor, server::auth::session::Access};
     let (svc, who) = super::caller(Access::Write).await?;
     let age = crate::model::parse_whole_number("age", &age)?;
-    Ok(svc.create_actor(&who, NewActor { name, age, gender }).await?)
+    Ok(svc
+        .create_actor(&who, NewActor { name, age, gender })
+        .await?)
 }
 
 #[server(prefix = "/api", endpoint = "actors/update")]
-pub async fn update_actor(id: i64, name: String, age: String, gender: String) -> Result<Actor, AppError> {
+pub async fn update_actor(
+    id: i64,
+    name: String,
+    age: String,
+    gender: String,
+) -> Result<Actor, AppError> {
     use crate::{model::ActorPatch, server::auth::session::Access};
     let (svc, who) = super::caller(Access::Write).await?;
     let age = crate::model::parse_whole_number("age", &age)?;
-    let patch = ActorPatch { name: Some(name), age: Some(age), gender: Some(gender) };
+    let patch = ActorPatch {
+        name: Some(name),
+        age: Some(age),
+        gender: Some(gender),
+    };
     Ok(svc.update_actor(&who, id, patch).await?.after)
 }
 

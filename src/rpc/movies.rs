@@ -22,7 +22,15 @@ pub async fn create_movie(title: String, release_date: String) -> Result<Movie, 
     use crate::{model::NewMovie, server::auth::session::Access};
     let (svc, who) = super::caller(Access::Write).await?;
     let release_date = parse_date(&release_date)?;
-    Ok(svc.create_movie(&who, NewMovie { title, release_date }).await?)
+    Ok(svc
+        .create_movie(
+            &who,
+            NewMovie {
+                title,
+                release_date,
+            },
+        )
+        .await?)
 }
 
 /// `previous_date` is what the edit form showed: when the date was left as it was, the stored
@@ -40,7 +48,10 @@ pub async fn update_movie(
         true => None,
         false => Some(parse_date(&release_date)?),
     };
-    let patch = MoviePatch { title: Some(title), release_date };
+    let patch = MoviePatch {
+        title: Some(title),
+        release_date,
+    };
     Ok(svc.update_movie(&who, id, patch).await?.after)
 }
 

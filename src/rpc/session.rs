@@ -28,7 +28,17 @@ pub struct Counts {
 #[server(prefix = "/api", endpoint = "counts")]
 pub async fn get_counts() -> Result<Counts, AppError> {
     use crate::{model::Permission, server::auth::session::Access};
-    let (svc, who) = super::caller(Access::Read).await?;
+    // Nobody signed in: nothing they may count (the page shows a sign-in prompt).
+    let (svc, who) = match super::caller(Access::Read).await {
+        Ok(caller) => caller,
+        Err(err) if err.is_unauthenticated() => {
+            return Ok(Counts {
+                actors: None,
+                movies: None,
+            });
+        }
+        Err(err) => return Err(err),
+    };
     let actors = match who.has(Permission::GetActors) {
         true => Some(svc.list_actors(&who).await?.total),
         false => None,

@@ -163,7 +163,11 @@ impl Config {
 
     /// Secure (`__Host-`) session cookies in production or behind an https base URL.
     pub fn secure_cookies(&self) -> bool {
-        self.production || self.app_base_url.as_deref().is_some_and(|u| u.starts_with("https://"))
+        self.production
+            || self
+                .app_base_url
+                .as_deref()
+                .is_some_and(|u| u.starts_with("https://"))
     }
 
     pub fn is_sqlite(&self) -> bool {

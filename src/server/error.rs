@@ -214,6 +214,7 @@ pub type ApiResult<T> = Result<T, ApiError>;
 impl From<ApiError> for crate::model::AppError {
     fn from(err: ApiError) -> Self {
         err.log();
+        crate::server::web::set_error_status(err.status());
         crate::model::AppError {
             status: err.status().as_u16(),
             code: err.code().to_owned(),

@@ -19,8 +19,8 @@ use crate::{
         api::{self, REST_PATHS, body::BodyLimit, negotiate::PageRenderer},
         auth::{
             KeyStore, LocalIssuer, Verifier,
-            session::SessionCookie,
             local::{LOCAL_AUDIENCE, LOCAL_ISSUER, LocalKeyError},
+            session::SessionCookie,
         },
         config::{AuthConfig, Config},
         db::{Db, DbSetupError},
@@ -158,7 +158,9 @@ fn router(core: Core, leptos: LeptosOptions, body_limit: usize) -> Router {
         let leptos = leptos.clone();
         move || shell(leptos.clone())
     };
-    let render = leptos_axum::render_app_to_stream_with_context(context.clone(), app_shell.clone());
+    // Async rendering: the page is sent once its data has loaded, so the first paint has the
+    // data (no loading flash) and the page is complete without JavaScript.
+    let render = leptos_axum::render_app_async_with_context(context.clone(), app_shell.clone());
     let state = AppState {
         core: core.clone(),
         leptos,

@@ -1,7 +1,7 @@
 //! Glue between server functions and the server: who is calling, from the request Leptos is
 //! handling.
 
-use axum::http::request::Parts;
+use axum::http::{StatusCode, header, request::Parts};
 use leptos::prelude::use_context;
 
 use crate::{
@@ -18,8 +18,31 @@ use crate::{
     },
 };
 
+/// Gives a failing server function's response the error's real status (a 422 logged as a 500
+/// would mislead). Not for a form posted without JavaScript: Leptos answers that with a
+/// redirect back to the page, which a status change would break.
+pub fn set_error_status(status: StatusCode) {
+    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
+        return;
+    };
+    let form_post = use_context::<Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"))
+    });
+    if !form_post {
+        response.set_status(status);
+    }
+}
+
 fn context() -> Result<(Core, Parts), AppError> {
-    let missing = || AppError::from(ApiError::internal("server function called without its context"));
+    let missing = || {
+        AppError::from(ApiError::internal(
+            "server function called without its context",
+        ))
+    };
     let core = use_context::<Core>().ok_or_else(missing)?;
     let parts = use_context::<Parts>().ok_or_else(missing)?;
     Ok((core, parts))
@@ -44,9 +67,11 @@ pub async fn session_info() -> Result<SessionInfo, AppError> {
             local_mode,
             expired: false,
         }),
-        Err(ApiError::Unauthorized { code, .. }) => {
-            Ok(SessionInfo { user: None, local_mode, expired: code != "not_signed_in" })
-        }
+        Err(ApiError::Unauthorized { code, .. }) => Ok(SessionInfo {
+            user: None,
+            local_mode,
+            expired: code != "not_signed_in",
+        }),
         Err(other) => Err(other.into()),
     }
 }

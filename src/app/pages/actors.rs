@@ -19,7 +19,16 @@ pub fn ActorsPage() -> impl IntoView {
     let session = use_session();
     // Bumped after every successful change; the list reloads without a page reload.
     let changed = RwSignal::new(0u32);
-    let actors = Resource::new(move || changed.get(), |_| list_actors());
+    let actors = Resource::new(
+        move || changed.get(),
+        // Only a signed-in user has anything to list; don't ask the server otherwise.
+        move |_| async move {
+            match session.await {
+                Ok(s) if s.user.is_some() => list_actors().await,
+                _ => Ok(Vec::new()),
+            }
+        },
+    );
 
     view! {
         <Title text="Actors" />
@@ -106,7 +115,12 @@ fn ActorTable(list: Vec<Actor>, user: UserInfo, changed: RwSignal<u32>) -> impl 
 }
 
 #[component]
-fn ActorRow(actor: Actor, can_edit: bool, can_delete: bool, changed: RwSignal<u32>) -> impl IntoView {
+fn ActorRow(
+    actor: Actor,
+    can_edit: bool,
+    can_delete: bool,
+    changed: RwSignal<u32>,
+) -> impl IntoView {
     let update = ServerAction::<UpdateActor>::new();
     let delete = ServerAction::<DeleteActor>::new();
     let update_error = last_error(update.value());

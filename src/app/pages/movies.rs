@@ -19,7 +19,16 @@ pub fn MoviesPage() -> impl IntoView {
     let session = use_session();
     // Bumped after every successful change; the list reloads without a page reload.
     let changed = RwSignal::new(0u32);
-    let movies = Resource::new(move || changed.get(), |_| list_movies());
+    let movies = Resource::new(
+        move || changed.get(),
+        // Only a signed-in user has anything to list; don't ask the server otherwise.
+        move |_| async move {
+            match session.await {
+                Ok(s) if s.user.is_some() => list_movies().await,
+                _ => Ok(Vec::new()),
+            }
+        },
+    );
 
     view! {
         <Title text="Movies" />
@@ -104,7 +113,12 @@ fn MovieTable(list: Vec<Movie>, user: UserInfo, changed: RwSignal<u32>) -> impl 
 }
 
 #[component]
-fn MovieRow(movie: Movie, can_edit: bool, can_delete: bool, changed: RwSignal<u32>) -> impl IntoView {
+fn MovieRow(
+    movie: Movie,
+    can_edit: bool,
+    can_delete: bool,
+    changed: RwSignal<u32>,
+) -> impl IntoView {
     let update = ServerAction::<UpdateMovie>::new();
     let delete = ServerAction::<DeleteMovie>::new();
     let update_error = last_error(update.value());

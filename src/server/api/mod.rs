@@ -8,8 +8,8 @@ mod health;
 mod id;
 mod local_auth;
 mod movies;
-mod session;
 pub mod negotiate;
+mod session;
 
 use axum::{
     Router,

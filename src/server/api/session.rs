@@ -30,15 +30,27 @@ pub async fn local_login(
     Form(form): Form<LocalLogin>,
 ) -> Result<Response, ApiError> {
     require_same_origin(&headers)?;
-    let issuer = state.core.local.as_ref().ok_or_else(|| ApiError::NotFound("local sign-in is not enabled".into()))?;
+    let issuer = state
+        .core
+        .local
+        .as_ref()
+        .ok_or_else(|| ApiError::NotFound("local sign-in is not enabled".into()))?;
     let role = Role::parse(&form.role).ok_or_else(|| {
-        ApiError::validation("role", "invalid_field", "role must be one of: assistant, director, producer")
+        ApiError::validation(
+            "role",
+            "invalid_field",
+            "role must be one of: assistant, director, producer",
+        )
     })?;
     let issued = issuer.issue(role);
     let mut response = redirect("/");
-    response
-        .headers_mut()
-        .insert(header::SET_COOKIE, state.core.cookie.set(&issued.access_token, issued.expires_in));
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        state
+            .core
+            .cookie
+            .set(&issued.access_token, issued.expires_in),
+    );
     Ok(response)
 }
 
@@ -46,6 +58,8 @@ pub async fn local_login(
 pub async fn logout(State(state): State<AppState>, req: Request) -> Result<Response, ApiError> {
     require_same_origin(req.headers())?;
     let mut response = redirect("/login");
-    response.headers_mut().insert(header::SET_COOKIE, state.core.cookie.clear());
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, state.core.cookie.clear());
     Ok(response)
 }

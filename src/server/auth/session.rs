@@ -27,7 +27,11 @@ pub struct SessionCookie {
 
 impl SessionCookie {
     pub fn new(secure: bool) -> SessionCookie {
-        let name = if secure { "__Host-casting_session" } else { "casting_session" };
+        let name = if secure {
+            "__Host-casting_session"
+        } else {
+            "casting_session"
+        };
         SessionCookie { name, secure }
     }
 
@@ -92,12 +96,26 @@ pub fn require_same_origin(headers: &HeaderMap) -> Result<(), ApiError> {
         message: "cross-site requests cannot change data".into(),
     };
     if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-        return if site == "same-origin" { Ok(()) } else { Err(cross()) };
+        return if site == "same-origin" {
+            Ok(())
+        } else {
+            Err(cross())
+        };
     }
-    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()).ok_or_else(cross)?;
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).ok_or_else(cross)?;
+    let origin = headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(cross)?;
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(cross)?;
     let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or("");
-    if origin_host.eq_ignore_ascii_case(host) { Ok(()) } else { Err(cross()) }
+    if origin_host.eq_ignore_ascii_case(host) {
+        Ok(())
+    } else {
+        Err(cross())
+    }
 }
 
 #[cfg(test)]
@@ -117,9 +135,15 @@ mod tests {
         assert!(require_same_origin(&headers(&[("sec-fetch-site", "same-origin")])).is_ok());
         assert!(require_same_origin(&headers(&[("sec-fetch-site", "cross-site")])).is_err());
         assert!(require_same_origin(&headers(&[("sec-fetch-site", "same-site")])).is_err());
-        let ok = [("origin", "http://localhost:3000"), ("host", "localhost:3000")];
+        let ok = [
+            ("origin", "http://localhost:3000"),
+            ("host", "localhost:3000"),
+        ];
         assert!(require_same_origin(&headers(&ok)).is_ok());
-        let evil = [("origin", "https://evil.example"), ("host", "localhost:3000")];
+        let evil = [
+            ("origin", "https://evil.example"),
+            ("host", "localhost:3000"),
+        ];
         assert!(require_same_origin(&headers(&evil)).is_err());
         assert!(require_same_origin(&headers(&[("host", "localhost:3000")])).is_err());
     }
@@ -131,9 +155,17 @@ mod tests {
         assert_eq!(c.read(&h), Some("tok.en.x"));
         let set = c.set("t", 60);
         let set = set.to_str().unwrap();
-        assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax") && !set.contains("Secure"));
+        assert!(
+            set.contains("HttpOnly") && set.contains("SameSite=Lax") && !set.contains("Secure")
+        );
         let secure = SessionCookie::new(true);
-        assert!(secure.set("t", 60).to_str().unwrap().starts_with("__Host-casting_session=t;"));
+        assert!(
+            secure
+                .set("t", 60)
+                .to_str()
+                .unwrap()
+                .starts_with("__Host-casting_session=t;")
+        );
         assert!(secure.set("t", 60).to_str().unwrap().ends_with("; Secure"));
     }
 }

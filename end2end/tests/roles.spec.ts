@@ -1,0 +1,48 @@
+import { expect, test } from "@playwright/test";
+import { Role, api, hydrated, signIn, unique, watchProblems } from "./helpers";
+
+// What each role may do, as the UI must show it.
+const EXPECTED: Record<Role, { addActor: boolean; editActor: boolean; deleteActor: boolean; addMovie: boolean; editMovie: boolean; deleteMovie: boolean }> = {
+  assistant: { addActor: false, editActor: false, deleteActor: false, addMovie: false, editMovie: false, deleteMovie: false },
+  director: { addActor: true, editActor: true, deleteActor: true, addMovie: false, editMovie: true, deleteMovie: false },
+  producer: { addActor: true, editActor: true, deleteActor: true, addMovie: true, editMovie: true, deleteMovie: true },
+};
+
+test.beforeAll(async ({ request }) => {
+  // At least one row of each, so row controls can show.
+  await api(request, "producer", "POST", "/actors", { name: unique("Role Fixture"), age: 33, gender: "female" });
+  await api(request, "producer", "POST", "/movies", { title: unique("Role Fixture"), release_date: "2023-03-03" });
+});
+
+for (const role of Object.keys(EXPECTED) as Role[]) {
+  test(`${role} sees exactly the controls their permissions allow`, async ({ page }) => {
+    const problems = watchProblems(page);
+    const can = EXPECTED[role];
+    await signIn(page, role);
+    await expect(page.getByTestId("actor-count")).toHaveText(/\d+/);
+
+    await page.goto("/actors");
+    await hydrated(page);
+    await expect(page.locator("table.data tbody tr").first()).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Add an actor" })).toHaveCount(can.addActor ? 1 : 0);
+    await expect(page.locator("summary", { hasText: "Edit" })).toHaveCount(can.editActor ? await page.locator("table.data tbody tr").count() : 0);
+    await expect(page.locator("summary", { hasText: "Delete" }).first()).toHaveCount(can.deleteActor ? 1 : 0);
+
+    await page.goto("/movies");
+    await hydrated(page);
+    await expect(page.locator("table.data tbody tr").first()).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Add a movie" })).toHaveCount(can.addMovie ? 1 : 0);
+    await expect(page.locator("summary", { hasText: "Edit" }).first()).toHaveCount(can.editMovie ? 1 : 0);
+    await expect(page.locator("summary", { hasText: "Delete" }).first()).toHaveCount(can.deleteMovie ? 1 : 0);
+    expect(problems).toEqual([]);
+  });
+}
+
+test("signing out ends the session", async ({ page }) => {
+  await signIn(page, "assistant");
+  await hydrated(page);
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await page.goto("/actors");
+  await expect(page.getByText("Sign in to see actors.")).toBeVisible();
+});
