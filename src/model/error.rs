@@ -68,14 +68,3 @@ impl leptos::server_fn::error::FromServerFnError for AppError {
         }
     }
 }
-
-/// Parses a whole number typed into a form field, naming the field when it is not one.
-pub fn parse_whole_number(field: &str, input: &str) -> Result<i64, AppError> {
-    input.trim().parse::<i64>().map_err(|_| {
-        AppError::field_error(
-            field,
-            "invalid_field",
-            format!("{field} must be a whole number"),
-        )
-    })
-}

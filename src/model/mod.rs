@@ -5,7 +5,7 @@ pub mod dates;
 mod error;
 mod permission;
 
-pub use error::{AppError, parse_whole_number};
+pub use error::AppError;
 pub use permission::{Permission, Role, UserInfo};
 
 use chrono::{DateTime, Utc};

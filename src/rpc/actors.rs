@@ -21,7 +21,7 @@ pub async fn get_actor(id: i64) -> Result<Actor, AppError> {
 pub async fn create_actor(name: String, age: String, gender: String) -> Result<Actor, AppError> {
     use crate::{model::NewActor, server::auth::session::Access};
     let (svc, who) = super::caller(Access::Write).await?;
-    let age = crate::model::parse_whole_number("age", &age)?;
+    let age = crate::server::web::whole_number("age", &age)?;
     Ok(svc
         .create_actor(&who, NewActor { name, age, gender })
         .await?)
@@ -36,7 +36,7 @@ pub async fn update_actor(
 ) -> Result<Actor, AppError> {
     use crate::{model::ActorPatch, server::auth::session::Access};
     let (svc, who) = super::caller(Access::Write).await?;
-    let age = crate::model::parse_whole_number("age", &age)?;
+    let age = crate::server::web::whole_number("age", &age)?;
     let patch = ActorPatch {
         name: Some(name),
         age: Some(age),

@@ -21,7 +21,7 @@ pub async fn get_movie(id: i64) -> Result<Movie, AppError> {
 pub async fn create_movie(title: String, release_date: String) -> Result<Movie, AppError> {
     use crate::{model::NewMovie, server::auth::session::Access};
     let (svc, who) = super::caller(Access::Write).await?;
-    let release_date = parse_date(&release_date)?;
+    let release_date = crate::server::web::release_date(&release_date)?;
     Ok(svc
         .create_movie(
             &who,
@@ -46,7 +46,7 @@ pub async fn update_movie(
     let (svc, who) = super::caller(Access::Write).await?;
     let release_date = match release_date.trim() == previous_date.trim() {
         true => None,
-        false => Some(parse_date(&release_date)?),
+        false => Some(crate::server::web::release_date(&release_date)?),
     };
     let patch = MoviePatch {
         title: Some(title),
@@ -60,10 +60,4 @@ pub async fn delete_movie(id: i64) -> Result<i64, AppError> {
     use crate::server::auth::session::Access;
     let (svc, who) = super::caller(Access::Write).await?;
     Ok(svc.delete_movie(&who, id).await?.item.id)
-}
-
-#[cfg(feature = "ssr")]
-fn parse_date(input: &str) -> Result<chrono::DateTime<chrono::Utc>, AppError> {
-    crate::model::dates::parse_release_date(input)
-        .map_err(|message| AppError::field_error("release_date", "invalid_field", message))
 }

@@ -9,6 +9,8 @@ pub struct SessionInfo {
     pub user: Option<UserInfo>,
     /// Local sign-in (no Auth0 configured).
     pub local_mode: bool,
+    /// Auth0 sign-in for the web app is configured (`AUTH0_CLIENT_ID`).
+    pub auth0_sign_in: bool,
     /// A session cookie was sent but its token has expired or is no longer valid.
     pub expired: bool,
 }

@@ -20,6 +20,30 @@ pub struct Auth0Config {
     /// `https://{domain}/` unless `AUTH0_ISSUER` says otherwise. Ends with `/`, as Auth0's does.
     pub issuer: String,
     pub jwks_url: String,
+    /// The web app's Auth0 application (`AUTH0_CLIENT_ID`); without it the web app cannot
+    /// sign anyone in (the API still accepts tokens).
+    pub client_id: Option<String>,
+    /// Only for confidential clients; PKCE public clients have none.
+    pub client_secret: Option<String>,
+}
+
+impl Auth0Config {
+    /// Auth0's endpoints hang off the issuer URL.
+    fn endpoint(&self, path: &str) -> String {
+        format!("{}/{path}", self.issuer.trim_end_matches('/'))
+    }
+
+    pub fn authorize_url(&self) -> String {
+        self.endpoint("authorize")
+    }
+
+    pub fn token_url(&self) -> String {
+        self.endpoint("oauth/token")
+    }
+
+    pub fn logout_url(&self) -> String {
+        self.endpoint("v2/logout")
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -125,6 +149,8 @@ impl Config {
                     audience,
                     issuer,
                     jwks_url,
+                    client_id: var("AUTH0_CLIENT_ID"),
+                    client_secret: var("AUTH0_CLIENT_SECRET"),
                 })
             }
             (None, None) if production => return Err(ConfigError::ProductionWithoutAuth0),
@@ -159,6 +185,13 @@ impl Config {
             local_token_ttl: Duration::from_secs(parse(&var, "LOCAL_TOKEN_TTL_SECS", 8 * 3600)?),
             shutdown_grace: Duration::from_secs(parse(&var, "SHUTDOWN_GRACE_SECS", 20)?),
         })
+    }
+
+    /// The app's public URL: `APP_BASE_URL`, else the listen address.
+    pub fn base_url(&self) -> String {
+        self.app_base_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.site_addr))
     }
 
     /// Secure (`__Host-`) session cookies in production or behind an https base URL.

@@ -20,6 +20,7 @@ use crate::{
         auth::{
             KeyStore, LocalIssuer, Verifier,
             local::{LOCAL_AUDIENCE, LOCAL_ISSUER, LocalKeyError},
+            oidc::Auth0Login,
             session::SessionCookie,
         },
         config::{AuthConfig, Config},
@@ -35,6 +36,8 @@ pub struct Core {
     pub verifier: Arc<Verifier>,
     /// `Some` only in local sign-in mode.
     pub local: Option<Arc<LocalIssuer>>,
+    /// Auth0 sign-in for the web app (Auth0 mode with a client id).
+    pub auth0: Option<Arc<Auth0Login>>,
     /// The web app's session cookie.
     pub cookie: SessionCookie,
     pub local_token_ttl: Duration,
@@ -138,6 +141,12 @@ pub async fn build(config: &Config, leptos: LeptosOptions) -> Result<Application
         service: Service::new(db),
         verifier: Arc::new(verifier),
         local,
+        auth0: match &config.auth {
+            AuthConfig::Auth0(auth0) => {
+                Auth0Login::new(auth0, &config.base_url(), config.jwks.fetch_timeout).map(Arc::new)
+            }
+            AuthConfig::Local => None,
+        },
         cookie: SessionCookie::new(config.secure_cookies()),
         local_token_ttl: config.local_token_ttl,
     };
@@ -178,6 +187,9 @@ fn router(core: Core, leptos: LeptosOptions, body_limit: usize) -> Router {
         .merge(api::health_routes());
     if core.local.is_some() {
         router = router.merge(api::local_auth_routes());
+    }
+    if core.auth0.is_some() {
+        router = router.merge(api::auth0_routes());
     }
     router = router.merge(api::session_routes());
     router

@@ -58,6 +58,7 @@ pub async fn caller(access: Access) -> Result<(Service, Principal), AppError> {
 pub async fn session_info() -> Result<SessionInfo, AppError> {
     let (core, parts) = context()?;
     let local_mode = core.local.is_some();
+    let auth0_sign_in = core.auth0.is_some();
     match authenticate(&core.verifier, &core.cookie, &parts, Access::Read).await {
         Ok(who) => Ok(SessionInfo {
             user: Some(UserInfo {
@@ -65,13 +66,29 @@ pub async fn session_info() -> Result<SessionInfo, AppError> {
                 permissions: who.permissions().to_vec(),
             }),
             local_mode,
+            auth0_sign_in,
             expired: false,
         }),
         Err(ApiError::Unauthorized { code, .. }) => Ok(SessionInfo {
             user: None,
             local_mode,
+            auth0_sign_in,
             expired: code != "not_signed_in",
         }),
         Err(other) => Err(other.into()),
     }
+}
+
+/// A whole number typed into a form field; the error names the field.
+pub fn whole_number(field: &'static str, input: &str) -> Result<i64, ApiError> {
+    input
+        .trim()
+        .parse::<i64>()
+        .map_err(|_| ApiError::invalid(field, format!("{field} must be a whole number")))
+}
+
+/// A release date from a date input (`YYYY-MM-DD`) or any other accepted form.
+pub fn release_date(input: &str) -> Result<chrono::DateTime<chrono::Utc>, ApiError> {
+    crate::model::dates::parse_release_date(input)
+        .map_err(|message| ApiError::invalid("release_date", message))
 }

@@ -12,3 +12,4 @@ mod local;
 mod outage;
 mod rbac;
 mod validation;
+mod web;

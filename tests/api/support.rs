@@ -28,33 +28,51 @@ use tokio::sync::oneshot;
 pub const ISSUER: &str = "https://issuer.test/";
 pub const AUDIENCE: &str = "https://casting-agency.test/api";
 
-/// A JWKS endpoint on loopback that counts fetches and can be switched to failing.
+/// A stand-in for Auth0 on loopback: the JWKS endpoint (counting fetches, switchable to
+/// failing) and the OAuth token endpoint of the authorization-code flow with PKCE.
 #[derive(Clone)]
 pub struct JwksServer {
     pub url: String,
+    /// The issuer URL (`http://127.0.0.1:port/`), under which the endpoints live.
+    pub base: String,
     keys: Arc<Mutex<Value>>,
     fetches: Arc<AtomicUsize>,
     failing: Arc<AtomicBool>,
+    /// Authorization codes this fake has "issued": code → (PKCE challenge, access token).
+    codes: Arc<Mutex<HashMap<String, (String, String)>>>,
 }
 
 impl JwksServer {
     pub async fn start(jwks: Value) -> JwksServer {
         let server = JwksServer {
             url: String::new(),
+            base: String::new(),
             keys: Arc::new(Mutex::new(jwks)),
             fetches: Arc::default(),
             failing: Arc::default(),
+            codes: Arc::default(),
         };
         let app = Router::new()
             .route("/.well-known/jwks.json", get(serve_jwks))
+            .route("/oauth/token", axum::routing::post(token_endpoint))
             .with_state(server.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         JwksServer {
             url: format!("http://{addr}/.well-known/jwks.json"),
+            base: format!("http://{addr}/"),
             ..server
         }
+    }
+
+    /// Makes `code` redeemable once for `access_token` by whoever holds the PKCE verifier
+    /// of `challenge` (what Auth0 does when the person signs in).
+    pub fn issue_code(&self, code: &str, challenge: &str, access_token: String) {
+        self.codes
+            .lock()
+            .unwrap()
+            .insert(code.into(), (challenge.into(), access_token));
     }
 
     pub fn set_keys(&self, jwks: Value) {
@@ -69,6 +87,41 @@ impl JwksServer {
         self.fetches.load(Ordering::SeqCst)
     }
 }
+
+async fn token_endpoint(
+    State(server): State<JwksServer>,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> axum::response::Response {
+    use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+    let refuse = |why: &str| {
+        (
+            StatusCode::FORBIDDEN,
+            Json(json!({"error": "invalid_grant", "why": why})),
+        )
+            .into_response()
+    };
+    if form.get("grant_type").map(String::as_str) != Some("authorization_code") {
+        return refuse("grant_type");
+    }
+    if form.get("client_id").map(String::as_str) != Some(CLIENT_ID) {
+        return refuse("client_id");
+    }
+    let Some((challenge, token)) = form
+        .get("code")
+        .and_then(|c| server.codes.lock().unwrap().remove(c))
+    else {
+        return refuse("code");
+    };
+    let verifier = form.get("code_verifier").cloned().unwrap_or_default();
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, verifier.as_bytes());
+    if URL_SAFE_NO_PAD.encode(digest) != challenge {
+        return refuse("code_verifier");
+    }
+    Json(json!({"access_token": token, "token_type": "Bearer", "expires_in": 3600})).into_response()
+}
+
+/// The web app's client id at the fake Auth0.
+pub const CLIENT_ID: &str = "test-web-client";
 
 async fn serve_jwks(State(server): State<JwksServer>) -> impl IntoResponse {
     server.fetches.fetch_add(1, Ordering::SeqCst);
@@ -213,6 +266,9 @@ pub struct Options {
     pub data_dir: Option<tempfile::TempDir>,
     /// Overrides the test database's URL (to go through a proxy, say).
     pub database_url: Option<String>,
+    /// Use the fake Auth0 (JWKS server) as the issuer, with a web client id, so the web
+    /// sign-in flow can run against it.
+    pub fake_issuer: bool,
 }
 
 impl Default for Options {
@@ -223,6 +279,7 @@ impl Default for Options {
             jwks_failing_at_start: false,
             data_dir: None,
             database_url: None,
+            fake_issuer: false,
         }
     }
 }
@@ -255,7 +312,16 @@ impl TestApp {
         if !options.local {
             vars.insert("AUTH0_DOMAIN", "issuer.test".into());
             vars.insert("AUTH0_AUDIENCE", AUDIENCE.into());
-            vars.insert("AUTH0_ISSUER", ISSUER.into());
+            let issuer = if options.fake_issuer {
+                jwks.base.clone()
+            } else {
+                ISSUER.into()
+            };
+            vars.insert("AUTH0_ISSUER", issuer);
+            vars.insert("APP_BASE_URL", "http://app.test".into());
+            if options.fake_issuer {
+                vars.insert("AUTH0_CLIENT_ID", CLIENT_ID.into());
+            }
             vars.insert("AUTH0_JWKS_URL", jwks.url.clone());
         }
         let mut config =

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 use crate::{app::use_session, model::Role};
 
@@ -7,14 +8,28 @@ use crate::{app::use_session, model::Role};
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let session = use_session();
+    let query = use_query_map();
+    // Set by /auth/callback when an Auth0 sign-in did not complete.
+    let failure = move || {
+        query.read().get("error").map(|code| match code.as_str() {
+            "denied" => "The sign-in was cancelled at Auth0.",
+            "expired" => "The sign-in took too long or began in another browser. Please try again.",
+            "state" => "The sign-in could not be verified. Please try again.",
+            "exchange" => "Auth0 did not complete the sign-in. Please try again.",
+            "token" => "Your account's token is not valid for this app. Ask an administrator.",
+            _ => "The sign-in did not complete. Please try again.",
+        })
+    };
     view! {
         <Title text="Sign in" />
         <h1>"Sign in"</h1>
+        {move || failure().map(|message| view! { <p class="error" role="alert">{message}</p> })}
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 let session = session.await.ok();
                 let expired = session.as_ref().is_some_and(|s| s.expired);
                 let local = session.as_ref().is_some_and(|s| s.local_mode);
+                let auth0 = session.as_ref().is_some_and(|s| s.auth0_sign_in);
                 view! {
                     {expired.then(|| view! { <p class="error" role="alert">"Your session has expired. Please sign in again."</p> })}
                     {if local {
@@ -31,6 +46,13 @@ pub fn LoginPage() -> impl IntoView {
                                     </form>
                                 }).collect_view()}
                             </div>
+                        }.into_any()
+                    } else if !auth0 {
+                        view! {
+                            <p class="error" role="alert">
+                                "Web sign-in is not configured on this server (AUTH0_CLIENT_ID is not set). "
+                                "The REST API accepts Auth0 access tokens."
+                            </p>
                         }.into_any()
                     } else {
                         view! {

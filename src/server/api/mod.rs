@@ -2,6 +2,7 @@
 //! sign-in, content negotiation with the web app, and JSON errors everywhere.
 
 mod actors;
+mod auth0;
 pub mod body;
 mod fallback;
 mod health;
@@ -59,6 +60,13 @@ pub fn local_auth_routes() -> Router<AppState> {
         .route("/auth/dev-token", post(local_auth::dev_token))
         .route("/.well-known/jwks.json", get(local_auth::jwks))
         .route("/auth/local-login", post(session::local_login))
+}
+
+/// Auth0 sign-in for the web app; mounted only with Auth0 and a client id configured.
+pub fn auth0_routes() -> Router<AppState> {
+    Router::new()
+        .route("/auth/login", get(auth0::login))
+        .route("/auth/callback", get(auth0::callback))
 }
 
 /// Web-app sign-in and sign-out.

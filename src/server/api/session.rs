@@ -57,7 +57,12 @@ pub async fn local_login(
 /// `POST /auth/logout`: forgets the session.
 pub async fn logout(State(state): State<AppState>, req: Request) -> Result<Response, ApiError> {
     require_same_origin(req.headers())?;
-    let mut response = redirect("/login");
+    // With Auth0, end Auth0's session too, or "sign in" would silently sign the same person in.
+    let to = match &state.core.auth0 {
+        Some(auth0) => auth0.logout_url(),
+        None => "/login".to_owned(),
+    };
+    let mut response = redirect(&to);
     response
         .headers_mut()
         .insert(header::SET_COOKIE, state.core.cookie.clear());

@@ -6,6 +6,7 @@
 pub(crate) mod extract;
 mod jwks;
 pub mod local;
+pub mod oidc;
 pub mod session;
 pub mod signing;
 mod verifier;
