@@ -6,7 +6,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/casting-agency/target
 # npm's wasm-opt (binaryen >= 116) must shadow any older one.
 export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test lint test-rust test-e2e release token setup
+.PHONY: run test lint test-rust test-e2e release token bench-web
 
 ## Runs the app on SQLite with local sign-in at http://127.0.0.1:3000
 run:
@@ -37,3 +37,8 @@ token:
 	@scripts/setup.sh run 2>/dev/null
 	@cargo leptos build >/dev/null 2>&1
 	@$(CARGO_TARGET_DIR)/debug/casting-agency token $(or $(ROLE),producer)
+
+## Web budget: release WASM size and time to interactive of /actors (prints figures).
+bench-web:
+	scripts/setup.sh test
+	scripts/bench-web.sh

@@ -3,6 +3,9 @@
 //! `app` and `model` compile for both the server and the browser; everything under `server`
 //! exists only with the `ssr` feature.
 
+// Leptos view types nest deeply; release builds (no type erasure) need more room.
+#![recursion_limit = "512"]
+
 pub mod app;
 pub mod model;
 pub mod rpc;

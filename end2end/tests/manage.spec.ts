@@ -86,4 +86,19 @@ test.describe("without JavaScript", () => {
     await page.goto("/actors");
     await expect(page.locator("tr", { hasText: name })).toBeVisible();
   });
+
+  test("a director adds an actor with the plain HTML form", async ({ page, request }) => {
+    const name = unique("Plain Form");
+    await page.goto("/login");
+    await page.getByRole("button", { name: "Sign in as Casting Director" }).click();
+    await page.goto("/actors");
+    await page.getByLabel("Name").first().fill(name);
+    await page.getByLabel("Age").first().fill("44");
+    await page.getByLabel("Gender").first().fill("female");
+    await page.getByRole("button", { name: "Add actor" }).click();
+    await expect(page).toHaveURL(/\/actors$/);
+    await expect(page.locator("tr", { hasText: name })).toBeVisible();
+    const listed = await api(request, "assistant", "GET", "/actors");
+    expect(listed.body.actors.some((a: { name: string }) => a.name === name)).toBeTruthy();
+  });
 });

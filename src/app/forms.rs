@@ -28,11 +28,7 @@ pub fn Field(
     #[prop(optional)] max: Option<i64>,
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
-    let message = move || {
-        error
-            .get()
-            .and_then(|e| e.for_field(name).map(str::to_owned))
-    };
+    let message = move || error.get().and_then(|e| e.for_field(name).map(str::to_owned));
     let error_id = format!("{id}-error");
     view! {
         <div class="field">

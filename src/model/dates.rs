@@ -18,16 +18,8 @@ pub fn parse_release_date(input: &str) -> Result<DateTime<Utc>, String> {
         .filter(|_| s.len() == 10)
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .map(|dt| dt.and_utc())
-        .or_else(|| {
-            DateTime::parse_from_rfc3339(s)
-                .ok()
-                .map(|d| d.with_timezone(&Utc))
-        })
-        .or_else(|| {
-            DateTime::parse_from_rfc2822(s)
-                .ok()
-                .map(|d| d.with_timezone(&Utc))
-        });
+        .or_else(|| DateTime::parse_from_rfc3339(s).ok().map(|d| d.with_timezone(&Utc)))
+        .or_else(|| DateTime::parse_from_rfc2822(s).ok().map(|d| d.with_timezone(&Utc)));
     match parsed {
         Some(dt) if YEAR_RANGE.contains(&dt.year()) => Ok(dt),
         Some(_) => Err(format!(
@@ -148,15 +140,9 @@ mod tests {
 
     #[test]
     fn nonsense_and_out_of_range_are_refused() {
-        for bad in [
-            "",
-            "yesterday",
-            "2024-13-01",
-            "2024-02-30",
-            "1799-12-31",
-            "24-12-23",
-            "2024-1-5",
-        ] {
+        for bad in
+            ["", "yesterday", "2024-13-01", "2024-02-30", "1799-12-31", "24-12-23", "2024-1-5"]
+        {
             assert!(parse_release_date(bad).is_err(), "{bad} should be refused");
         }
         // A weekday that contradicts the date is refused, not silently corrected.

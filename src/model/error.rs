@@ -15,19 +15,11 @@ pub struct AppError {
 
 impl AppError {
     pub fn new(status: u16, code: &str, message: impl Into<String>) -> AppError {
-        AppError {
-            status,
-            code: code.to_owned(),
-            message: message.into(),
-            field: None,
-        }
+        AppError { status, code: code.to_owned(), message: message.into(), field: None }
     }
 
     pub fn field_error(field: &str, code: &str, message: impl Into<String>) -> AppError {
-        AppError {
-            field: Some(field.to_owned()),
-            ..AppError::new(422, code, message)
-        }
+        AppError { field: Some(field.to_owned()), ..AppError::new(422, code, message) }
     }
 
     /// The message for `field`, if this error is about it.
@@ -56,11 +48,9 @@ impl leptos::server_fn::error::FromServerFnError for AppError {
     fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
         use leptos::server_fn::error::ServerFnErrorErr as E;
         match value {
-            E::Args(_) | E::Deserialization(_) => AppError::new(
-                400,
-                "bad_request",
-                "the form could not be read; check the values",
-            ),
+            E::Args(_) | E::Deserialization(_) => {
+                AppError::new(400, "bad_request", "the form could not be read; check the values")
+            }
             E::Request(_) | E::Response(_) => {
                 AppError::new(503, "network", "the server could not be reached; try again")
             }

@@ -70,11 +70,7 @@ pub struct NewMovie {
 pub struct MoviePatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(
-        default,
-        with = "dates::flexible_option",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, with = "dates::flexible_option", skip_serializing_if = "Option::is_none")]
     pub release_date: Option<DateTime<Utc>>,
 }
 

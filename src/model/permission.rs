@@ -75,14 +75,9 @@ impl Role {
         use Permission::*;
         match self {
             Role::Assistant => &[GetActors, GetMovies],
-            Role::Director => &[
-                GetActors,
-                GetMovies,
-                PostActors,
-                DeleteActors,
-                PatchActors,
-                PatchMovies,
-            ],
+            Role::Director => {
+                &[GetActors, GetMovies, PostActors, DeleteActors, PatchActors, PatchMovies]
+            }
             Role::Producer => &Permission::ALL,
         }
     }
@@ -111,9 +106,7 @@ impl Role {
             .chars()
             .map(|c| if c == '-' || c == '_' { ' ' } else { c })
             .collect();
-        Role::ALL
-            .into_iter()
-            .find(|r| norm == r.slug() || norm == r.title().to_ascii_lowercase())
+        Role::ALL.into_iter().find(|r| norm == r.slug() || norm == r.title().to_ascii_lowercase())
     }
 }
 
@@ -131,9 +124,6 @@ impl UserInfo {
 
     /// The largest role whose permissions this user holds, if any.
     pub fn role(&self) -> Option<Role> {
-        Role::ALL
-            .into_iter()
-            .rev()
-            .find(|role| role.permissions().iter().all(|p| self.can(*p)))
+        Role::ALL.into_iter().rev().find(|role| role.permissions().iter().all(|p| self.can(*p)))
     }
 }

@@ -16,15 +16,13 @@ pub async fn get_actor(id: i64) -> Result<Actor, AppError> {
     Ok(svc.get_actor(&who, id).await?)
 }
 
-/// Form fields arrive as text; `age` is parsed here so its error names the field.
+/// Form fields arrive as text; the service decodes them after the permission check.
 #[server(prefix = "/api", endpoint = "actors/create")]
 pub async fn create_actor(name: String, age: String, gender: String) -> Result<Actor, AppError> {
-    use crate::{model::NewActor, server::auth::session::Access};
+    use crate::server::{auth::session::Access, web::ActorForm};
     let (svc, who) = super::caller(Access::Write).await?;
-    let age = crate::server::web::whole_number("age", &age)?;
-    Ok(svc
-        .create_actor(&who, NewActor { name, age, gender })
-        .await?)
+    let form = ActorForm { name, age, gender };
+    Ok(svc.create_actor(&who, form).await?)
 }
 
 #[server(prefix = "/api", endpoint = "actors/update")]
@@ -34,15 +32,10 @@ pub async fn update_actor(
     age: String,
     gender: String,
 ) -> Result<Actor, AppError> {
-    use crate::{model::ActorPatch, server::auth::session::Access};
+    use crate::server::{auth::session::Access, web::ActorForm};
     let (svc, who) = super::caller(Access::Write).await?;
-    let age = crate::server::web::whole_number("age", &age)?;
-    let patch = ActorPatch {
-        name: Some(name),
-        age: Some(age),
-        gender: Some(gender),
-    };
-    Ok(svc.update_actor(&who, id, patch).await?.after)
+    let form = ActorForm { name, age, gender };
+    Ok(svc.update_actor(&who, id, form).await?.after)
 }
 
 #[server(prefix = "/api", endpoint = "actors/delete")]

@@ -19,22 +19,13 @@ pub async fn get_movie(id: i64) -> Result<Movie, AppError> {
 /// `release_date` comes from a date input (`YYYY-MM-DD`) or any accepted form.
 #[server(prefix = "/api", endpoint = "movies/create")]
 pub async fn create_movie(title: String, release_date: String) -> Result<Movie, AppError> {
-    use crate::{model::NewMovie, server::auth::session::Access};
+    use crate::server::{auth::session::Access, web::MovieForm};
     let (svc, who) = super::caller(Access::Write).await?;
-    let release_date = crate::server::web::release_date(&release_date)?;
-    Ok(svc
-        .create_movie(
-            &who,
-            NewMovie {
-                title,
-                release_date,
-            },
-        )
-        .await?)
+    let form = MovieForm { title, release_date, previous_date: None };
+    Ok(svc.create_movie(&who, form).await?)
 }
 
-/// `previous_date` is what the edit form showed: when the date was left as it was, the stored
-/// instant (which may carry a time of day) is kept rather than reset to midnight.
+/// `previous_date` is the date the edit form showed (see `MovieForm`).
 #[server(prefix = "/api", endpoint = "movies/update")]
 pub async fn update_movie(
     id: i64,
@@ -42,17 +33,10 @@ pub async fn update_movie(
     release_date: String,
     previous_date: String,
 ) -> Result<Movie, AppError> {
-    use crate::{model::MoviePatch, server::auth::session::Access};
+    use crate::server::{auth::session::Access, web::MovieForm};
     let (svc, who) = super::caller(Access::Write).await?;
-    let release_date = match release_date.trim() == previous_date.trim() {
-        true => None,
-        false => Some(crate::server::web::release_date(&release_date)?),
-    };
-    let patch = MoviePatch {
-        title: Some(title),
-        release_date,
-    };
-    Ok(svc.update_movie(&who, id, patch).await?.after)
+    let form = MovieForm { title, release_date, previous_date: Some(previous_date) };
+    Ok(svc.update_movie(&who, id, form).await?.after)
 }
 
 #[server(prefix = "/api", endpoint = "movies/delete")]

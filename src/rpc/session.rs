@@ -34,19 +34,16 @@ pub async fn get_counts() -> Result<Counts, AppError> {
     let (svc, who) = match super::caller(Access::Read).await {
         Ok(caller) => caller,
         Err(err) if err.is_unauthenticated() => {
-            return Ok(Counts {
-                actors: None,
-                movies: None,
-            });
+            return Ok(Counts { actors: None, movies: None });
         }
         Err(err) => return Err(err),
     };
     let actors = match who.has(Permission::GetActors) {
-        true => Some(svc.list_actors(&who).await?.total),
+        true => Some(svc.count_actors(&who).await?),
         false => None,
     };
     let movies = match who.has(Permission::GetMovies) {
-        true => Some(svc.list_movies(&who).await?.total),
+        true => Some(svc.count_movies(&who).await?),
         false => None,
     };
     Ok(Counts { actors, movies })

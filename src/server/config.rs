@@ -97,6 +97,13 @@ pub enum ConfigError {
     ProductionWithoutAuth0,
     #[error("AUTH0_DOMAIN and AUTH0_AUDIENCE must be set together (only {0} is set)")]
     HalfAuth0(&'static str),
+    #[error("{name} must be an http(s) URL, got `{value}`")]
+    NotAUrl { name: &'static str, value: String },
+    #[error(
+        "APP_ENV=production with AUTH0_CLIENT_ID needs APP_BASE_URL (https://...): Auth0 \
+         redirects back to it"
+    )]
+    ProductionWithoutBaseUrl,
 }
 
 impl Config {
@@ -110,36 +117,25 @@ impl Config {
         leptos_addr: SocketAddr,
         get: impl Fn(&str) -> Option<String>,
     ) -> Result<Config, ConfigError> {
-        let var = |name: &str| {
-            get(name)
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
-        };
+        let var = |name: &str| get(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
         let production = var("APP_ENV").is_some_and(|v| v.eq_ignore_ascii_case("production"));
 
         let mut site_addr = leptos_addr;
         if let Some(port) = var("PORT") {
-            let port = port.parse::<u16>().map_err(|e| ConfigError::Invalid {
-                name: "PORT",
-                reason: e.to_string(),
-            })?;
+            let port = port
+                .parse::<u16>()
+                .map_err(|e| ConfigError::Invalid { name: "PORT", reason: e.to_string() })?;
             site_addr.set_port(port);
         }
 
         let data_dir = PathBuf::from(var("DATA_DIR").unwrap_or_else(|| "./data".to_owned()));
         let database_url = var("DATABASE_URL").unwrap_or_else(|| {
-            format!(
-                "sqlite://{}?mode=rwc",
-                data_dir.join("casting-agency.db").display()
-            )
+            format!("sqlite://{}?mode=rwc", data_dir.join("casting-agency.db").display())
         });
 
         let auth = match (var("AUTH0_DOMAIN"), var("AUTH0_AUDIENCE")) {
             (Some(domain), Some(audience)) => {
-                let domain = domain
-                    .trim_start_matches("https://")
-                    .trim_end_matches('/')
-                    .to_owned();
+                let domain = domain.trim_start_matches("https://").trim_end_matches('/').to_owned();
                 let issuer = var("AUTH0_ISSUER").unwrap_or_else(|| format!("https://{domain}/"));
                 let jwks_url = var("AUTH0_JWKS_URL").unwrap_or_else(|| {
                     format!("{}/.well-known/jwks.json", issuer.trim_end_matches('/'))
@@ -159,9 +155,22 @@ impl Config {
             (None, Some(_)) => return Err(ConfigError::HalfAuth0("AUTH0_AUDIENCE")),
         };
 
+        let app_base_url = var("APP_BASE_URL").map(|u| u.trim_end_matches('/').to_owned());
+        if let Some(url) = &app_base_url {
+            require_url("APP_BASE_URL", url)?;
+        }
+        if let AuthConfig::Auth0(auth0) = &auth {
+            require_url("AUTH0_ISSUER", &auth0.issuer)?;
+            require_url("AUTH0_JWKS_URL", &auth0.jwks_url)?;
+            let https_base = app_base_url.as_deref().is_some_and(|u| u.starts_with("https://"));
+            if production && auth0.client_id.is_some() && !https_base {
+                return Err(ConfigError::ProductionWithoutBaseUrl);
+            }
+        }
+
         Ok(Config {
             production,
-            app_base_url: var("APP_BASE_URL").map(|u| u.trim_end_matches('/').to_owned()),
+            app_base_url,
             site_addr,
             data_dir,
             database_url,
@@ -189,22 +198,29 @@ impl Config {
 
     /// The app's public URL: `APP_BASE_URL`, else the listen address.
     pub fn base_url(&self) -> String {
-        self.app_base_url
-            .clone()
-            .unwrap_or_else(|| format!("http://{}", self.site_addr))
+        self.app_base_url.clone().unwrap_or_else(|| format!("http://{}", self.site_addr))
+    }
+
+    /// `scheme://host[:port]` of `APP_BASE_URL`, if set.
+    pub fn app_origin(&self) -> Option<String> {
+        let url = reqwest::Url::parse(self.app_base_url.as_deref()?).ok()?;
+        Some(url.origin().ascii_serialization())
     }
 
     /// Secure (`__Host-`) session cookies in production or behind an https base URL.
     pub fn secure_cookies(&self) -> bool {
-        self.production
-            || self
-                .app_base_url
-                .as_deref()
-                .is_some_and(|u| u.starts_with("https://"))
+        self.production || self.app_base_url.as_deref().is_some_and(|u| u.starts_with("https://"))
     }
 
     pub fn is_sqlite(&self) -> bool {
         self.database_url.starts_with("sqlite:")
+    }
+}
+
+fn require_url(name: &'static str, value: &str) -> Result<(), ConfigError> {
+    match reqwest::Url::parse(value) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => Ok(()),
+        _ => Err(ConfigError::NotAUrl { name, value: value.to_owned() }),
     }
 }
 
@@ -218,10 +234,9 @@ where
 {
     match var(name) {
         None => Ok(default),
-        Some(raw) => raw.parse().map_err(|e: T::Err| ConfigError::Invalid {
-            name,
-            reason: e.to_string(),
-        }),
+        Some(raw) => {
+            raw.parse().map_err(|e: T::Err| ConfigError::Invalid { name, reason: e.to_string() })
+        }
     }
 }
 
@@ -231,10 +246,8 @@ mod tests {
     use std::collections::HashMap;
 
     fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> = vars
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let map: HashMap<String, String> =
+            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         Config::from_lookup("127.0.0.1:3000".parse().unwrap(), |k| map.get(k).cloned())
     }
 
@@ -256,19 +269,39 @@ mod tests {
 
     #[test]
     fn auth0_issuer_and_jwks_url_default_from_the_domain() {
-        let c = config(&[
-            ("AUTH0_DOMAIN", "acme.eu.auth0.com"),
-            ("AUTH0_AUDIENCE", "casting"),
+        let c = config(&[("AUTH0_DOMAIN", "acme.eu.auth0.com"), ("AUTH0_AUDIENCE", "casting")])
+            .unwrap();
+        let AuthConfig::Auth0(a) = c.auth else { panic!("expected Auth0") };
+        assert_eq!(a.issuer, "https://acme.eu.auth0.com/");
+        assert_eq!(a.jwks_url, "https://acme.eu.auth0.com/.well-known/jwks.json");
+    }
+
+    #[test]
+    fn urls_are_checked_at_start_up() {
+        let auth0 = [("AUTH0_DOMAIN", "acme.auth0.com"), ("AUTH0_AUDIENCE", "api")];
+        let with = |extra: &[(&'static str, &'static str)]| {
+            let mut vars = auth0.to_vec();
+            vars.extend_from_slice(extra);
+            config(&vars)
+        };
+        assert!(matches!(
+            with(&[("AUTH0_ISSUER", "acme.auth0.com/")]),
+            Err(ConfigError::NotAUrl { .. })
+        ));
+        assert!(matches!(
+            with(&[("APP_BASE_URL", "casting.example")]),
+            Err(ConfigError::NotAUrl { .. })
+        ));
+        let prod = [("APP_ENV", "production"), ("AUTH0_CLIENT_ID", "web")];
+        assert!(matches!(with(&prod), Err(ConfigError::ProductionWithoutBaseUrl)));
+        let c = with(&[
+            ("APP_ENV", "production"),
+            ("AUTH0_CLIENT_ID", "web"),
+            ("APP_BASE_URL", "https://casting.example/"),
         ])
         .unwrap();
-        let AuthConfig::Auth0(a) = c.auth else {
-            panic!("expected Auth0")
-        };
-        assert_eq!(a.issuer, "https://acme.eu.auth0.com/");
-        assert_eq!(
-            a.jwks_url,
-            "https://acme.eu.auth0.com/.well-known/jwks.json"
-        );
+        assert!(c.secure_cookies());
+        assert_eq!(c.app_origin().as_deref(), Some("https://casting.example"));
     }
 
     #[test]
@@ -277,9 +310,6 @@ mod tests {
             config(&[("APP_ENV", "production")]),
             Err(ConfigError::ProductionWithoutAuth0)
         ));
-        assert!(matches!(
-            config(&[("AUTH0_DOMAIN", "x")]),
-            Err(ConfigError::HalfAuth0(_))
-        ));
+        assert!(matches!(config(&[("AUTH0_DOMAIN", "x")]), Err(ConfigError::HalfAuth0(_))));
     }
 }

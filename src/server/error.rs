@@ -47,11 +47,7 @@ pub enum ApiError {
 
     /// 422: well-formed but invalid; names the offending field.
     #[error("{field}: {message}")]
-    Validation {
-        field: String,
-        code: &'static str,
-        message: String,
-    },
+    Validation { field: String, code: &'static str, message: String },
 
     /// 503: the database cannot be reached right now. The cause is logged, never sent.
     #[error("the database is unavailable")]
@@ -64,25 +60,15 @@ pub enum ApiError {
 
 impl ApiError {
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
-        ApiError::BadRequest {
-            code,
-            message: message.into(),
-        }
+        ApiError::BadRequest { code, message: message.into() }
     }
 
     pub fn unauthorized(code: &'static str, message: impl Into<String>) -> Self {
-        ApiError::Unauthorized {
-            code,
-            message: message.into(),
-        }
+        ApiError::Unauthorized { code, message: message.into() }
     }
 
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
-        ApiError::Validation {
-            field: field.into(),
-            code: "invalid_field",
-            message: message.into(),
-        }
+        ApiError::Validation { field: field.into(), code: "invalid_field", message: message.into() }
     }
 
     pub fn validation(
@@ -90,11 +76,7 @@ impl ApiError {
         code: &'static str,
         message: impl Into<String>,
     ) -> Self {
-        ApiError::Validation {
-            field: field.into(),
-            code,
-            message: message.into(),
-        }
+        ApiError::Validation { field: field.into(), code, message: message.into() }
     }
 
     pub fn internal(err: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
@@ -193,15 +175,11 @@ impl IntoResponse for ApiError {
                 format!("Bearer error=\"invalid_token\", error_description=\"{code}\"")
             };
             if let Ok(value) = HeaderValue::from_str(&challenge) {
-                response
-                    .headers_mut()
-                    .insert(header::WWW_AUTHENTICATE, value);
+                response.headers_mut().insert(header::WWW_AUTHENTICATE, value);
             }
         }
         if let ApiError::Unavailable(_) = &self {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
         }
         response
     }

@@ -94,20 +94,14 @@ pub async fn build(config: &Config, leptos: LeptosOptions) -> Result<Application
         std::fs::create_dir_all(&config.data_dir)
             .map_err(|e| StartupError::DataDir(config.data_dir.display().to_string(), e))?;
     }
-    let db = Db::connect(
-        &config.database_url,
-        config.db_max_connections,
-        config.db_acquire_timeout,
-    )
-    .await?;
+    let db =
+        Db::connect(&config.database_url, config.db_max_connections, config.db_acquire_timeout)
+            .await?;
     tracing::info!(backend = ?db.backend(), "database ready");
 
     let (verifier, local, refresher) = match &config.auth {
         AuthConfig::Auth0(auth0) => {
-            let keys = Arc::new(KeyStore::remote(
-                auth0.jwks_url.clone(),
-                config.jwks.clone(),
-            ));
+            let keys = Arc::new(KeyStore::remote(auth0.jwks_url.clone(), config.jwks.clone()));
             // An unreachable JWKS must not stop the server: tokens are refused (401) until a
             // later fetch succeeds.
             match keys.refresh().await {
@@ -117,11 +111,7 @@ pub async fn build(config: &Config, leptos: LeptosOptions) -> Result<Application
                 }
             }
             let refresher = DropAbort(keys.spawn_refresher());
-            (
-                Verifier::new(keys, &auth0.issuer, &auth0.audience),
-                None,
-                Some(refresher),
-            )
+            (Verifier::new(keys, &auth0.issuer, &auth0.audience), None, Some(refresher))
         }
         AuthConfig::Local => {
             tracing::warn!(
@@ -147,15 +137,11 @@ pub async fn build(config: &Config, leptos: LeptosOptions) -> Result<Application
             }
             AuthConfig::Local => None,
         },
-        cookie: SessionCookie::new(config.secure_cookies()),
+        cookie: SessionCookie::new(config.secure_cookies(), config.app_origin()),
         local_token_ttl: config.local_token_ttl,
     };
     let router = router(core.clone(), leptos, config.body_limit);
-    Ok(Application {
-        router,
-        core,
-        _refresher: refresher,
-    })
+    Ok(Application { router, core, _refresher: refresher })
 }
 
 fn router(core: Core, leptos: LeptosOptions, body_limit: usize) -> Router {
@@ -170,11 +156,7 @@ fn router(core: Core, leptos: LeptosOptions, body_limit: usize) -> Router {
     // Async rendering: the page is sent once its data has loaded, so the first paint has the
     // data (no loading flash) and the page is complete without JavaScript.
     let render = leptos_axum::render_app_async_with_context(context.clone(), app_shell.clone());
-    let state = AppState {
-        core: core.clone(),
-        leptos,
-        pages: PageRenderer::new(render),
-    };
+    let state = AppState { core: core.clone(), leptos, pages: PageRenderer::new(render) };
 
     // Page routes on REST paths are served through negotiation, not registered twice.
     let pages: Vec<_> = generate_route_list(App)
@@ -182,9 +164,7 @@ fn router(core: Core, leptos: LeptosOptions, body_limit: usize) -> Router {
         .filter(|listing| !REST_PATHS.contains(&listing.path()))
         .collect();
 
-    let mut router = Router::new()
-        .merge(api::rest_routes(&state))
-        .merge(api::health_routes());
+    let mut router = Router::new().merge(api::rest_routes(&state)).merge(api::health_routes());
     if core.local.is_some() {
         router = router.merge(api::local_auth_routes());
     }
@@ -197,8 +177,10 @@ fn router(core: Core, leptos: LeptosOptions, body_limit: usize) -> Router {
         .fallback(api::not_found)
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(RequestBodyLimitLayer::new(body_limit))
+        // A request still running after 30 s is the server's problem (a stuck lock, say):
+        // 503, which clients may retry later, rather than 408, which blames them.
         .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
+            StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(30),
         ))
         .layer(middleware::from_fn(api::json_error_bodies))

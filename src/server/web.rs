@@ -5,7 +5,7 @@ use axum::http::{StatusCode, header, request::Parts};
 use leptos::prelude::use_context;
 
 use crate::{
-    model::{AppError, UserInfo},
+    model::{ActorPatch, AppError, MoviePatch, NewActor, NewMovie, UserInfo},
     rpc::session::SessionInfo,
     server::{
         ApiError,
@@ -13,7 +13,7 @@ use crate::{
             Principal,
             session::{Access, authenticate},
         },
-        service::Service,
+        service::{Input, Service},
         startup::Core,
     },
 };
@@ -38,11 +38,8 @@ pub fn set_error_status(status: StatusCode) {
 }
 
 fn context() -> Result<(Core, Parts), AppError> {
-    let missing = || {
-        AppError::from(ApiError::internal(
-            "server function called without its context",
-        ))
-    };
+    let missing =
+        || AppError::from(ApiError::internal("server function called without its context"));
     let core = use_context::<Core>().ok_or_else(missing)?;
     let parts = use_context::<Parts>().ok_or_else(missing)?;
     Ok((core, parts))
@@ -79,16 +76,60 @@ pub async fn session_info() -> Result<SessionInfo, AppError> {
     }
 }
 
-/// A whole number typed into a form field; the error names the field.
-pub fn whole_number(field: &'static str, input: &str) -> Result<i64, ApiError> {
+/// The fields of an actor form, as typed. Decoded only inside the service, after the
+/// permission check (see `service::Input`), so a caller without the permission gets 403
+/// whatever they typed.
+pub struct ActorForm {
+    pub name: String,
+    pub age: String,
+    pub gender: String,
+}
+
+impl Input<NewActor> for ActorForm {
+    fn into_input(self) -> Result<NewActor, ApiError> {
+        Ok(NewActor { name: self.name, age: whole_number("age", &self.age)?, gender: self.gender })
+    }
+}
+
+impl Input<ActorPatch> for ActorForm {
+    fn into_input(self) -> Result<ActorPatch, ApiError> {
+        let new: NewActor = self.into_input()?;
+        Ok(ActorPatch { name: Some(new.name), age: Some(new.age), gender: Some(new.gender) })
+    }
+}
+
+/// The fields of a movie form, as typed. `previous_date` is what an edit form showed: a date
+/// left as it was keeps the stored instant (which may carry a time of day) rather than being
+/// reset to midnight.
+pub struct MovieForm {
+    pub title: String,
+    pub release_date: String,
+    pub previous_date: Option<String>,
+}
+
+impl Input<NewMovie> for MovieForm {
+    fn into_input(self) -> Result<NewMovie, ApiError> {
+        Ok(NewMovie { title: self.title, release_date: release_date(&self.release_date)? })
+    }
+}
+
+impl Input<MoviePatch> for MovieForm {
+    fn into_input(self) -> Result<MoviePatch, ApiError> {
+        let unchanged =
+            self.previous_date.as_deref().map(str::trim) == Some(self.release_date.trim());
+        let release_date = if unchanged { None } else { Some(release_date(&self.release_date)?) };
+        Ok(MoviePatch { title: Some(self.title), release_date })
+    }
+}
+
+fn whole_number(field: &'static str, input: &str) -> Result<i64, ApiError> {
     input
         .trim()
         .parse::<i64>()
         .map_err(|_| ApiError::invalid(field, format!("{field} must be a whole number")))
 }
 
-/// A release date from a date input (`YYYY-MM-DD`) or any other accepted form.
-pub fn release_date(input: &str) -> Result<chrono::DateTime<chrono::Utc>, ApiError> {
+fn release_date(input: &str) -> Result<chrono::DateTime<chrono::Utc>, ApiError> {
     crate::model::dates::parse_release_date(input)
         .map_err(|message| ApiError::invalid("release_date", message))
 }

@@ -52,12 +52,8 @@ async fn bad_tokens_are_401(db: TestDb) {
         assert!(res.headers().contains_key(header::WWW_AUTHENTICATE));
         expect_error(res, 401, "invalid_header").await;
     }
-    expect_error(
-        get_with_header(&app, Some("Bearer not.a.jwt")).await,
-        401,
-        "invalid_header",
-    )
-    .await;
+    expect_error(get_with_header(&app, Some("Bearer not.a.jwt")).await, 401, "invalid_header")
+        .await;
 
     let other_key = SigningKey::generate().unwrap();
     let hs256_with_public_key = {
@@ -73,55 +69,27 @@ async fn bad_tokens_are_401(db: TestDb) {
         .unwrap()
     };
     let cases: Vec<(&str, String, &str)> = vec![
-        (
-            "expired",
-            app.key
-                .sign(&with(good.clone(), "exp", json!(now() - 3600))),
-            "token_expired",
-        ),
+        ("expired", app.key.sign(&with(good.clone(), "exp", json!(now() - 3600))), "token_expired"),
         (
             "wrong issuer",
-            app.key
-                .sign(&with(good.clone(), "iss", json!("https://evil.test/"))),
+            app.key.sign(&with(good.clone(), "iss", json!("https://evil.test/"))),
             "invalid_claims",
         ),
         (
             "wrong audience",
-            app.key
-                .sign(&with(good.clone(), "aud", json!(["https://other/api"]))),
+            app.key.sign(&with(good.clone(), "aud", json!(["https://other/api"]))),
             "invalid_claims",
         ),
-        (
-            "no exp",
-            app.key.sign(&without(good.clone(), "exp")),
-            "invalid_claims",
-        ),
-        (
-            "no iss",
-            app.key.sign(&without(good.clone(), "iss")),
-            "invalid_claims",
-        ),
-        (
-            "no aud",
-            app.key.sign(&without(good.clone(), "aud")),
-            "invalid_claims",
-        ),
-        (
-            "no sub",
-            app.key.sign(&without(good.clone(), "sub")),
-            "invalid_claims",
-        ),
+        ("no exp", app.key.sign(&without(good.clone(), "exp")), "invalid_claims"),
+        ("no iss", app.key.sign(&without(good.clone(), "iss")), "invalid_claims"),
+        ("no aud", app.key.sign(&without(good.clone(), "aud")), "invalid_claims"),
+        ("no sub", app.key.sign(&without(good.clone(), "sub")), "invalid_claims"),
         (
             "not yet valid",
-            app.key
-                .sign(&with(good.clone(), "nbf", json!(now() + 3600))),
+            app.key.sign(&with(good.clone(), "nbf", json!(now() + 3600))),
             "invalid_claims",
         ),
-        (
-            "unknown kid",
-            app.key.sign_with_kid(&good, "no-such-key"),
-            "invalid_header",
-        ),
+        ("unknown kid", app.key.sign_with_kid(&good, "no-such-key"), "invalid_header"),
         (
             "forged with another key under our kid",
             other_key.sign_with_kid(&good, &kid),
@@ -132,21 +100,13 @@ async fn bad_tokens_are_401(db: TestDb) {
             unsigned(json!({"alg": "none", "typ": "JWT", "kid": kid}), &good),
             "invalid_header",
         ),
-        (
-            "HS256 keyed with the public key",
-            hs256_with_public_key,
-            "invalid_header",
-        ),
+        ("HS256 keyed with the public key", hs256_with_public_key, "invalid_header"),
     ];
     for (what, token, code) in cases {
         let res = get_with_header(&app, Some(&format!("Bearer {token}"))).await;
         let status = res.status();
         let body: Value = res.json().await.unwrap();
-        assert_eq!(
-            (status.as_u16(), body["code"].as_str()),
-            (401, Some(code)),
-            "{what}: {body}"
-        );
+        assert_eq!((status.as_u16(), body["code"].as_str()), (401, Some(code)), "{what}: {body}");
     }
 
     // The same good claims do work, and the scheme is case-insensitive.
@@ -155,10 +115,7 @@ async fn bad_tokens_are_401(db: TestDb) {
     // Expiry within the leeway is tolerated (clock skew).
     let res = get_with_header(
         &app,
-        Some(&format!(
-            "Bearer {}",
-            app.key.sign(&with(good, "exp", json!(now() - 5)))
-        )),
+        Some(&format!("Bearer {}", app.key.sign(&with(good, "exp", json!(now() - 5))))),
     )
     .await;
     assert_eq!(res.status(), 200);
@@ -179,11 +136,8 @@ async fn permissions_claim_must_be_an_array_of_strings(db: TestDb) {
             None => without(base.clone(), "permissions"),
             Some(p) => with(base.clone(), "permissions", p.clone()),
         };
-        let res = app
-            .request(Method::GET, "/actors", Some(&app.key.sign(&claims)))
-            .send()
-            .await
-            .unwrap();
+        let res =
+            app.request(Method::GET, "/actors", Some(&app.key.sign(&claims))).send().await.unwrap();
         let body = expect_error(res, 403, "forbidden").await;
         assert!(
             body["message"].as_str().unwrap().contains("get:actors"),
@@ -199,16 +153,8 @@ async fn audience_may_be_a_string(db: TestDb) {
         "exp": now() + 60, "permissions": ["get:movies"],
     });
     let token = app.key.sign(&claims);
-    let res = app
-        .request(Method::GET, "/movies", Some(&token))
-        .send()
-        .await
-        .unwrap();
+    let res = app.request(Method::GET, "/movies", Some(&token)).send().await.unwrap();
     assert_eq!(res.status(), 200);
-    let res = app
-        .request(Method::GET, "/actors", Some(&token))
-        .send()
-        .await
-        .unwrap();
+    let res = app.request(Method::GET, "/actors", Some(&token)).send().await.unwrap();
     expect_error(res, 403, "forbidden").await;
 }

@@ -18,10 +18,7 @@ crate::on_both_databases!(
 async fn home_and_health_routes(db: TestDb) {
     let app = TestApp::start(db, Options::default()).await;
     let (status, body) = status_json(app.client.get(app.url("/")).send().await.unwrap()).await;
-    assert_eq!(
-        (status, body),
-        (200, json!({"success": true, "home_route": true}))
-    );
+    assert_eq!((status, body), (200, json!({"success": true, "home_route": true})));
 
     let (status, body) =
         status_json(app.client.get(app.url("/healthz")).send().await.unwrap()).await;
@@ -29,40 +26,25 @@ async fn home_and_health_routes(db: TestDb) {
 
     let (status, body) =
         status_json(app.client.get(app.url("/readyz")).send().await.unwrap()).await;
-    let expected = if app.db.is_postgres() {
-        "postgres"
-    } else {
-        "sqlite"
-    };
+    let expected = if app.db.is_postgres() { "postgres" } else { "sqlite" };
     assert_eq!((status, &body["database"]), (200, &json!(expected)));
 }
 
 async fn empty_collections_are_ok(db: TestDb) {
     let app = TestApp::start(db, Options::default()).await;
     let (status, body) = status_json(app.get("/actors", Role::Assistant).await).await;
-    assert_eq!(
-        (status, body),
-        (200, json!({"success": true, "actors": [], "all_actors": 0}))
-    );
+    assert_eq!((status, body), (200, json!({"success": true, "actors": [], "all_actors": 0})));
     let (status, body) = status_json(app.get("/movies", Role::Assistant).await).await;
-    assert_eq!(
-        (status, body),
-        (200, json!({"success": true, "movies": [], "all_movies": 0}))
-    );
+    assert_eq!((status, body), (200, json!({"success": true, "movies": [], "all_movies": 0})));
 }
 
 async fn actor_lifecycle(db: TestDb) {
     let app = TestApp::start(db, Options::default()).await;
     let new = json!({"name": "  Ada Lovelace ", "age": 36, "gender": "female"});
-    let (status, created) = status_json(
-        app.send_json(Method::POST, "/actors", Role::Director, new)
-            .await,
-    )
-    .await;
+    let (status, created) =
+        status_json(app.send_json(Method::POST, "/actors", Role::Director, new).await).await;
     assert_eq!(status, 200, "{created}");
-    let id = created["created"]
-        .as_i64()
-        .expect("created is an integer id");
+    let id = created["created"].as_i64().expect("created is an integer id");
     let actor = json!({"id": id, "name": "Ada Lovelace", "age": 36, "gender": "female"});
     assert_eq!(
         created,
@@ -70,20 +52,14 @@ async fn actor_lifecycle(db: TestDb) {
     );
 
     let (_, listed) = status_json(app.get("/actors", Role::Assistant).await).await;
-    assert_eq!(
-        listed,
-        json!({"success": true, "actors": [actor], "all_actors": 1})
-    );
+    assert_eq!(listed, json!({"success": true, "actors": [actor], "all_actors": 1}));
     let (_, shown) = status_json(app.get(&format!("/actors/{id}"), Role::Assistant).await).await;
     assert_eq!(shown, json!({"success": true, "actor": actor}));
 
     let patch = json!({"age": 37});
     let path = format!("/actors/{id}");
-    let (status, updated) = status_json(
-        app.send_json(Method::PATCH, &path, Role::Director, patch)
-            .await,
-    )
-    .await;
+    let (status, updated) =
+        status_json(app.send_json(Method::PATCH, &path, Role::Director, patch).await).await;
     let after = json!({"id": id, "name": "Ada Lovelace", "age": 37, "gender": "female"});
     assert_eq!(status, 200);
     assert_eq!(
@@ -92,11 +68,8 @@ async fn actor_lifecycle(db: TestDb) {
     );
 
     app.seed_actor("Someone Else").await;
-    let res = app
-        .request(Method::DELETE, &path, Some(&app.token(Role::Director)))
-        .send()
-        .await
-        .unwrap();
+    let res =
+        app.request(Method::DELETE, &path, Some(&app.token(Role::Director))).send().await.unwrap();
     let (status, deleted) = status_json(res).await;
     assert_eq!(status, 200);
     assert_eq!(
@@ -107,22 +80,16 @@ async fn actor_lifecycle(db: TestDb) {
         })
     );
     expect_error(app.get(&path, Role::Assistant).await, 404, "not_found").await;
-    let res = app
-        .request(Method::DELETE, &path, Some(&app.token(Role::Director)))
-        .send()
-        .await
-        .unwrap();
+    let res =
+        app.request(Method::DELETE, &path, Some(&app.token(Role::Director))).send().await.unwrap();
     expect_error(res, 404, "not_found").await;
 }
 
 async fn movie_lifecycle(db: TestDb) {
     let app = TestApp::start(db, Options::default()).await;
     let new = json!({"title": "some movie title", "release_date": "2024-12-23"});
-    let (status, created) = status_json(
-        app.send_json(Method::POST, "/movies", Role::Producer, new)
-            .await,
-    )
-    .await;
+    let (status, created) =
+        status_json(app.send_json(Method::POST, "/movies", Role::Producer, new).await).await;
     assert_eq!(status, 200, "{created}");
     let id = created["created_id"].as_i64().unwrap();
     let movie = json!({"id": id, "title": "some movie title", "release_date": "Mon, 23 Dec 2024 00:00:00 GMT"});
@@ -138,11 +105,8 @@ async fn movie_lifecycle(db: TestDb) {
     let path = format!("/movies/{id}");
     let patch =
         json!({"title": "modified movie name", "release_date": "Thu, 14 May 2020 14:02:13 GMT"});
-    let (status, updated) = status_json(
-        app.send_json(Method::PATCH, &path, Role::Director, patch)
-            .await,
-    )
-    .await;
+    let (status, updated) =
+        status_json(app.send_json(Method::PATCH, &path, Role::Director, patch).await).await;
     let after = json!({"id": id, "title": "modified movie name", "release_date": "Thu, 14 May 2020 14:02:13 GMT"});
     assert_eq!(status, 200, "{updated}");
     assert_eq!(
@@ -150,11 +114,8 @@ async fn movie_lifecycle(db: TestDb) {
         json!({"success": true, "movies": [after], "old_movie": movie, "modified_movie": after})
     );
 
-    let res = app
-        .request(Method::DELETE, &path, Some(&app.token(Role::Producer)))
-        .send()
-        .await
-        .unwrap();
+    let res =
+        app.request(Method::DELETE, &path, Some(&app.token(Role::Producer))).send().await.unwrap();
     let (status, deleted) = status_json(res).await;
     assert_eq!(status, 200);
     assert_eq!(
@@ -171,23 +132,14 @@ async fn movie_lifecycle(db: TestDb) {
 async fn release_date_keeps_the_full_instant(db: TestDb) {
     let app = TestApp::start(db, Options::default()).await;
     let new = json!({"title": "Precise", "release_date": "2020-05-14T16:02:13.123456789+02:00"});
-    let (_, created) = status_json(
-        app.send_json(Method::POST, "/movies", Role::Producer, new)
-            .await,
-    )
-    .await;
-    assert_eq!(
-        created["new_movie"]["release_date"],
-        "Thu, 14 May 2020 14:02:13 GMT"
-    );
+    let (_, created) =
+        status_json(app.send_json(Method::POST, "/movies", Role::Producer, new).await).await;
+    assert_eq!(created["new_movie"]["release_date"], "Thu, 14 May 2020 14:02:13 GMT");
 
     // What was stored: the UTC instant, to the nanosecond.
     let pool = app.core.service.db().pool();
     let stored: String = sqlx::Row::get(
-        &sqlx::query("SELECT release_date FROM movies")
-            .fetch_one(pool)
-            .await
-            .unwrap(),
+        &sqlx::query("SELECT release_date FROM movies").fetch_one(pool).await.unwrap(),
         "release_date",
     );
     assert_eq!(stored, "2020-05-14T14:02:13.123456789Z");
@@ -200,12 +152,8 @@ async fn lists_are_in_id_order(db: TestDb) {
         ids.push(app.seed_actor(name).await);
     }
     let (_, listed) = status_json(app.get("/actors", Role::Assistant).await).await;
-    let got: Vec<i64> = listed["actors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["id"].as_i64().unwrap())
-        .collect();
+    let got: Vec<i64> =
+        listed["actors"].as_array().unwrap().iter().map(|a| a["id"].as_i64().unwrap()).collect();
     assert_eq!(got, ids);
     assert_eq!(listed["all_actors"], 3);
     assert!(ids.windows(2).all(|w| w[0] < w[1]));

@@ -21,34 +21,22 @@ async fn rotated_key_is_accepted_after_refetch(db: TestDb) {
 
     // The issuer rotates: a new key joins the set, and tokens start using it.
     let new_key = SigningKey::generate().unwrap();
-    app.jwks
-        .set_keys(json!({"keys": [app.key.jwk(), new_key.jwk()]}));
+    app.jwks.set_keys(json!({"keys": [app.key.jwk(), new_key.jwk()]}));
     let token = new_key.sign(&app.claims(Role::Assistant));
-    let res = app
-        .request(Method::GET, "/actors", Some(&token))
-        .send()
-        .await
-        .unwrap();
+    let res = app.request(Method::GET, "/actors", Some(&token)).send().await.unwrap();
     assert_eq!(res.status(), 200, "new kid is fetched and accepted");
     assert_eq!(app.jwks.fetches(), fetched + 1);
 
     // Keys are cached: more requests do not refetch.
     for _ in 0..5 {
-        let res = app
-            .request(Method::GET, "/actors", Some(&token))
-            .send()
-            .await
-            .unwrap();
+        let res = app.request(Method::GET, "/actors", Some(&token)).send().await.unwrap();
         assert_eq!(res.status(), 200);
     }
     assert_eq!(app.jwks.fetches(), fetched + 1);
 }
 
 async fn unknown_kids_cannot_hammer_the_issuer(db: TestDb) {
-    let options = Options {
-        refetch_cooldown: Duration::from_secs(60),
-        ..Options::default()
-    };
+    let options = Options { refetch_cooldown: Duration::from_secs(60), ..Options::default() };
     let app = Arc::new(TestApp::start(db, options).await);
     let before = app.jwks.fetches();
     let claims = app.claims(Role::Producer);
@@ -57,10 +45,7 @@ async fn unknown_kids_cannot_hammer_the_issuer(db: TestDb) {
             let app = app.clone();
             let token = app.key.sign_with_kid(&claims, &format!("random-kid-{i}"));
             tokio::spawn(async move {
-                app.request(Method::GET, "/actors", Some(&token))
-                    .send()
-                    .await
-                    .unwrap()
+                app.request(Method::GET, "/actors", Some(&token)).send().await.unwrap()
             })
         })
         .collect();
@@ -77,27 +62,11 @@ async fn unknown_kids_cannot_hammer_the_issuer(db: TestDb) {
 }
 
 async fn unreachable_jwks_at_start_up(db: TestDb) {
-    let options = Options {
-        jwks_failing_at_start: true,
-        ..Options::default()
-    };
+    let options = Options { jwks_failing_at_start: true, ..Options::default() };
     let app = TestApp::start(db, options).await;
     // The server is up; tokens are refused with 401 (not 500) while keys are unknown.
-    assert_eq!(
-        app.client
-            .get(app.url("/healthz"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
-    expect_error(
-        app.get("/actors", Role::Assistant).await,
-        401,
-        "invalid_header",
-    )
-    .await;
+    assert_eq!(app.client.get(app.url("/healthz")).send().await.unwrap().status(), 200);
+    expect_error(app.get("/actors", Role::Assistant).await, 401, "invalid_header").await;
 
     app.jwks.set_failing(false);
     tokio::time::sleep(Duration::from_millis(400)).await; // past the refetch cooldown

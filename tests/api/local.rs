@@ -31,29 +31,20 @@ async fn dev_token(app: &TestApp, role: &str) -> (u16, Value) {
 }
 
 fn local_options() -> Options {
-    Options {
-        local: true,
-        ..Options::default()
-    }
+    Options { local: true, ..Options::default() }
 }
 
 async fn local_tokens_work_per_role(db: TestDb) {
     let app = TestApp::start(db, local_options()).await;
     let mut tokens = Vec::new();
-    for (role, can_post_movies) in [
-        ("assistant", false),
-        ("Casting Director", false),
-        ("producer", true),
-    ] {
+    for (role, can_post_movies) in
+        [("assistant", false), ("Casting Director", false), ("producer", true)]
+    {
         let (status, body) = dev_token(&app, role).await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(body["token_type"], "Bearer");
         let token = body["access_token"].as_str().unwrap().to_owned();
-        let res = app
-            .request(Method::GET, "/actors", Some(&token))
-            .send()
-            .await
-            .unwrap();
+        let res = app.request(Method::GET, "/actors", Some(&token)).send().await.unwrap();
         assert_eq!(res.status(), 200);
         let res = app
             .request(Method::POST, "/movies", Some(&token))
@@ -69,19 +60,10 @@ async fn local_tokens_work_per_role(db: TestDb) {
 
     // The key lives in the data directory: a restarted server still accepts its tokens.
     let data_dir = std::mem::replace(&mut { app }.data_dir, tempfile::tempdir().unwrap());
-    let again = TestApp::start(
-        TestDb::sqlite(),
-        Options {
-            data_dir: Some(data_dir),
-            ..local_options()
-        },
-    )
-    .await;
-    let res = again
-        .request(Method::GET, "/movies", Some(&tokens[2]))
-        .send()
-        .await
-        .unwrap();
+    let again =
+        TestApp::start(TestDb::sqlite(), Options { data_dir: Some(data_dir), ..local_options() })
+            .await;
+    let res = again.request(Method::GET, "/movies", Some(&tokens[2])).send().await.unwrap();
     assert_eq!(res.status(), 200);
 }
 
@@ -102,19 +84,10 @@ async fn forged_local_tokens_are_refused(db: TestDb) {
         "exp": now() + 600, "permissions": ["get:actors", "delete:actors"],
     });
     let forged = SigningKey::generate().unwrap().sign_with_kid(&claims, &kid);
-    let res = app
-        .request(Method::GET, "/actors", Some(&forged))
-        .send()
-        .await
-        .unwrap();
+    let res = app.request(Method::GET, "/actors", Some(&forged)).send().await.unwrap();
     expect_error(res, 401, "invalid_signature").await;
     // A token from the Auth0 side (the test issuer) is not trusted in local mode either.
-    expect_error(
-        app.get("/actors", Role::Producer).await,
-        401,
-        "invalid_header",
-    )
-    .await;
+    expect_error(app.get("/actors", Role::Producer).await, 401, "invalid_header").await;
 }
 
 async fn no_local_sign_in_with_auth0(db: TestDb) {
@@ -128,11 +101,7 @@ async fn no_local_sign_in_with_auth0(db: TestDb) {
         .unwrap();
     expect_error(res, 404, "not_found").await;
     expect_error(
-        app.client
-            .get(app.url("/.well-known/jwks.json"))
-            .send()
-            .await
-            .unwrap(),
+        app.client.get(app.url("/.well-known/jwks.json")).send().await.unwrap(),
         404,
         "not_found",
     )
@@ -144,10 +113,6 @@ async fn no_local_sign_in_with_auth0(db: TestDb) {
     )
     .unwrap();
     let token = local.issue(Role::Producer).access_token;
-    let res = app
-        .request(Method::GET, "/actors", Some(&token))
-        .send()
-        .await
-        .unwrap();
+    let res = app.request(Method::GET, "/actors", Some(&token)).send().await.unwrap();
     expect_error(res, 401, "invalid_header").await;
 }

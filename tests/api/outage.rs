@@ -16,24 +16,13 @@ async fn postgres_outage_is_503_then_recovers() {
     let proxy = TcpProxy::start("127.0.0.1:5432".parse().unwrap()).await;
     let name = db.pg_name().unwrap().to_owned();
     let url = format!("postgres://postgres@{}/{name}", proxy.addr);
-    let app = TestApp::start(
-        db,
-        Options {
-            database_url: Some(url),
-            ..Options::default()
-        },
-    )
-    .await;
+    let app = TestApp::start(db, Options { database_url: Some(url), ..Options::default() }).await;
     let id = app.seed_actor("Survivor").await;
 
     proxy.cut();
     let started = Instant::now();
-    let body = expect_error(
-        app.get("/actors", Role::Assistant).await,
-        503,
-        "database_unavailable",
-    )
-    .await;
+    let body =
+        expect_error(app.get("/actors", Role::Assistant).await, 503, "database_unavailable").await;
     assert!(
         started.elapsed() < Duration::from_secs(10),
         "503 must come within the acquire timeout"
@@ -74,21 +63,8 @@ async fn postgres_outage_is_503_then_recovers() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert_eq!(
-        app.client
-            .get(app.url("/readyz"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
-    let listed: serde_json::Value = app
-        .get("/actors", Role::Assistant)
-        .await
-        .json()
-        .await
-        .unwrap();
+    assert_eq!(app.client.get(app.url("/readyz")).send().await.unwrap().status(), 200);
+    let listed: serde_json::Value = app.get("/actors", Role::Assistant).await.json().await.unwrap();
     assert_eq!(
         listed["all_actors"], 1,
         "the refused write was not applied, the acknowledged one kept"

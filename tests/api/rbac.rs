@@ -23,12 +23,7 @@ const ENDPOINTS: &[(Method, &str, Permission)] = &[
 
 async fn every_role_against_every_endpoint(db: TestDb) {
     let app = TestApp::start(db, Options::default()).await;
-    let callers = [
-        None,
-        Some(Role::Assistant),
-        Some(Role::Director),
-        Some(Role::Producer),
-    ];
+    let callers = [None, Some(Role::Assistant), Some(Role::Director), Some(Role::Producer)];
     let mut failures = Vec::new();
     for caller in callers {
         for (method, template, permission) in ENDPOINTS {
@@ -62,9 +57,5 @@ async fn every_role_against_every_endpoint(db: TestDb) {
             }
         }
     }
-    assert!(
-        failures.is_empty(),
-        "RBAC mismatches:\n{}",
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "RBAC mismatches:\n{}", failures.join("\n"));
 }

@@ -69,10 +69,7 @@ impl JwksServer {
     /// Makes `code` redeemable once for `access_token` by whoever holds the PKCE verifier
     /// of `challenge` (what Auth0 does when the person signs in).
     pub fn issue_code(&self, code: &str, challenge: &str, access_token: String) {
-        self.codes
-            .lock()
-            .unwrap()
-            .insert(code.into(), (challenge.into(), access_token));
+        self.codes.lock().unwrap().insert(code.into(), (challenge.into(), access_token));
     }
 
     pub fn set_keys(&self, jwks: Value) {
@@ -94,11 +91,7 @@ async fn token_endpoint(
 ) -> axum::response::Response {
     use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
     let refuse = |why: &str| {
-        (
-            StatusCode::FORBIDDEN,
-            Json(json!({"error": "invalid_grant", "why": why})),
-        )
-            .into_response()
+        (StatusCode::FORBIDDEN, Json(json!({"error": "invalid_grant", "why": why}))).into_response()
     };
     if form.get("grant_type").map(String::as_str) != Some("authorization_code") {
         return refuse("grant_type");
@@ -106,9 +99,8 @@ async fn token_endpoint(
     if form.get("client_id").map(String::as_str) != Some(CLIENT_ID) {
         return refuse("client_id");
     }
-    let Some((challenge, token)) = form
-        .get("code")
-        .and_then(|c| server.codes.lock().unwrap().remove(c))
+    let Some((challenge, token)) =
+        form.get("code").and_then(|c| server.codes.lock().unwrap().remove(c))
     else {
         return refuse("code");
     };
@@ -145,9 +137,7 @@ fn pg_admin_url() -> String {
 
 impl TestDb {
     pub fn sqlite() -> TestDb {
-        TestDb::Sqlite {
-            dir: tempfile::tempdir().unwrap(),
-        }
+        TestDb::Sqlite { dir: tempfile::tempdir().unwrap() }
     }
 
     /// A new, empty PostgreSQL database; `None` (test skipped) if no server is reachable,
@@ -203,17 +193,13 @@ impl Drop for TestDb {
             let name = name.clone();
             // Drop runs outside any runtime guarantee: use a thread with its own.
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .unwrap();
+                let rt =
+                    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
                 rt.block_on(async move {
                     use sqlx::Connection;
                     if let Ok(mut conn) = sqlx::AnyConnection::connect(&pg_admin_url()).await {
                         let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-                        let _ = sqlx::query(sqlx::AssertSqlSafe(sql))
-                            .execute(&mut conn)
-                            .await;
+                        let _ = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await;
                     }
                 });
             })
@@ -224,18 +210,12 @@ impl Drop for TestDb {
 
 pub fn unique() -> u64 {
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .subsec_nanos() as u64;
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().subsec_nanos() as u64;
     (nanos << 16) | (COUNTER.fetch_add(1, Ordering::SeqCst) as u64 & 0xffff)
 }
 
 pub fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
 }
 
 /// The running app plus everything a test needs to talk to it.
@@ -288,9 +268,7 @@ static SHARED_KEY: std::sync::OnceLock<Arc<SigningKey>> = std::sync::OnceLock::n
 
 /// One RSA key for the whole test run: key generation is the slow part of set-up.
 pub fn test_key() -> Arc<SigningKey> {
-    SHARED_KEY
-        .get_or_init(|| Arc::new(SigningKey::generate().unwrap()))
-        .clone()
+    SHARED_KEY.get_or_init(|| Arc::new(SigningKey::generate().unwrap())).clone()
 }
 
 impl TestApp {
@@ -298,25 +276,16 @@ impl TestApp {
         let key = test_key();
         let jwks = JwksServer::start(key.jwks()).await;
         jwks.set_failing(options.jwks_failing_at_start);
-        let data_dir = options
-            .data_dir
-            .unwrap_or_else(|| tempfile::tempdir().unwrap());
+        let data_dir = options.data_dir.unwrap_or_else(|| tempfile::tempdir().unwrap());
 
         let mut vars: HashMap<&str, String> = HashMap::from([
-            (
-                "DATABASE_URL",
-                options.database_url.clone().unwrap_or_else(|| db.url()),
-            ),
+            ("DATABASE_URL", options.database_url.clone().unwrap_or_else(|| db.url())),
             ("DATA_DIR", data_dir.path().display().to_string()),
         ]);
         if !options.local {
             vars.insert("AUTH0_DOMAIN", "issuer.test".into());
             vars.insert("AUTH0_AUDIENCE", AUDIENCE.into());
-            let issuer = if options.fake_issuer {
-                jwks.base.clone()
-            } else {
-                ISSUER.into()
-            };
+            let issuer = if options.fake_issuer { jwks.base.clone() } else { ISSUER.into() };
             vars.insert("AUTH0_ISSUER", issuer);
             vars.insert("APP_BASE_URL", "http://app.test".into());
             if options.fake_issuer {
@@ -335,9 +304,7 @@ impl TestApp {
             .output_name("casting-agency")
             .site_root(data_dir.path().display().to_string())
             .build();
-        let app = startup::build(&config, leptos)
-            .await
-            .expect("the app builds");
+        let app = startup::build(&config, leptos).await.expect("the app builds");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (stop, stopped) = oneshot::channel::<()>();
@@ -348,9 +315,7 @@ impl TestApp {
             let shutdown = async move {
                 let _ = stopped.await;
             };
-            startup::serve(listener, router, shutdown, Duration::from_secs(5))
-                .await
-                .unwrap();
+            startup::serve(listener, router, shutdown, Duration::from_secs(5)).await.unwrap();
         });
         TestApp {
             addr,
@@ -394,42 +359,27 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str, role: Role) -> Response {
-        self.request(Method::GET, path, Some(&self.token(role)))
-            .send()
-            .await
-            .unwrap()
+        self.request(Method::GET, path, Some(&self.token(role))).send().await.unwrap()
     }
 
     pub async fn send_json(&self, method: Method, path: &str, role: Role, body: Value) -> Response {
-        self.request(method, path, Some(&self.token(role)))
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
+        self.request(method, path, Some(&self.token(role))).json(&body).send().await.unwrap()
     }
 
     /// Creates an actor as a producer and returns its id.
     pub async fn seed_actor(&self, name: &str) -> i64 {
         let body = json!({"name": name, "age": 40, "gender": "female"});
-        let res = self
-            .send_json(Method::POST, "/actors", Role::Producer, body)
-            .await;
+        let res = self.send_json(Method::POST, "/actors", Role::Producer, body).await;
         assert_eq!(res.status(), 200);
-        res.json::<Value>().await.unwrap()["created"]
-            .as_i64()
-            .unwrap()
+        res.json::<Value>().await.unwrap()["created"].as_i64().unwrap()
     }
 
     /// Creates a movie as a producer and returns its id.
     pub async fn seed_movie(&self, title: &str) -> i64 {
         let body = json!({"title": title, "release_date": "2024-12-23"});
-        let res = self
-            .send_json(Method::POST, "/movies", Role::Producer, body)
-            .await;
+        let res = self.send_json(Method::POST, "/movies", Role::Producer, body).await;
         assert_eq!(res.status(), 200);
-        res.json::<Value>().await.unwrap()["created_id"]
-            .as_i64()
-            .unwrap()
+        res.json::<Value>().await.unwrap()["created_id"].as_i64().unwrap()
     }
 }
 
@@ -445,17 +395,10 @@ pub async fn status_json(res: Response) -> (u16, Value) {
 /// Asserts the standard error shape and returns the body.
 pub async fn expect_error(res: Response, status: u16, code: &str) -> Value {
     let (got, body) = status_json(res).await;
-    assert_eq!(
-        (got, body["code"].as_str()),
-        (status, Some(code)),
-        "body: {body}"
-    );
+    assert_eq!((got, body["code"].as_str()), (status, Some(code)), "body: {body}");
     assert_eq!(body["success"], false, "body: {body}");
     assert_eq!(body["error"], status, "body: {body}");
-    assert!(
-        body["message"].as_str().is_some_and(|m| !m.is_empty()),
-        "body: {body}"
-    );
+    assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()), "body: {body}");
     body
 }
 

@@ -16,10 +16,7 @@ crate::on_both_databases!(
 );
 
 fn no_redirects() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(Policy::none())
-        .build()
-        .unwrap()
+    reqwest::Client::builder().redirect(Policy::none()).build().unwrap()
 }
 
 fn set_cookies(res: &Response) -> Vec<String> {
@@ -66,24 +63,14 @@ async fn server_fn(
 }
 
 async fn auth0_sign_in_with_pkce(db: TestDb) {
-    let app = TestApp::start(
-        db,
-        Options {
-            fake_issuer: true,
-            ..Options::default()
-        },
-    )
-    .await;
+    let app = TestApp::start(db, Options { fake_issuer: true, ..Options::default() }).await;
     let http = no_redirects();
 
     // 1. The app sends the browser to Auth0.
     let res = http.get(app.url("/auth/login")).send().await.unwrap();
     assert_eq!(res.status(), 303);
     let location = res.headers()[header::LOCATION].to_str().unwrap().to_owned();
-    assert!(
-        location.starts_with(&format!("{}authorize?", app.jwks.base)),
-        "{location}"
-    );
+    assert!(location.starts_with(&format!("{}authorize?", app.jwks.base)), "{location}");
     for (key, value) in [
         ("response_type", "code"),
         ("client_id", CLIENT_ID),
@@ -91,23 +78,13 @@ async fn auth0_sign_in_with_pkce(db: TestDb) {
         ("audience", crate::support::AUDIENCE),
         ("code_challenge_method", "S256"),
     ] {
-        assert_eq!(
-            query_param(&location, key).as_deref(),
-            Some(value),
-            "{key} in {location}"
-        );
+        assert_eq!(query_param(&location, key).as_deref(), Some(value), "{key} in {location}");
     }
     let state = query_param(&location, "state").unwrap();
     let challenge = query_param(&location, "code_challenge").unwrap();
     assert!(state.len() >= 32 && challenge.len() == 43);
-    let flow = set_cookies(&res)
-        .into_iter()
-        .find(|c| c.starts_with("casting_oauth="))
-        .unwrap();
-    assert!(
-        flow.contains("HttpOnly") && flow.contains("SameSite=Lax"),
-        "{flow}"
-    );
+    let flow = set_cookies(&res).into_iter().find(|c| c.starts_with("casting_oauth=")).unwrap();
+    assert!(flow.contains("HttpOnly") && flow.contains("SameSite=Lax"), "{flow}");
     let flow = flow.split(';').next().unwrap().to_owned();
 
     // 2. The person signs in at Auth0, which redirects back with a code.
@@ -115,8 +92,7 @@ async fn auth0_sign_in_with_pkce(db: TestDb) {
         "iss": app.jwks.base, "sub": "auth0|ada", "aud": [crate::support::AUDIENCE],
         "exp": now() + 3600, "permissions": ["get:actors", "get:movies", "post:actors", "delete:actors", "patch:actors", "patch:movies"],
     });
-    app.jwks
-        .issue_code("code-1", &challenge, app.key.sign(&claims));
+    app.jwks.issue_code("code-1", &challenge, app.key.sign(&claims));
     let res = http
         .get(app.url(&format!("/auth/callback?code=code-1&state={state}")))
         .header(header::COOKIE, &flow)
@@ -125,10 +101,8 @@ async fn auth0_sign_in_with_pkce(db: TestDb) {
         .unwrap();
     assert_eq!(res.status(), 303);
     assert_eq!(res.headers()[header::LOCATION], "/");
-    let session_cookie = set_cookies(&res)
-        .into_iter()
-        .find(|c| c.starts_with("casting_session="))
-        .unwrap();
+    let session_cookie =
+        set_cookies(&res).into_iter().find(|c| c.starts_with("casting_session=")).unwrap();
     for attribute in ["HttpOnly", "SameSite=Lax", "Path=/"] {
         assert!(session_cookie.contains(attribute), "{session_cookie}");
     }
@@ -152,26 +126,13 @@ async fn auth0_sign_in_with_pkce(db: TestDb) {
         .unwrap();
     assert_eq!(res.status(), 303);
     let to = res.headers()[header::LOCATION].to_str().unwrap();
-    assert!(
-        to.starts_with(&format!("{}v2/logout?", app.jwks.base)),
-        "{to}"
-    );
-    assert_eq!(
-        query_param(to, "returnTo").as_deref(),
-        Some("http://app.test/login")
-    );
+    assert!(to.starts_with(&format!("{}v2/logout?", app.jwks.base)), "{to}");
+    assert_eq!(query_param(to, "returnTo").as_deref(), Some("http://app.test/login"));
     assert!(cookie_pair(&res, "casting_session").is_some_and(|c| c == "casting_session="));
 }
 
 async fn auth0_callback_refuses_forged_or_stale_flows(db: TestDb) {
-    let app = TestApp::start(
-        db,
-        Options {
-            fake_issuer: true,
-            ..Options::default()
-        },
-    )
-    .await;
+    let app = TestApp::start(db, Options { fake_issuer: true, ..Options::default() }).await;
     let http = no_redirects();
     let start = || async {
         let res = http.get(app.url("/auth/login")).send().await.unwrap();
@@ -192,14 +153,8 @@ async fn auth0_callback_refuses_forged_or_stale_flows(db: TestDb) {
     };
     let expect_refused = |res: Response, reason: &str| {
         assert_eq!(res.status(), 303);
-        assert_eq!(
-            res.headers()[header::LOCATION],
-            format!("/login?error={reason}").as_str()
-        );
-        assert!(
-            cookie_pair(&res, "casting_session").is_none(),
-            "no session on failure"
-        );
+        assert_eq!(res.headers()[header::LOCATION], format!("/login?error={reason}").as_str());
+        assert!(cookie_pair(&res, "casting_session").is_none(), "no session on failure");
     };
     let token = app.key.sign(&json!({
         "iss": app.jwks.base, "sub": "auth0|x", "aud": crate::support::AUDIENCE, "exp": now() + 60, "permissions": [],
@@ -208,51 +163,28 @@ async fn auth0_callback_refuses_forged_or_stale_flows(db: TestDb) {
     // A state that is not this browser's (login CSRF).
     let (_, challenge, flow) = start().await;
     app.jwks.issue_code("c1", &challenge, token.clone());
-    expect_refused(
-        callback("code=c1&state=forged".into(), Some(flow))
-            .await
-            .unwrap(),
-        "state",
-    );
+    expect_refused(callback("code=c1&state=forged".into(), Some(flow)).await.unwrap(), "state");
     // No flow cookie (expired, or another browser).
     let (state, challenge, _) = start().await;
     app.jwks.issue_code("c2", &challenge, token.clone());
-    expect_refused(
-        callback(format!("code=c2&state={state}"), None)
-            .await
-            .unwrap(),
-        "expired",
-    );
+    expect_refused(callback(format!("code=c2&state={state}"), None).await.unwrap(), "expired");
     // A stolen code redeemed without the matching PKCE verifier.
     let (state, _, _) = start().await;
     let (_, other_challenge, _) = start().await;
     app.jwks.issue_code("c3", &other_challenge, token.clone());
     let forged_flow = format!("casting_oauth={state}.not-the-verifier");
     expect_refused(
-        callback(format!("code=c3&state={state}"), Some(forged_flow))
-            .await
-            .unwrap(),
+        callback(format!("code=c3&state={state}"), Some(forged_flow)).await.unwrap(),
         "exchange",
     );
     // The person declined at Auth0.
-    expect_refused(
-        callback("error=access_denied&state=x".into(), None)
-            .await
-            .unwrap(),
-        "denied",
-    );
+    expect_refused(callback("error=access_denied&state=x".into(), None).await.unwrap(), "denied");
     // A token the API would not accept (wrong audience) does not make a session either.
     let (state, challenge, flow) = start().await;
-    let wrong_aud = app
-        .key
-        .sign(&json!({"iss": app.jwks.base, "sub": "a", "aud": "other", "exp": now() + 60}));
+    let wrong_aud =
+        app.key.sign(&json!({"iss": app.jwks.base, "sub": "a", "aud": "other", "exp": now() + 60}));
     app.jwks.issue_code("c4", &challenge, wrong_aud);
-    expect_refused(
-        callback(format!("code=c4&state={state}"), Some(flow))
-            .await
-            .unwrap(),
-        "token",
-    );
+    expect_refused(callback(format!("code=c4&state={state}"), Some(flow)).await.unwrap(), "token");
 }
 
 async fn local_session(app: &TestApp, role: &str) -> String {
@@ -268,14 +200,7 @@ async fn local_session(app: &TestApp, role: &str) -> String {
 }
 
 async fn server_functions_check_session_origin_and_permissions(db: TestDb) {
-    let app = TestApp::start(
-        db,
-        Options {
-            local: true,
-            ..Options::default()
-        },
-    )
-    .await;
+    let app = TestApp::start(db, Options { local: true, ..Options::default() }).await;
     let origin = format!("http://{}", app.addr);
     let actor = [("name", "Ann"), ("age", "30"), ("gender", "female")];
 
@@ -292,6 +217,17 @@ async fn server_functions_check_session_origin_and_permissions(db: TestDb) {
     let director = local_session(&app, "director").await;
     let assistant = local_session(&app, "assistant").await;
 
+    // A malformed sign-in post is the client's error (JSON, 4xx), never a logged 500.
+    let res = app
+        .client
+        .post(app.url("/auth/local-login"))
+        .json(&json!({"role": "producer"}))
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = status_json(res).await;
+    assert_eq!((status, body["code"].as_str()), (415, Some("unsupported_media_type")), "{body}");
+
     // No session: 401. Another site's page riding on the cookie: 403.
     let res = app
         .client
@@ -302,34 +238,21 @@ async fn server_functions_check_session_origin_and_permissions(db: TestDb) {
         .await
         .unwrap();
     let (status, body) = status_json(res).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (401, Some("not_signed_in")),
-        "{body}"
-    );
-    let res = server_fn(
-        &app,
-        "/api/actors/create",
-        &director,
-        "https://evil.example",
-        &actor,
-    )
-    .await;
+    assert_eq!((status, body["code"].as_str()), (401, Some("not_signed_in")), "{body}");
+    let res =
+        server_fn(&app, "/api/actors/create", &director, "https://evil.example", &actor).await;
     let (status, body) = status_json(res).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (403, Some("cross_origin")),
-        "{body}"
-    );
+    assert_eq!((status, body["code"].as_str()), (403, Some("cross_origin")), "{body}");
 
     // Same origin: the service's permission and validation rules, as on the REST API.
     let res = server_fn(&app, "/api/actors/create", &assistant, &origin, &actor).await;
     let (status, body) = status_json(res).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (403, Some("forbidden")),
-        "{body}"
-    );
+    assert_eq!((status, body["code"].as_str()), (403, Some("forbidden")), "{body}");
+    // Permission comes before decoding: what an assistant typed is never judged.
+    let junk = [("name", " "), ("age", "old"), ("gender", "")];
+    let res = server_fn(&app, "/api/actors/create", &assistant, &origin, &junk).await;
+    let (status, body) = status_json(res).await;
+    assert_eq!((status, body["code"].as_str()), (403, Some("forbidden")), "{body}");
     let res = server_fn(
         &app,
         "/api/actors/create",
@@ -339,11 +262,7 @@ async fn server_functions_check_session_origin_and_permissions(db: TestDb) {
     )
     .await;
     let (status, body) = status_json(res).await;
-    assert_eq!(
-        (status, body["field"].as_str()),
-        (422, Some("name")),
-        "{body}"
-    );
+    assert_eq!((status, body["field"].as_str()), (422, Some("name")), "{body}");
     let res = server_fn(
         &app,
         "/api/actors/create",
@@ -353,44 +272,23 @@ async fn server_functions_check_session_origin_and_permissions(db: TestDb) {
     )
     .await;
     let (status, body) = status_json(res).await;
-    assert_eq!(
-        (status, body["field"].as_str()),
-        (422, Some("age")),
-        "{body}"
-    );
+    assert_eq!((status, body["field"].as_str()), (422, Some("age")), "{body}");
 
     let res = server_fn(&app, "/api/actors/create", &director, &origin, &actor).await;
     let (status, created) = status_json(res).await;
     assert_eq!(status, 200, "{created}");
     // Reads need no same-origin proof.
-    let res = server_fn(
-        &app,
-        "/api/actors/list",
-        &assistant,
-        "https://elsewhere.example",
-        &[],
-    )
-    .await;
+    let res =
+        server_fn(&app, "/api/actors/list", &assistant, "https://elsewhere.example", &[]).await;
     let (status, listed) = status_json(res).await;
     assert_eq!(status, 200);
     assert_eq!(listed, json!([created]));
 
     // The REST API sees the same data and never accepts the cookie as credentials.
-    let res = app
-        .client
-        .get(app.url("/actors"))
-        .header(header::COOKIE, &director)
-        .send()
-        .await
-        .unwrap();
+    let res =
+        app.client.get(app.url("/actors")).header(header::COOKIE, &director).send().await.unwrap();
     assert_eq!(res.status(), 401);
-    let token = app
-        .core
-        .local
-        .as_ref()
-        .unwrap()
-        .issue(Role::Assistant)
-        .access_token;
+    let token = app.core.local.as_ref().unwrap().issue(Role::Assistant).access_token;
     let listed: Value = app
         .request(Method::GET, "/actors", Some(&token))
         .send()
@@ -410,17 +308,10 @@ async fn expired_session_is_reported(db: TestDb) {
     let res = server_fn(&app, "/api/session", &cookie, "http://app.test", &[]).await;
     let (status, info) = status_json(res).await;
     assert_eq!(status, 200);
-    assert_eq!(
-        (info["user"].clone(), info["expired"].clone()),
-        (Value::Null, json!(true))
-    );
+    assert_eq!((info["user"].clone(), info["expired"].clone()), (Value::Null, json!(true)));
     let res = server_fn(&app, "/api/actors/list", &cookie, "http://app.test", &[]).await;
     let (status, body) = status_json(res).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (401, Some("token_expired")),
-        "{body}"
-    );
+    assert_eq!((status, body["code"].as_str()), (401, Some("token_expired")), "{body}");
 
     // In Auth0 mode there is no local sign-in for the web app either.
     let res = no_redirects()

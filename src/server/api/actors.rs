@@ -51,11 +51,7 @@ pub struct ActorDeleted {
 
 pub async fn list(State(svc): State<Service>, who: Principal) -> Result<Json<ActorList>, ApiError> {
     let listing = svc.list_actors(&who).await?;
-    Ok(Json(ActorList {
-        success: true,
-        actors: listing.items,
-        all_actors: listing.total,
-    }))
+    Ok(Json(ActorList { success: true, actors: listing.items, all_actors: listing.total }))
 }
 
 pub async fn show(
@@ -64,10 +60,7 @@ pub async fn show(
     Id(id): Id,
 ) -> Result<Json<ActorShown>, ApiError> {
     let actor = svc.get_actor(&who, id).await?;
-    Ok(Json(ActorShown {
-        success: true,
-        actor,
-    }))
+    Ok(Json(ActorShown { success: true, actor }))
 }
 
 pub async fn create(

@@ -26,11 +26,7 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
         let is_json = is_json_content_type(req.headers());
-        let limit = req
-            .extensions()
-            .get::<BodyLimit>()
-            .map(|l| l.0)
-            .unwrap_or(64 * 1024);
+        let limit = req.extensions().get::<BodyLimit>().map(|l| l.0).unwrap_or(64 * 1024);
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::PayloadTooLarge { limit }
@@ -47,18 +43,10 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
 pub struct BodyLimit(pub usize);
 
 fn is_json_content_type(headers: &HeaderMap) -> bool {
-    let Some(value) = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-    else {
+    let Some(value) = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
         return false;
     };
-    let mime = value
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+    let mime = value.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
 }
 
@@ -135,10 +123,7 @@ fn check_fields<T: BodyFields>(map: &Map<String, Value>) -> Result<(), ApiError>
             return Err(ApiError::validation(
                 key.clone(),
                 "unknown_field",
-                format!(
-                    "unknown field `{key}`; allowed fields: {}",
-                    T::ALLOWED.join(", ")
-                ),
+                format!("unknown field `{key}`; allowed fields: {}", T::ALLOWED.join(", ")),
             ));
         }
         if value.is_null() {

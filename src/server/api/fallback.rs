@@ -28,10 +28,7 @@ pub async fn not_found(State(state): State<AppState>, req: Request) -> Response 
             return found.map(Body::new);
         }
         if is_page_request(&parts.method, &parts.headers) {
-            return state
-                .pages
-                .render(Request::from_parts(parts, Body::empty()))
-                .await;
+            return state.pages.render(Request::from_parts(parts, Body::empty())).await;
         }
     }
     ApiError::NotFound(format!("nothing at {} {}", parts.method, parts.uri.path())).into_response()
@@ -54,21 +51,20 @@ pub async fn json_error_bodies(req: Request, next: Next) -> Response {
     }
     let error = match status {
         StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed,
-        StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge {
-            limit: limit.unwrap_or(0),
-        },
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge { limit: limit.unwrap_or(0) },
         StatusCode::NOT_FOUND => ApiError::NotFound("not found".to_owned()),
-        StatusCode::REQUEST_TIMEOUT => {
-            ApiError::bad_request("request_timeout", "the request took too long")
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType,
+        // The timeout layer: the server was too slow, not the client (see startup).
+        StatusCode::SERVICE_UNAVAILABLE => ApiError::Unavailable(None),
+        // Any other rejection by an axum extractor (a malformed form or query string): the
+        // client's fault, so a 400, never a logged 500.
+        s if s.is_client_error() => {
+            ApiError::bad_request("bad_request", "the request could not be read")
         }
         _ => ApiError::internal(format!("bare {status} response from a layer")),
     };
     let (mut parts, _) = response.into_parts();
-    let mut rebuilt = error.into_response();
-    // The error's own status wins except where the layer's status is more exact (408).
-    if status == StatusCode::REQUEST_TIMEOUT {
-        *rebuilt.status_mut() = status;
-    }
+    let rebuilt = error.into_response();
     parts.headers.remove(header::CONTENT_LENGTH);
     for (name, value) in rebuilt.headers() {
         parts.headers.insert(name.clone(), value.clone());

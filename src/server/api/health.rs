@@ -19,14 +19,10 @@ pub async fn healthz() -> Json<Value> {
 /// Readiness: the database answers `SELECT 1` within a second; 503 otherwise.
 pub async fn readyz(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     let db = state.core.service.db();
-    db.ping(Duration::from_secs(1))
-        .await
-        .map_err(|err| ApiError::Unavailable(Some(err)))?;
+    db.ping(Duration::from_secs(1)).await.map_err(|err| ApiError::Unavailable(Some(err)))?;
     let database = match db.backend() {
         Backend::Sqlite => "sqlite",
         Backend::Postgres => "postgres",
     };
-    Ok(Json(
-        json!({ "success": true, "status": "ready", "database": database }),
-    ))
+    Ok(Json(json!({ "success": true, "status": "ready", "database": database })))
 }

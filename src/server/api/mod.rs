@@ -28,19 +28,9 @@ pub fn rest_routes(state: &AppState) -> Router<AppState> {
     Router::new()
         .route("/", get(health::home))
         .route("/actors", get(actors::list).post(actors::create))
-        .route(
-            "/actors/{id}",
-            get(actors::show)
-                .patch(actors::update)
-                .delete(actors::delete),
-        )
+        .route("/actors/{id}", get(actors::show).patch(actors::update).delete(actors::delete))
         .route("/movies", get(movies::list).post(movies::create))
-        .route(
-            "/movies/{id}",
-            get(movies::show)
-                .patch(movies::update)
-                .delete(movies::delete),
-        )
+        .route("/movies/{id}", get(movies::show).patch(movies::update).delete(movies::delete))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             negotiate::pages_for_browsers,
@@ -49,9 +39,7 @@ pub fn rest_routes(state: &AppState) -> Router<AppState> {
 
 /// Liveness and readiness, for load balancers and orchestrators.
 pub fn health_routes() -> Router<AppState> {
-    Router::new()
-        .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
+    Router::new().route("/healthz", get(health::healthz)).route("/readyz", get(health::readyz))
 }
 
 /// Local sign-in; mounted only when Auth0 is not configured.

@@ -49,11 +49,7 @@ pub struct MovieDeleted {
 
 pub async fn list(State(svc): State<Service>, who: Principal) -> Result<Json<MovieList>, ApiError> {
     let listing = svc.list_movies(&who).await?;
-    Ok(Json(MovieList {
-        success: true,
-        movies: listing.items,
-        all_movies: listing.total,
-    }))
+    Ok(Json(MovieList { success: true, movies: listing.items, all_movies: listing.total }))
 }
 
 pub async fn show(
@@ -62,10 +58,7 @@ pub async fn show(
     Id(id): Id,
 ) -> Result<Json<MovieShown>, ApiError> {
     let movie = svc.get_movie(&who, id).await?;
-    Ok(Json(MovieShown {
-        success: true,
-        movie,
-    }))
+    Ok(Json(MovieShown { success: true, movie }))
 }
 
 pub async fn create(

@@ -45,10 +45,7 @@ pub async fn pages_for_browsers(
 ) -> Response {
     if is_page_request(req.method(), req.headers()) {
         let (parts, _body) = req.into_parts();
-        return state
-            .pages
-            .render(Request::from_parts(parts, Body::empty()))
-            .await;
+        return state.pages.render(Request::from_parts(parts, Body::empty())).await;
     }
     let mut response = next.run(req).await;
     vary_on_accept(&mut response);
@@ -72,9 +69,7 @@ pub fn prefers_html(headers: &HeaderMap) -> bool {
             let mime = parts.next().unwrap_or("").trim().to_ascii_lowercase();
             let q = parts
                 .filter_map(|p| {
-                    p.trim()
-                        .strip_prefix("q=")
-                        .and_then(|q| q.trim().parse::<f32>().ok())
+                    p.trim().strip_prefix("q=").and_then(|q| q.trim().parse::<f32>().ok())
                 })
                 .next()
                 .unwrap_or(1.0)
@@ -91,9 +86,7 @@ pub fn prefers_html(headers: &HeaderMap) -> bool {
 
 /// The same URL answers differently by `Accept`: caches must key on it.
 fn vary_on_accept(response: &mut Response) {
-    response
-        .headers_mut()
-        .append(header::VARY, HeaderValue::from_static("accept"));
+    response.headers_mut().append(header::VARY, HeaderValue::from_static("accept"));
 }
 
 #[cfg(test)]

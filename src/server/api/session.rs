@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use crate::{
     model::Role,
-    server::{ApiError, auth::session::require_same_origin, startup::AppState},
+    server::{ApiError, startup::AppState},
 };
 
 #[derive(Deserialize)]
@@ -29,7 +29,7 @@ pub async fn local_login(
     headers: HeaderMap,
     Form(form): Form<LocalLogin>,
 ) -> Result<Response, ApiError> {
-    require_same_origin(&headers)?;
+    state.core.cookie.require_same_origin(&headers)?;
     let issuer = state
         .core
         .local
@@ -44,27 +44,21 @@ pub async fn local_login(
     })?;
     let issued = issuer.issue(role);
     let mut response = redirect("/");
-    response.headers_mut().insert(
-        header::SET_COOKIE,
-        state
-            .core
-            .cookie
-            .set(&issued.access_token, issued.expires_in),
-    );
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, state.core.cookie.set(&issued.access_token, issued.expires_in));
     Ok(response)
 }
 
 /// `POST /auth/logout`: forgets the session.
 pub async fn logout(State(state): State<AppState>, req: Request) -> Result<Response, ApiError> {
-    require_same_origin(req.headers())?;
+    state.core.cookie.require_same_origin(req.headers())?;
     // With Auth0, end Auth0's session too, or "sign in" would silently sign the same person in.
     let to = match &state.core.auth0 {
         Some(auth0) => auth0.logout_url(),
         None => "/login".to_owned(),
     };
     let mut response = redirect(&to);
-    response
-        .headers_mut()
-        .insert(header::SET_COOKIE, state.core.cookie.clear());
+    response.headers_mut().insert(header::SET_COOKIE, state.core.cookie.clear());
     Ok(response)
 }

@@ -18,10 +18,7 @@ use tokio::sync::Mutex;
 use crate::server::config::JwksTiming;
 
 enum Source {
-    Remote {
-        url: String,
-        client: reqwest::Client,
-    },
+    Remote { url: String, client: reqwest::Client },
     Fixed,
 }
 
@@ -129,11 +126,7 @@ impl KeyStore {
     }
 
     fn cached(&self, kid: &str) -> Option<Arc<DecodingKey>> {
-        self.keys
-            .read()
-            .expect("key map lock poisoned")
-            .get(kid)
-            .cloned()
+        self.keys.read().expect("key map lock poisoned").get(kid).cloned()
     }
 
     fn replace(&self, keys: HashMap<String, Arc<DecodingKey>>) {
@@ -160,23 +153,12 @@ impl KeyStore {
 /// The RS256 signing keys of a JWK set, by kid. Keys of other types or uses are skipped one by
 /// one rather than failing the whole set (issuers publish encryption keys too).
 fn parse_jwks(doc: &Value) -> Result<HashMap<String, Arc<DecodingKey>>, JwksError> {
-    let entries = doc
-        .get("keys")
-        .and_then(Value::as_array)
-        .ok_or(JwksError::Shape)?;
+    let entries = doc.get("keys").and_then(Value::as_array).ok_or(JwksError::Shape)?;
     let keys: HashMap<_, _> = entries
         .iter()
         .filter(|k| k.get("kty").and_then(Value::as_str) == Some("RSA"))
-        .filter(|k| {
-            k.get("use")
-                .and_then(Value::as_str)
-                .is_none_or(|u| u == "sig")
-        })
-        .filter(|k| {
-            k.get("alg")
-                .and_then(Value::as_str)
-                .is_none_or(|a| a == "RS256")
-        })
+        .filter(|k| k.get("use").and_then(Value::as_str).is_none_or(|u| u == "sig"))
+        .filter(|k| k.get("alg").and_then(Value::as_str).is_none_or(|a| a == "RS256"))
         .filter_map(|k| {
             let jwk: Jwk = serde_json::from_value(k.clone()).ok()?;
             let kid = jwk.common.key_id.clone()?;
@@ -184,9 +166,5 @@ fn parse_jwks(doc: &Value) -> Result<HashMap<String, Arc<DecodingKey>>, JwksErro
             Some((kid, Arc::new(key)))
         })
         .collect();
-    if keys.is_empty() {
-        Err(JwksError::NoKeys)
-    } else {
-        Ok(keys)
-    }
+    if keys.is_empty() { Err(JwksError::NoKeys) } else { Ok(keys) }
 }

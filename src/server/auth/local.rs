@@ -28,10 +28,7 @@ pub struct LocalIssuer {
 #[derive(Debug, thiserror::Error)]
 pub enum LocalKeyError {
     #[error("cannot read or write {path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
     #[error("{path} is not a usable key ({source}); delete it to get a new one")]
     Key { path: PathBuf, source: KeyError },
 }
@@ -50,21 +47,14 @@ impl LocalIssuer {
     /// Loads the key from `data_dir`, creating it (mode 0600) on first start.
     pub fn load_or_create(data_dir: &Path, ttl: Duration) -> Result<LocalIssuer, LocalKeyError> {
         let path = data_dir.join(KEY_FILE);
-        let io = |source| LocalKeyError::Io {
-            path: path.clone(),
-            source,
-        };
+        let io = |source| LocalKeyError::Io { path: path.clone(), source };
         let key = match std::fs::read_to_string(&path) {
-            Ok(pem) => SigningKey::from_pem(&pem).map_err(|source| LocalKeyError::Key {
-                path: path.clone(),
-                source,
-            })?,
+            Ok(pem) => SigningKey::from_pem(&pem)
+                .map_err(|source| LocalKeyError::Key { path: path.clone(), source })?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 std::fs::create_dir_all(data_dir).map_err(io)?;
-                let key = SigningKey::generate().map_err(|source| LocalKeyError::Key {
-                    path: path.clone(),
-                    source,
-                })?;
+                let key = SigningKey::generate()
+                    .map_err(|source| LocalKeyError::Key { path: path.clone(), source })?;
                 write_private(&path, key.to_pem()).map_err(io)?;
                 tracing::info!(path = %path.display(), "created the local sign-in key");
                 key
@@ -84,10 +74,7 @@ impl LocalIssuer {
 
     /// An access token for `role`, shaped like Auth0's (`permissions` claim, array `aud`).
     pub fn issue(&self, role: Role) -> IssuedToken {
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_secs();
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
         let permissions: Vec<&'static str> =
             role.permissions().iter().map(|p| p.as_str()).collect();
         let claims = json!({

@@ -23,16 +23,28 @@ use crate::{model::Permission, server::ApiError};
 pub struct Principal {
     subject: String,
     permissions: Vec<Permission>,
+    /// `exp` of the token, in seconds since the Unix epoch.
+    expires_at: u64,
 }
 
 impl Principal {
-    pub(crate) fn new(subject: String, mut permissions: Vec<Permission>) -> Principal {
+    pub(crate) fn new(
+        subject: String,
+        mut permissions: Vec<Permission>,
+        expires_at: u64,
+    ) -> Principal {
         permissions.sort();
         permissions.dedup();
-        Principal {
-            subject,
-            permissions,
-        }
+        Principal { subject, permissions, expires_at }
+    }
+
+    /// Seconds until the token expires (0 if it already has, within the leeway).
+    pub fn expires_in(&self) -> u64 {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        self.expires_at.saturating_sub(now)
     }
 
     pub fn subject(&self) -> &str {
@@ -49,10 +61,6 @@ impl Principal {
 
     /// 403 unless the token carried `permission`.
     pub fn require(&self, permission: Permission) -> Result<(), ApiError> {
-        if self.has(permission) {
-            Ok(())
-        } else {
-            Err(ApiError::Forbidden(permission))
-        }
+        if self.has(permission) { Ok(()) } else { Err(ApiError::Forbidden(permission)) }
     }
 }

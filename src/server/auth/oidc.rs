@@ -13,8 +13,12 @@ use serde::Deserialize;
 
 use crate::server::{ApiError, config::Auth0Config};
 
-/// The cookie holding `state` and the PKCE verifier between login and callback.
-pub const FLOW_COOKIE: &str = "casting_oauth";
+/// The cookie holding `state` and the PKCE verifier between login and callback. With secure
+/// cookies it takes the `__Host-` prefix (and so `Path=/`), so a sibling subdomain cannot plant
+/// its own flow and sign the victim in as the attacker.
+pub fn flow_cookie_name(secure: bool) -> &'static str {
+    if secure { "__Host-casting_oauth" } else { "casting_oauth" }
+}
 /// How long a person has to finish signing in at Auth0.
 pub const FLOW_TTL: Duration = Duration::from_secs(600);
 
@@ -45,10 +49,7 @@ fn random_token() -> String {
 
 impl Flow {
     pub fn new() -> Flow {
-        Flow {
-            state: random_token(),
-            verifier: random_token(),
-        }
+        Flow { state: random_token(), verifier: random_token() }
     }
 
     /// `S256`: base64url(SHA-256(verifier)).
@@ -62,10 +63,7 @@ impl Flow {
 
     pub fn from_cookie_value(value: &str) -> Option<Flow> {
         let (state, verifier) = value.split_once('.')?;
-        Some(Flow {
-            state: state.to_owned(),
-            verifier: verifier.to_owned(),
-        })
+        Some(Flow { state: state.to_owned(), verifier: verifier.to_owned() })
     }
 
     /// Constant-time comparison with the `state` Auth0 sent back.
@@ -134,13 +132,8 @@ impl Auth0Login {
         if let Some(secret) = &self.config.client_secret {
             form.push(("client_secret", secret.as_str()));
         }
-        let response = self
-            .http
-            .post(self.config.token_url())
-            .form(&form)
-            .send()
-            .await
-            .map_err(|e| {
+        let response =
+            self.http.post(self.config.token_url()).form(&form).send().await.map_err(|e| {
                 tracing::warn!(error = %e, "Auth0 token endpoint unreachable");
                 ApiError::unauthorized("sign_in_failed", "Auth0 could not be reached; try again")
             })?;
@@ -170,10 +163,7 @@ mod tests {
             state: "s".into(),
             verifier: "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk".into(),
         };
-        assert_eq!(
-            flow.challenge(),
-            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
-        );
+        assert_eq!(flow.challenge(), "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
         let back = Flow::from_cookie_value(&flow.to_cookie_value()).unwrap();
         assert!(back.state_matches("s") && !back.state_matches("t"));
         assert_ne!(Flow::new().state, Flow::new().state);

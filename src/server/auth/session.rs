@@ -23,29 +23,38 @@ pub struct SessionCookie {
     /// Domain, so no sibling subdomain can plant or read it.
     pub name: &'static str,
     pub secure: bool,
+    /// The app's own origin (`scheme://host[:port]` of `APP_BASE_URL`), when configured: the
+    /// only origin allowed to make cookie-authenticated writes.
+    pub origin: Option<String>,
+}
+
+/// The value of cookie `name` in a request's `Cookie` headers.
+pub fn read_cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, value)| value)
+        .filter(|value| !value.is_empty())
 }
 
 impl SessionCookie {
-    pub fn new(secure: bool) -> SessionCookie {
-        let name = if secure {
-            "__Host-casting_session"
-        } else {
-            "casting_session"
-        };
-        SessionCookie { name, secure }
+    pub fn new(secure: bool, origin: Option<String>) -> SessionCookie {
+        let name = if secure { "__Host-casting_session" } else { "casting_session" };
+        SessionCookie { name, secure, origin }
     }
 
     /// The session cookie's value, if the request has one.
     pub fn read<'a>(&self, headers: &'a HeaderMap) -> Option<&'a str> {
-        headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(name, _)| *name == self.name)
-            .map(|(_, value)| value)
-            .filter(|value| !value.is_empty())
+        read_cookie(headers, self.name)
+    }
+
+    /// See [`require_same_origin`].
+    pub fn require_same_origin(&self, headers: &HeaderMap) -> Result<(), ApiError> {
+        require_same_origin(headers, self.origin.as_deref())
     }
 
     pub fn set(&self, token: &str, max_age_secs: u64) -> HeaderValue {
@@ -74,48 +83,45 @@ pub async fn authenticate(
     parts: &Parts,
     access: Access,
 ) -> Result<Principal, ApiError> {
-    if parts.headers.contains_key(header::AUTHORIZATION) {
+    // A bearer token wins; any other scheme (a proxy's Basic auth, say) is not ours to judge,
+    // so the session cookie is used.
+    let bearer =
+        parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).is_some_and(|v| {
+            v.trim_start().get(..7).is_some_and(|s| s.eq_ignore_ascii_case("bearer "))
+        });
+    if bearer {
         return verifier.verify(bearer_token(parts)?).await;
     }
     let token = cookie
         .read(&parts.headers)
         .ok_or_else(|| ApiError::unauthorized("not_signed_in", "sign in to continue"))?;
     if access == Access::Write {
-        require_same_origin(&parts.headers)?;
+        cookie.require_same_origin(&parts.headers)?;
     }
     verifier.verify(token).await
 }
 
 /// Refuses a cookie-authenticated write that a browser says came from another site. Browsers
-/// send `Sec-Fetch-Site` (and `Origin` on POST); a request with neither is not a browser
-/// acting for a user, so it cannot be a cross-site forgery either way, and is refused too
-/// because a cookie without them is unexpected.
-pub fn require_same_origin(headers: &HeaderMap) -> Result<(), ApiError> {
+/// send `Sec-Fetch-Site` (and `Origin` on POST); without `Sec-Fetch-Site`, `Origin` must be
+/// the app's own: `expected` (from `APP_BASE_URL`, scheme and port included) when configured,
+/// else the `Host` the request was sent to. A request with neither header is refused.
+pub fn require_same_origin(headers: &HeaderMap, expected: Option<&str>) -> Result<(), ApiError> {
     let cross = || ApiError::Refused {
         code: "cross_origin",
         message: "cross-site requests cannot change data".into(),
     };
     if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-        return if site == "same-origin" {
-            Ok(())
-        } else {
-            Err(cross())
-        };
+        return if site == "same-origin" { Ok(()) } else { Err(cross()) };
     }
-    let origin = headers
-        .get(header::ORIGIN)
-        .and_then(|v| v.to_str().ok())
-        .ok_or_else(cross)?;
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .ok_or_else(cross)?;
-    let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or("");
-    if origin_host.eq_ignore_ascii_case(host) {
-        Ok(())
-    } else {
-        Err(cross())
-    }
+    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()).ok_or_else(cross)?;
+    let same = match expected {
+        Some(expected) => origin.eq_ignore_ascii_case(expected),
+        None => {
+            let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).ok_or_else(cross)?;
+            origin.split_once("://").is_some_and(|(_, rest)| rest.eq_ignore_ascii_case(host))
+        }
+    };
+    if same { Ok(()) } else { Err(cross()) }
 }
 
 #[cfg(test)]
@@ -132,25 +138,27 @@ mod tests {
 
     #[test]
     fn same_origin_writes_only() {
-        assert!(require_same_origin(&headers(&[("sec-fetch-site", "same-origin")])).is_ok());
-        assert!(require_same_origin(&headers(&[("sec-fetch-site", "cross-site")])).is_err());
-        assert!(require_same_origin(&headers(&[("sec-fetch-site", "same-site")])).is_err());
-        let ok = [
-            ("origin", "http://localhost:3000"),
-            ("host", "localhost:3000"),
-        ];
-        assert!(require_same_origin(&headers(&ok)).is_ok());
-        let evil = [
-            ("origin", "https://evil.example"),
-            ("host", "localhost:3000"),
-        ];
-        assert!(require_same_origin(&headers(&evil)).is_err());
-        assert!(require_same_origin(&headers(&[("host", "localhost:3000")])).is_err());
+        let check = |pairs: &[(&'static str, &str)], expected| {
+            require_same_origin(&headers(pairs), expected)
+        };
+        assert!(check(&[("sec-fetch-site", "same-origin")], None).is_ok());
+        assert!(check(&[("sec-fetch-site", "cross-site")], None).is_err());
+        assert!(check(&[("sec-fetch-site", "same-site")], None).is_err());
+        let ok = [("origin", "http://localhost:3000"), ("host", "localhost:3000")];
+        assert!(check(&ok, None).is_ok());
+        let evil = [("origin", "https://evil.example"), ("host", "localhost:3000")];
+        assert!(check(&evil, None).is_err());
+        assert!(check(&[("host", "localhost:3000")], None).is_err());
+        // With APP_BASE_URL the scheme counts too, and a rewritten Host does not matter.
+        let proxied = [("origin", "https://casting.example"), ("host", "127.0.0.1:3000")];
+        assert!(check(&proxied, Some("https://casting.example")).is_ok());
+        let downgraded = [("origin", "http://casting.example"), ("host", "casting.example")];
+        assert!(check(&downgraded, Some("https://casting.example")).is_err());
     }
 
     #[test]
     fn cookie_is_found_among_others_and_flagged() {
-        let c = SessionCookie::new(false);
+        let c = SessionCookie::new(false, None);
         let h = headers(&[("cookie", "a=1; casting_session=tok.en.x; b=2")]);
         assert_eq!(c.read(&h), Some("tok.en.x"));
         let set = c.set("t", 60);
@@ -158,14 +166,8 @@ mod tests {
         assert!(
             set.contains("HttpOnly") && set.contains("SameSite=Lax") && !set.contains("Secure")
         );
-        let secure = SessionCookie::new(true);
-        assert!(
-            secure
-                .set("t", 60)
-                .to_str()
-                .unwrap()
-                .starts_with("__Host-casting_session=t;")
-        );
+        let secure = SessionCookie::new(true, None);
+        assert!(secure.set("t", 60).to_str().unwrap().starts_with("__Host-casting_session=t;"));
         assert!(secure.set("t", 60).to_str().unwrap().ends_with("; Secure"));
     }
 }

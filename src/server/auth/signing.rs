@@ -38,11 +38,8 @@ impl SigningKey {
 
     /// Reads the PEM written by [`SigningKey::to_pem`].
     pub fn from_pem(pem: &str) -> Result<SigningKey, KeyError> {
-        let body: String = pem
-            .lines()
-            .filter(|line| !line.starts_with("-----"))
-            .map(str::trim)
-            .collect();
+        let body: String =
+            pem.lines().filter(|line| !line.starts_with("-----")).map(str::trim).collect();
         let der = STANDARD.decode(body).map_err(|_| KeyError::Parse)?;
         SigningKey::from_pkcs8_der(&der)
     }

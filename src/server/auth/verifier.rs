@@ -20,6 +20,7 @@ pub struct Verifier {
 #[derive(Deserialize)]
 struct Claims {
     sub: String,
+    exp: u64,
     /// Must be an array of strings to grant anything; see [`permissions_from`].
     #[serde(default)]
     permissions: Value,
@@ -63,6 +64,7 @@ impl Verifier {
         Ok(Principal::new(
             data.claims.sub,
             permissions_from(&data.claims.permissions),
+            data.claims.exp,
         ))
     }
 }
@@ -77,53 +79,36 @@ fn permissions_from(claim: &Value) -> Vec<Permission> {
     if !items.iter().all(Value::is_string) {
         return Vec::new();
     }
-    items
-        .iter()
-        .filter_map(Value::as_str)
-        .filter_map(Permission::parse)
-        .collect()
+    items.iter().filter_map(Value::as_str).filter_map(Permission::parse).collect()
 }
 
 fn reject(err: jsonwebtoken::errors::Error) -> ApiError {
     let (code, message) = match err.kind() {
         ErrorKind::ExpiredSignature => ("token_expired", "the token has expired".to_owned()),
-        ErrorKind::ImmatureSignature => (
-            "invalid_claims",
-            "the token is not valid yet (nbf)".to_owned(),
-        ),
-        ErrorKind::InvalidIssuer => (
-            "invalid_claims",
-            "the token was issued by an untrusted issuer".to_owned(),
-        ),
-        ErrorKind::InvalidAudience => (
-            "invalid_claims",
-            "the token is not meant for this API (aud)".to_owned(),
-        ),
+        ErrorKind::ImmatureSignature => {
+            ("invalid_claims", "the token is not valid yet (nbf)".to_owned())
+        }
+        ErrorKind::InvalidIssuer => {
+            ("invalid_claims", "the token was issued by an untrusted issuer".to_owned())
+        }
+        ErrorKind::InvalidAudience => {
+            ("invalid_claims", "the token is not meant for this API (aud)".to_owned())
+        }
         ErrorKind::InvalidSubject => ("invalid_claims", "the token subject is invalid".to_owned()),
-        ErrorKind::MissingRequiredClaim(claim) => (
-            "invalid_claims",
-            format!("the token lacks the `{claim}` claim"),
-        ),
-        ErrorKind::InvalidClaimFormat(claim) => (
-            "invalid_claims",
-            format!("the token's `{claim}` claim is malformed"),
-        ),
-        ErrorKind::Json(_) => (
-            "invalid_claims",
-            "the token's claims are malformed".to_owned(),
-        ),
-        ErrorKind::InvalidSignature => (
-            "invalid_signature",
-            "the token signature is invalid".to_owned(),
-        ),
-        ErrorKind::InvalidAlgorithm => (
-            "invalid_header",
-            "the token must be signed with RS256".to_owned(),
-        ),
-        _ => (
-            "invalid_header",
-            "the token is not a well-formed RS256 JWT".to_owned(),
-        ),
+        ErrorKind::MissingRequiredClaim(claim) => {
+            ("invalid_claims", format!("the token lacks the `{claim}` claim"))
+        }
+        ErrorKind::InvalidClaimFormat(claim) => {
+            ("invalid_claims", format!("the token's `{claim}` claim is malformed"))
+        }
+        ErrorKind::Json(_) => ("invalid_claims", "the token's claims are malformed".to_owned()),
+        ErrorKind::InvalidSignature => {
+            ("invalid_signature", "the token signature is invalid".to_owned())
+        }
+        ErrorKind::InvalidAlgorithm => {
+            ("invalid_header", "the token must be signed with RS256".to_owned())
+        }
+        _ => ("invalid_header", "the token is not a well-formed RS256 JWT".to_owned()),
     };
     ApiError::unauthorized(code, message)
 }

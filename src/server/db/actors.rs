@@ -29,10 +29,7 @@ pub async fn list(conn: &mut AnyConnection) -> sqlx::Result<Vec<Actor>> {
 }
 
 pub async fn count(conn: &mut AnyConnection) -> sqlx::Result<i64> {
-    sqlx::query("SELECT COUNT(*) AS n FROM actors")
-        .fetch_one(conn)
-        .await?
-        .try_get("n")
+    sqlx::query("SELECT COUNT(*) AS n FROM actors").fetch_one(conn).await?.try_get("n")
 }
 
 pub async fn find(conn: &mut AnyConnection, id: i64) -> sqlx::Result<Option<Actor>> {
@@ -52,11 +49,7 @@ pub async fn find_for_update(
     let sql = match backend {
         Backend::Sqlite => concat!("SELECT ", columns!(), " FROM actors WHERE id = $1"),
         Backend::Postgres => {
-            concat!(
-                "SELECT ",
-                columns!(),
-                " FROM actors WHERE id = $1 FOR UPDATE"
-            )
+            concat!("SELECT ", columns!(), " FROM actors WHERE id = $1 FOR UPDATE")
         }
     };
     let row = sqlx::query(sql).bind(id).fetch_optional(conn).await?;
@@ -98,9 +91,6 @@ pub async fn update(
 
 /// Deletes one actor; `false` if there was none.
 pub async fn delete(conn: &mut AnyConnection, id: i64) -> sqlx::Result<bool> {
-    let done = sqlx::query("DELETE FROM actors WHERE id = $1")
-        .bind(id)
-        .execute(conn)
-        .await?;
+    let done = sqlx::query("DELETE FROM actors WHERE id = $1").bind(id).execute(conn).await?;
     Ok(done.rows_affected() == 1)
 }

@@ -42,15 +42,6 @@ impl Backend {
             Backend::Postgres => "BEGIN",
         }
     }
-
-    /// Row lock for read-then-write in one transaction. SQLite needs none: `BEGIN IMMEDIATE`
-    /// already serializes writers.
-    pub fn for_update(self) -> &'static str {
-        match self {
-            Backend::Sqlite => "",
-            Backend::Postgres => " FOR UPDATE",
-        }
-    }
 }
 
 #[derive(Clone, Debug)]
@@ -111,10 +102,7 @@ impl Db {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
-        migrator
-            .run(&self.pool)
-            .await
-            .map_err(DbSetupError::Migrate)
+        migrator.run(&self.pool).await.map_err(DbSetupError::Migrate)
     }
 
     pub fn backend(&self) -> Backend {

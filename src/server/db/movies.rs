@@ -16,11 +16,7 @@ fn from_row(row: &AnyRow) -> sqlx::Result<Movie> {
     let stored: String = row.try_get("release_date")?;
     let release_date =
         dates::from_storage(&stored).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-    Ok(Movie {
-        id: row.try_get("id")?,
-        title: row.try_get("title")?,
-        release_date,
-    })
+    Ok(Movie { id: row.try_get("id")?, title: row.try_get("title")?, release_date })
 }
 
 pub async fn list(conn: &mut AnyConnection) -> sqlx::Result<Vec<Movie>> {
@@ -31,10 +27,7 @@ pub async fn list(conn: &mut AnyConnection) -> sqlx::Result<Vec<Movie>> {
 }
 
 pub async fn count(conn: &mut AnyConnection) -> sqlx::Result<i64> {
-    sqlx::query("SELECT COUNT(*) AS n FROM movies")
-        .fetch_one(conn)
-        .await?
-        .try_get("n")
+    sqlx::query("SELECT COUNT(*) AS n FROM movies").fetch_one(conn).await?.try_get("n")
 }
 
 pub async fn find(conn: &mut AnyConnection, id: i64) -> sqlx::Result<Option<Movie>> {
@@ -54,11 +47,7 @@ pub async fn find_for_update(
     let sql = match backend {
         Backend::Sqlite => concat!("SELECT ", columns!(), " FROM movies WHERE id = $1"),
         Backend::Postgres => {
-            concat!(
-                "SELECT ",
-                columns!(),
-                " FROM movies WHERE id = $1 FOR UPDATE"
-            )
+            concat!("SELECT ", columns!(), " FROM movies WHERE id = $1 FOR UPDATE")
         }
     };
     let row = sqlx::query(sql).bind(id).fetch_optional(conn).await?;
@@ -98,9 +87,6 @@ pub async fn update(
 
 /// Deletes one movie; `false` if there was none.
 pub async fn delete(conn: &mut AnyConnection, id: i64) -> sqlx::Result<bool> {
-    let done = sqlx::query("DELETE FROM movies WHERE id = $1")
-        .bind(id)
-        .execute(conn)
-        .await?;
+    let done = sqlx::query("DELETE FROM movies WHERE id = $1").bind(id).execute(conn).await?;
     Ok(done.rows_affected() == 1)
 }

@@ -19,11 +19,7 @@ fn check_new(input: NewActor) -> Result<NewActor, ApiError> {
 fn check_patch(input: ActorPatch) -> Result<ActorPatch, ApiError> {
     validate::not_empty(input.is_empty())?;
     Ok(ActorPatch {
-        name: input
-            .name
-            .as_deref()
-            .map(|v| validate::name("name", v))
-            .transpose()?,
+        name: input.name.as_deref().map(|v| validate::name("name", v)).transpose()?,
         age: input.age.map(validate::age).transpose()?,
         gender: input.gender.as_deref().map(validate::gender).transpose()?,
     })
@@ -32,12 +28,19 @@ fn check_patch(input: ActorPatch) -> Result<ActorPatch, ApiError> {
 impl Service {
     pub async fn list_actors(&self, who: &Principal) -> Result<Listing<Actor>, ApiError> {
         who.require(Permission::GetActors)?;
-        // One read transaction, so the rows and the count agree.
-        let mut tx = self.db().pool().begin().await?;
-        let items = sql::list(&mut tx).await?;
-        let total = sql::count(&mut tx).await?;
-        tx.commit().await?;
+        let mut conn = self.db().pool().acquire().await?;
+        let items = sql::list(&mut conn).await?;
+        // Every row was read, so the count is exactly what was returned (a second COUNT
+        // query could disagree under concurrent writes).
+        let total = items.len() as i64;
         Ok(Listing { items, total })
+    }
+
+    /// How many there are, without reading them.
+    pub async fn count_actors(&self, who: &Principal) -> Result<i64, ApiError> {
+        who.require(Permission::GetActors)?;
+        let mut conn = self.db().pool().acquire().await?;
+        Ok(sql::count(&mut conn).await?)
     }
 
     pub async fn get_actor(&self, who: &Principal, id: i64) -> Result<Actor, ApiError> {
@@ -71,9 +74,7 @@ impl Service {
         let before = sql::find_for_update(&mut tx, self.db().backend(), id)
             .await?
             .ok_or_else(|| not_found(id))?;
-        let after = sql::update(&mut tx, id, &patch)
-            .await?
-            .ok_or_else(|| not_found(id))?;
+        let after = sql::update(&mut tx, id, &patch).await?.ok_or_else(|| not_found(id))?;
         tx.commit().await?;
         Ok(Updated { before, after })
     }
@@ -88,12 +89,10 @@ impl Service {
         if !sql::delete(&mut tx, id).await? {
             return Err(not_found(id));
         }
-        let count_after = sql::count(&mut tx).await?;
+        // The row was locked and is gone; counting again could include other transactions'
+        // inserts (READ COMMITTED on PostgreSQL), so the answer is exact arithmetic instead.
+        let count_after = count_before - 1;
         tx.commit().await?;
-        Ok(Deleted {
-            item,
-            count_before,
-            count_after,
-        })
+        Ok(Deleted { item, count_before, count_after })
     }
 }

@@ -11,31 +11,34 @@ fn not_found(id: i64) -> ApiError {
 fn check_new(input: NewMovie) -> Result<NewMovie, ApiError> {
     Ok(NewMovie {
         title: validate::name("title", &input.title)?,
-        release_date: input.release_date,
+        release_date: validate::release_date(input.release_date)?,
     })
 }
 
 fn check_patch(input: MoviePatch) -> Result<MoviePatch, ApiError> {
     validate::not_empty(input.is_empty())?;
     Ok(MoviePatch {
-        title: input
-            .title
-            .as_deref()
-            .map(|v| validate::name("title", v))
-            .transpose()?,
-        release_date: input.release_date,
+        title: input.title.as_deref().map(|v| validate::name("title", v)).transpose()?,
+        release_date: input.release_date.map(validate::release_date).transpose()?,
     })
 }
 
 impl Service {
     pub async fn list_movies(&self, who: &Principal) -> Result<Listing<Movie>, ApiError> {
         who.require(Permission::GetMovies)?;
-        // One read transaction, so the rows and the count agree.
-        let mut tx = self.db().pool().begin().await?;
-        let items = sql::list(&mut tx).await?;
-        let total = sql::count(&mut tx).await?;
-        tx.commit().await?;
+        let mut conn = self.db().pool().acquire().await?;
+        let items = sql::list(&mut conn).await?;
+        // Every row was read, so the count is exactly what was returned (a second COUNT
+        // query could disagree under concurrent writes).
+        let total = items.len() as i64;
         Ok(Listing { items, total })
+    }
+
+    /// How many there are, without reading them.
+    pub async fn count_movies(&self, who: &Principal) -> Result<i64, ApiError> {
+        who.require(Permission::GetMovies)?;
+        let mut conn = self.db().pool().acquire().await?;
+        Ok(sql::count(&mut conn).await?)
     }
 
     pub async fn get_movie(&self, who: &Principal, id: i64) -> Result<Movie, ApiError> {
@@ -52,9 +55,9 @@ impl Service {
         who.require(Permission::PostMovies)?;
         let new = check_new(input.into_input()?)?;
         let mut tx = self.db().begin_write().await?;
-        let actor = sql::insert(&mut tx, &new).await?;
+        let movie = sql::insert(&mut tx, &new).await?;
         tx.commit().await?;
-        Ok(actor)
+        Ok(movie)
     }
 
     pub async fn update_movie(
@@ -69,9 +72,7 @@ impl Service {
         let before = sql::find_for_update(&mut tx, self.db().backend(), id)
             .await?
             .ok_or_else(|| not_found(id))?;
-        let after = sql::update(&mut tx, id, &patch)
-            .await?
-            .ok_or_else(|| not_found(id))?;
+        let after = sql::update(&mut tx, id, &patch).await?.ok_or_else(|| not_found(id))?;
         tx.commit().await?;
         Ok(Updated { before, after })
     }
@@ -86,12 +87,10 @@ impl Service {
         if !sql::delete(&mut tx, id).await? {
             return Err(not_found(id));
         }
-        let count_after = sql::count(&mut tx).await?;
+        // The row was locked and is gone; counting again could include other transactions'
+        // inserts (READ COMMITTED on PostgreSQL), so the answer is exact arithmetic instead.
+        let count_after = count_before - 1;
         tx.commit().await?;
-        Ok(Deleted {
-            item,
-            count_before,
-            count_after,
-        })
+        Ok(Deleted { item, count_before, count_after })
     }
 }

@@ -1,7 +1,9 @@
 //! Field rules shared by every way in (REST and server functions).
 
+use chrono::{DateTime, Datelike, Utc};
+
 use crate::{
-    model::{AGE_RANGE, MAX_GENDER_CHARS, MAX_NAME_CHARS},
+    model::{AGE_RANGE, MAX_GENDER_CHARS, MAX_NAME_CHARS, dates},
     server::ApiError,
 };
 
@@ -9,11 +11,7 @@ use crate::{
 pub fn text(field: &str, value: &str, max: usize) -> Result<String, ApiError> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
-        return Err(ApiError::validation(
-            field,
-            "required",
-            format!("{field} must not be empty"),
-        ));
+        return Err(ApiError::validation(field, "required", format!("{field} must not be empty")));
     }
     if trimmed.chars().count() > max {
         return Err(ApiError::validation(
@@ -46,10 +44,23 @@ pub fn age(value: i64) -> Result<i64, ApiError> {
         Err(ApiError::validation(
             "age",
             "out_of_range",
+            format!("age must be a whole number from {} to {}", AGE_RANGE.start(), AGE_RANGE.end()),
+        ))
+    }
+}
+
+/// Within the years every stored date can be rendered and sorted in (see `dates`).
+pub fn release_date(value: DateTime<Utc>) -> Result<DateTime<Utc>, ApiError> {
+    if dates::YEAR_RANGE.contains(&value.year()) {
+        Ok(value)
+    } else {
+        Err(ApiError::validation(
+            "release_date",
+            "out_of_range",
             format!(
-                "age must be a whole number from {} to {}",
-                AGE_RANGE.start(),
-                AGE_RANGE.end()
+                "release_date must be between the years {} and {}",
+                dates::YEAR_RANGE.start(),
+                dates::YEAR_RANGE.end()
             ),
         ))
     }
@@ -57,11 +68,7 @@ pub fn age(value: i64) -> Result<i64, ApiError> {
 
 pub fn not_empty(is_empty: bool) -> Result<(), ApiError> {
     if is_empty {
-        Err(ApiError::validation(
-            "body",
-            "empty_patch",
-            "the update names no field to change",
-        ))
+        Err(ApiError::validation("body", "empty_patch", "the update names no field to change"))
     } else {
         Ok(())
     }
