@@ -16,6 +16,7 @@ use tower_http::{limit::RequestBodyLimitLayer, timeout::TimeoutLayer, trace::Tra
 use crate::{
     app::{App, shell},
     server::{
+        ApiError,
         api::{self, REST_PATHS, body::BodyLimit, negotiate::PageRenderer},
         auth::{
             KeyStore, LocalIssuer, Verifier,
@@ -41,6 +42,16 @@ pub struct Core {
     /// The web app's session cookie.
     pub cookie: SessionCookie,
     pub local_token_ttl: Duration,
+}
+
+impl Core {
+    /// The local issuer; a 404 when local sign-in is off (its routes are not even mounted
+    /// then, so this only guards against a wiring mistake).
+    pub fn local_issuer(&self) -> Result<&LocalIssuer, ApiError> {
+        self.local
+            .as_deref()
+            .ok_or_else(|| ApiError::NotFound("local sign-in is not enabled".into()))
+    }
 }
 
 #[derive(Clone)]

@@ -9,10 +9,7 @@ use axum::{
 };
 use serde::Deserialize;
 
-use crate::{
-    model::Role,
-    server::{ApiError, startup::AppState},
-};
+use crate::server::{ApiError, startup::AppState};
 
 #[derive(Deserialize)]
 pub struct LocalLogin {
@@ -30,19 +27,8 @@ pub async fn local_login(
     Form(form): Form<LocalLogin>,
 ) -> Result<Response, ApiError> {
     state.core.cookie.require_same_origin(&headers)?;
-    let issuer = state
-        .core
-        .local
-        .as_ref()
-        .ok_or_else(|| ApiError::NotFound("local sign-in is not enabled".into()))?;
-    let role = Role::parse(&form.role).ok_or_else(|| {
-        ApiError::validation(
-            "role",
-            "invalid_field",
-            "role must be one of: assistant, director, producer",
-        )
-    })?;
-    let issued = issuer.issue(role);
+    let issuer = state.core.local_issuer()?;
+    let issued = issuer.issue_named(&form.role)?;
     let mut response = redirect("/");
     response
         .headers_mut()

@@ -72,6 +72,19 @@ impl LocalIssuer {
         self.key.jwks()
     }
 
+    /// An access token for the role named `role` (`director`, `Casting Director`...); a 422
+    /// naming the `role` field for anything else.
+    pub fn issue_named(&self, role: &str) -> Result<IssuedToken, crate::server::ApiError> {
+        let role = Role::parse(role).ok_or_else(|| {
+            crate::server::ApiError::validation(
+                "role",
+                "invalid_field",
+                "role must be one of: assistant, director, producer",
+            )
+        })?;
+        Ok(self.issue(role))
+    }
+
     /// An access token for `role`, shaped like Auth0's (`permissions` claim, array `aud`).
     pub fn issue(&self, role: Role) -> IssuedToken {
         let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
