@@ -46,3 +46,13 @@ test("signing out ends the session", async ({ page }) => {
   await page.goto("/actors");
   await expect(page.getByText("Sign in to see actors.")).toBeVisible();
 });
+
+test("an expired or invalid session sends the person to sign in again, with a message", async ({ page, context, baseURL }) => {
+  await context.addCookies([{ name: "casting_session", value: "not.a.valid-token", url: baseURL! }]);
+  await page.goto("/actors");
+  await expect(page).toHaveURL(/\/login\?error=session$/);
+  await expect(page.getByRole("alert")).toHaveText("Your session has expired or is no longer valid. Please sign in again.");
+  // Signing in again works from there.
+  await page.getByRole("button", { name: "Sign in as Casting Assistant" }).click();
+  await expect(page.locator(".role-badge")).toHaveText("Casting Assistant");
+});

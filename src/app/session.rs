@@ -1,6 +1,7 @@
 //! The signed-in user, loaded once per page load and shared by every component.
 
 use leptos::prelude::*;
+use leptos_router::components::Redirect;
 
 use crate::{
     model::{AppError, UserInfo},
@@ -65,12 +66,14 @@ pub fn LocalModeBanner() -> impl IntoView {
     }
 }
 
-/// Shown in place of a page's content when nobody is signed in.
+/// Shown in place of a page's content when nobody is signed in. A session that has expired
+/// (or whose token is no longer valid) sends the person to sign in again, with a message
+/// there: an HTTP redirect on the server, a navigation in the browser.
 #[component]
 pub fn SignInPrompt(expired: bool, what: &'static str) -> impl IntoView {
     view! {
+        {expired.then(|| view! { <Redirect path="/login?error=session" /> })}
         <div class="notice">
-            {expired.then(|| view! { <p class="error" role="alert">"Your session has expired. Please sign in again."</p> })}
             <p>"Sign in to see " {what} "."</p>
             <a class="button" href="/login">"Sign in"</a>
         </div>

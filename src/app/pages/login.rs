@@ -12,6 +12,7 @@ pub fn LoginPage() -> impl IntoView {
     // Set by /auth/callback when an Auth0 sign-in did not complete.
     let failure = move || {
         query.read().get("error").map(|code| match code.as_str() {
+            "session" => "Your session has expired or is no longer valid. Please sign in again.",
             "denied" => "The sign-in was cancelled at Auth0.",
             "expired" => "The sign-in took too long or began in another browser. Please try again.",
             "state" => "The sign-in could not be verified. Please try again.",
@@ -31,7 +32,10 @@ pub fn LoginPage() -> impl IntoView {
                 let local = session.as_ref().is_some_and(|s| s.local_mode);
                 let auth0 = session.as_ref().is_some_and(|s| s.auth0_sign_in);
                 view! {
-                    {expired.then(|| view! { <p class="error" role="alert">"Your session has expired. Please sign in again."</p> })}
+                    // Said once: by the query's message when redirected here, else here.
+                    {(expired && failure().is_none()).then(|| view! {
+                        <p class="error" role="alert">"Your session has expired. Please sign in again."</p>
+                    })}
                     {if local {
                         view! {
                             <p class="lead">
