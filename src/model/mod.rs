@@ -79,3 +79,26 @@ impl MoviePatch {
         self.title.is_none() && self.release_date.is_none()
     }
 }
+
+/// An actor in a movie's cast, with the character they play (if set).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CastMember {
+    #[serde(flatten)]
+    pub actor: Actor,
+    pub character: Option<String>,
+}
+
+/// A movie in an actor's filmography, with the character they play (if set).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Credit {
+    #[serde(flatten)]
+    pub movie: Movie,
+    pub character: Option<String>,
+}
+
+/// The optional body of an assignment: who the actor plays. Empty or absent clears it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CastingInput {
+    #[serde(default)]
+    pub character: Option<String>,
+}

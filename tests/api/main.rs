@@ -4,6 +4,7 @@
 mod support;
 
 mod auth;
+mod casting;
 mod concurrency;
 mod crud;
 mod errors;

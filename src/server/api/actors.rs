@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::{body::JsonBody, id::Id};
 use crate::{
-    model::Actor,
+    model::{Actor, Credit},
     server::{ApiError, auth::Principal, service::Service},
 };
 
@@ -20,7 +20,16 @@ pub struct ActorList {
 #[derive(Serialize)]
 pub struct ActorShown {
     success: bool,
+    actor: ActorDetail,
+}
+
+/// The actor with its filmography (present when the caller may read both tables).
+#[derive(Serialize)]
+pub struct ActorDetail {
+    #[serde(flatten)]
     actor: Actor,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    movies: Option<Vec<Credit>>,
 }
 
 #[derive(Serialize)]
@@ -47,6 +56,8 @@ pub struct ActorDeleted {
     deleted_actor: Actor,
     number_of_actors_before: i64,
     number_of_actors_after: i64,
+    /// Casting assignments removed with it.
+    assignments_removed: i64,
 }
 
 pub async fn list(State(svc): State<Service>, who: Principal) -> Result<Json<ActorList>, ApiError> {
@@ -59,8 +70,8 @@ pub async fn show(
     who: Principal,
     Id(id): Id,
 ) -> Result<Json<ActorShown>, ApiError> {
-    let actor = svc.get_actor(&who, id).await?;
-    Ok(Json(ActorShown { success: true, actor }))
+    let (actor, movies) = svc.actor_with_movies(&who, id).await?;
+    Ok(Json(ActorShown { success: true, actor: ActorDetail { actor, movies } }))
 }
 
 pub async fn create(
@@ -105,5 +116,6 @@ pub async fn delete(
         deleted_actor: gone.item,
         number_of_actors_before: gone.count_before,
         number_of_actors_after: gone.count_after,
+        assignments_removed: gone.assignments_removed,
     }))
 }

@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::{
-    model::{ActorPatch, MoviePatch, NewActor, NewMovie},
+    model::{ActorPatch, CastingInput, MoviePatch, NewActor, NewMovie},
     server::{ApiError, service::Input},
 };
 
@@ -35,6 +35,13 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
             }
         })?;
         Ok(JsonBody { is_json, bytes })
+    }
+}
+
+impl JsonBody {
+    /// No body at all (or only whitespace): for requests whose body is optional.
+    pub fn is_empty(&self) -> bool {
+        self.bytes.iter().all(u8::is_ascii_whitespace)
     }
 }
 
@@ -67,6 +74,10 @@ impl BodyFields for ActorPatch {
 impl BodyFields for NewMovie {
     const ALLOWED: &'static [&'static str] = &["title", "release_date"];
     const REQUIRED: &'static [&'static str] = &["title", "release_date"];
+}
+impl BodyFields for CastingInput {
+    const ALLOWED: &'static [&'static str] = &["character"];
+    const REQUIRED: &'static [&'static str] = &[];
 }
 impl BodyFields for MoviePatch {
     const ALLOWED: &'static [&'static str] = &["title", "release_date"];

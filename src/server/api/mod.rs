@@ -4,6 +4,7 @@
 mod actors;
 mod auth0;
 pub mod body;
+mod castings;
 mod fallback;
 mod health;
 mod id;
@@ -14,7 +15,7 @@ mod session;
 
 use axum::{
     Router,
-    routing::{get, post},
+    routing::{get, post, put},
 };
 
 use crate::server::startup::AppState;
@@ -31,6 +32,9 @@ pub fn rest_routes(state: &AppState) -> Router<AppState> {
         .route("/actors/{id}", get(actors::show).patch(actors::update).delete(actors::delete))
         .route("/movies", get(movies::list).post(movies::create))
         .route("/movies/{id}", get(movies::show).patch(movies::update).delete(movies::delete))
+        .route("/movies/{id}/actors", get(castings::cast))
+        .route("/movies/{id}/actors/{actor_id}", put(castings::assign).delete(castings::unassign))
+        .route("/actors/{id}/movies", get(castings::filmography))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             negotiate::pages_for_browsers,

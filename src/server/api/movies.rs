@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::{body::JsonBody, id::Id};
 use crate::{
-    model::Movie,
+    model::{CastMember, Movie},
     server::{ApiError, auth::Principal, service::Service},
 };
 
@@ -19,7 +19,16 @@ pub struct MovieList {
 #[derive(Serialize)]
 pub struct MovieShown {
     success: bool,
+    movie: MovieDetail,
+}
+
+/// The movie with its cast (present when the caller may read both tables).
+#[derive(Serialize)]
+pub struct MovieDetail {
+    #[serde(flatten)]
     movie: Movie,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cast: Option<Vec<CastMember>>,
 }
 
 #[derive(Serialize)]
@@ -45,6 +54,8 @@ pub struct MovieDeleted {
     deleted_movie: Movie,
     number_of_movies_before: i64,
     number_of_movies_after: i64,
+    /// Casting assignments removed with it.
+    assignments_removed: i64,
 }
 
 pub async fn list(State(svc): State<Service>, who: Principal) -> Result<Json<MovieList>, ApiError> {
@@ -57,8 +68,8 @@ pub async fn show(
     who: Principal,
     Id(id): Id,
 ) -> Result<Json<MovieShown>, ApiError> {
-    let movie = svc.get_movie(&who, id).await?;
-    Ok(Json(MovieShown { success: true, movie }))
+    let (movie, cast) = svc.movie_with_cast(&who, id).await?;
+    Ok(Json(MovieShown { success: true, movie: MovieDetail { movie, cast } }))
 }
 
 pub async fn create(
@@ -102,5 +113,6 @@ pub async fn delete(
         deleted_movie: gone.item,
         number_of_movies_before: gone.count_before,
         number_of_movies_after: gone.count_after,
+        assignments_removed: gone.assignments_removed,
     }))
 }

@@ -3,6 +3,7 @@
 //! differences live in [`Backend`].
 
 pub mod actors;
+pub mod castings;
 pub mod movies;
 
 use std::time::Duration;

@@ -6,11 +6,12 @@
 //! then runs its reads and write in one transaction.
 
 mod actors;
+mod castings;
 mod movies;
 mod validate;
 
 use crate::{
-    model::{ActorPatch, MoviePatch, NewActor, NewMovie},
+    model::{ActorPatch, CastingInput, MoviePatch, NewActor, NewMovie},
     server::{ApiError, db::Db},
 };
 
@@ -45,7 +46,7 @@ macro_rules! typed_input {
         }
     )*};
 }
-typed_input!(NewActor, ActorPatch, NewMovie, MoviePatch);
+typed_input!(NewActor, ActorPatch, NewMovie, MoviePatch, CastingInput);
 
 /// Every row of a table, with the count.
 #[derive(Debug, Clone)]
@@ -67,4 +68,8 @@ pub struct Deleted<T> {
     pub item: T,
     pub count_before: i64,
     pub count_after: i64,
+    /// Casting assignments removed with it (ON DELETE CASCADE).
+    pub assignments_removed: i64,
 }
+
+pub use castings::Assignment;

@@ -84,6 +84,7 @@ impl Service {
             .await?
             .ok_or_else(|| not_found(id))?;
         let count_before = sql::count(&mut tx).await?;
+        let assignments_removed = crate::server::db::castings::count_for_movie(&mut tx, id).await?;
         if !sql::delete(&mut tx, id).await? {
             return Err(not_found(id));
         }
@@ -91,6 +92,6 @@ impl Service {
         // inserts (READ COMMITTED on PostgreSQL), so the answer is exact arithmetic instead.
         let count_after = count_before - 1;
         tx.commit().await?;
-        Ok(Deleted { item, count_before, count_after })
+        Ok(Deleted { item, count_before, count_after, assignments_removed })
     }
 }

@@ -1,0 +1,103 @@
+//! SQL for the `castings` table: who plays in what.
+
+use sqlx::{AnyConnection, Row, any::AnyRow};
+
+use crate::model::{Actor, CastMember, Credit, Movie, dates};
+
+fn cast_member(row: &AnyRow) -> sqlx::Result<CastMember> {
+    Ok(CastMember {
+        actor: Actor {
+            id: row.try_get("id")?,
+            name: row.try_get("name")?,
+            age: row.try_get("age")?,
+            gender: row.try_get("gender")?,
+        },
+        character: row.try_get("character")?,
+    })
+}
+
+fn credit(row: &AnyRow) -> sqlx::Result<Credit> {
+    let stored: String = row.try_get("release_date")?;
+    let release_date =
+        dates::from_storage(&stored).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    Ok(Credit {
+        movie: Movie { id: row.try_get("id")?, title: row.try_get("title")?, release_date },
+        character: row.try_get("character")?,
+    })
+}
+
+/// The cast of a movie, by actor id.
+pub async fn cast_of(conn: &mut AnyConnection, movie_id: i64) -> sqlx::Result<Vec<CastMember>> {
+    let rows = sqlx::query(
+        "SELECT a.id, a.name, a.age, a.gender, c.character FROM castings c \
+         JOIN actors a ON a.id = c.actor_id WHERE c.movie_id = $1 ORDER BY a.id",
+    )
+    .bind(movie_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(cast_member).collect()
+}
+
+/// The movies of an actor, by release date then id.
+pub async fn filmography(conn: &mut AnyConnection, actor_id: i64) -> sqlx::Result<Vec<Credit>> {
+    let rows = sqlx::query(
+        "SELECT m.id, m.title, m.release_date, c.character FROM castings c \
+         JOIN movies m ON m.id = c.movie_id WHERE c.actor_id = $1 ORDER BY m.release_date, m.id",
+    )
+    .bind(actor_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(credit).collect()
+}
+
+/// Assigns (or re-assigns with a new character); `true` if the assignment is new.
+pub async fn upsert(
+    conn: &mut AnyConnection,
+    movie_id: i64,
+    actor_id: i64,
+    character: Option<&str>,
+) -> sqlx::Result<bool> {
+    let existing = sqlx::query("SELECT 1 AS x FROM castings WHERE movie_id = $1 AND actor_id = $2")
+        .bind(movie_id)
+        .bind(actor_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO castings (movie_id, actor_id, character) VALUES ($1, $2, $3) \
+         ON CONFLICT (movie_id, actor_id) DO UPDATE SET character = excluded.character",
+    )
+    .bind(movie_id)
+    .bind(actor_id)
+    .bind(character)
+    .execute(conn)
+    .await?;
+    Ok(existing.is_none())
+}
+
+/// Removes one assignment; `false` if there was none.
+pub async fn remove(conn: &mut AnyConnection, movie_id: i64, actor_id: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query("DELETE FROM castings WHERE movie_id = $1 AND actor_id = $2")
+        .bind(movie_id)
+        .bind(actor_id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// How many assignments an actor has (before deleting the actor, say).
+pub async fn count_for_actor(conn: &mut AnyConnection, actor_id: i64) -> sqlx::Result<i64> {
+    sqlx::query("SELECT COUNT(*) AS n FROM castings WHERE actor_id = $1")
+        .bind(actor_id)
+        .fetch_one(conn)
+        .await?
+        .try_get("n")
+}
+
+/// How many assignments a movie has.
+pub async fn count_for_movie(conn: &mut AnyConnection, movie_id: i64) -> sqlx::Result<i64> {
+    sqlx::query("SELECT COUNT(*) AS n FROM castings WHERE movie_id = $1")
+        .bind(movie_id)
+        .fetch_one(conn)
+        .await?
+        .try_get("n")
+}

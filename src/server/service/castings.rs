@@ -1,0 +1,135 @@
+//! Casting: who plays in what. Assigning needs `patch:movies` (it changes the movie);
+//! reading a cast or a filmography needs both `get:movies` and `get:actors`.
+
+use super::{Input, Service, validate};
+use crate::{
+    model::{CastMember, CastingInput, Credit, MAX_NAME_CHARS, Permission},
+    server::{
+        ApiError,
+        auth::Principal,
+        db::{actors, castings as sql, movies},
+    },
+};
+
+/// The outcome of an assignment.
+#[derive(Debug, Clone)]
+pub struct Assignment {
+    pub movie_id: i64,
+    pub actor_id: i64,
+    pub character: Option<String>,
+    /// `false` when the actor was already cast (the character may have changed).
+    pub created: bool,
+}
+
+fn check(input: CastingInput) -> Result<Option<String>, ApiError> {
+    match input.character.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(character) => validate::text("character", character, MAX_NAME_CHARS).map(Some),
+    }
+}
+
+fn movie_not_found(id: i64) -> ApiError {
+    ApiError::NotFound(format!("movie {id} not found"))
+}
+
+fn actor_not_found(id: i64) -> ApiError {
+    ApiError::NotFound(format!("actor {id} not found"))
+}
+
+impl Service {
+    pub async fn cast_of(
+        &self,
+        who: &Principal,
+        movie_id: i64,
+    ) -> Result<Vec<CastMember>, ApiError> {
+        who.require(Permission::GetMovies)?;
+        who.require(Permission::GetActors)?;
+        let mut conn = self.db().pool().acquire().await?;
+        movies::find(&mut conn, movie_id).await?.ok_or_else(|| movie_not_found(movie_id))?;
+        Ok(sql::cast_of(&mut conn, movie_id).await?)
+    }
+
+    pub async fn filmography(
+        &self,
+        who: &Principal,
+        actor_id: i64,
+    ) -> Result<Vec<Credit>, ApiError> {
+        who.require(Permission::GetActors)?;
+        who.require(Permission::GetMovies)?;
+        let mut conn = self.db().pool().acquire().await?;
+        actors::find(&mut conn, actor_id).await?.ok_or_else(|| actor_not_found(actor_id))?;
+        Ok(sql::filmography(&mut conn, actor_id).await?)
+    }
+
+    /// Casts an actor in a movie; idempotent. Both rows are locked for the transaction, so
+    /// neither can be deleted halfway.
+    pub async fn assign(
+        &self,
+        who: &Principal,
+        movie_id: i64,
+        actor_id: i64,
+        input: impl Input<CastingInput>,
+    ) -> Result<Assignment, ApiError> {
+        who.require(Permission::PatchMovies)?;
+        let character = check(input.into_input()?)?;
+        let backend = self.db().backend();
+        let mut tx = self.db().begin_write().await?;
+        movies::find_for_update(&mut tx, backend, movie_id)
+            .await?
+            .ok_or_else(|| movie_not_found(movie_id))?;
+        actors::find_for_update(&mut tx, backend, actor_id)
+            .await?
+            .ok_or_else(|| actor_not_found(actor_id))?;
+        let created = sql::upsert(&mut tx, movie_id, actor_id, character.as_deref()).await?;
+        tx.commit().await?;
+        Ok(Assignment { movie_id, actor_id, character, created })
+    }
+
+    pub async fn unassign(
+        &self,
+        who: &Principal,
+        movie_id: i64,
+        actor_id: i64,
+    ) -> Result<(), ApiError> {
+        who.require(Permission::PatchMovies)?;
+        let mut tx = self.db().begin_write().await?;
+        if !sql::remove(&mut tx, movie_id, actor_id).await? {
+            return Err(ApiError::NotFound(format!(
+                "actor {actor_id} is not cast in movie {movie_id}"
+            )));
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl Service {
+    /// A movie with its cast; the cast only for callers who may also read actors.
+    pub async fn movie_with_cast(
+        &self,
+        who: &Principal,
+        id: i64,
+    ) -> Result<(crate::model::Movie, Option<Vec<CastMember>>), ApiError> {
+        let movie = self.get_movie(who, id).await?;
+        let cast = match who.has(Permission::GetActors) {
+            true => Some(self.cast_of(who, id).await?),
+            false => None,
+        };
+        Ok((movie, cast))
+    }
+
+    /// An actor with their filmography; the filmography only for callers who may also read
+    /// movies.
+    pub async fn actor_with_movies(
+        &self,
+        who: &Principal,
+        id: i64,
+    ) -> Result<(crate::model::Actor, Option<Vec<Credit>>), ApiError> {
+        let actor = self.get_actor(who, id).await?;
+        let movies = match who.has(Permission::GetMovies) {
+            true => Some(self.filmography(who, id).await?),
+            false => None,
+        };
+        Ok((actor, movies))
+    }
+}
