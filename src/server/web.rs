@@ -5,7 +5,7 @@ use axum::http::{StatusCode, header, request::Parts};
 use leptos::prelude::use_context;
 
 use crate::{
-    model::{ActorPatch, AppError, MoviePatch, NewActor, NewMovie, UserInfo},
+    model::{ActorPatch, AppError, CastingInput, MoviePatch, NewActor, NewMovie, UserInfo},
     rpc::session::SessionInfo,
     server::{
         ApiError,
@@ -13,7 +13,7 @@ use crate::{
             Principal,
             session::{Access, authenticate},
         },
-        service::{Input, Service},
+        service::{CastingChoice, Input, Service},
         startup::Core,
     },
 };
@@ -119,6 +119,22 @@ impl Input<MoviePatch> for MovieForm {
             self.previous_date.as_deref().map(str::trim) == Some(self.release_date.trim());
         let release_date = if unchanged { None } else { Some(release_date(&self.release_date)?) };
         Ok(MoviePatch { title: Some(self.title), release_date })
+    }
+}
+
+/// The cast picker's fields: the chosen actor's id (from a `<select>`) and the character.
+pub struct CastingForm {
+    pub actor_id: String,
+    pub character: String,
+}
+
+impl Input<CastingChoice> for CastingForm {
+    fn into_input(self) -> Result<CastingChoice, ApiError> {
+        let actor_id =
+            self.actor_id.trim().parse::<i64>().map_err(|_| {
+                ApiError::validation("actor_id", "required", "choose an actor to cast")
+            })?;
+        Ok(CastingChoice { actor_id, casting: CastingInput { character: Some(self.character) } })
     }
 }
 

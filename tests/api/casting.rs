@@ -9,7 +9,8 @@ use crate::support::{Options, TestApp, TestDb, expect_error, status_json};
 crate::on_both_databases!(
     assign_list_and_unassign,
     missing_rows_and_permissions,
-    deletes_take_assignments_with_them
+    deletes_take_assignments_with_them,
+    actor_search_is_case_insensitive_and_literal
 );
 
 async fn put(app: &TestApp, role: Role, path: &str, body: Option<Value>) -> (u16, Value) {
@@ -183,4 +184,26 @@ async fn deletes_take_assignments_with_them(db: TestDb) {
     let (_, films) =
         status_json(app.get(&format!("/actors/{a2}/movies"), Role::Assistant).await).await;
     assert_eq!(films["total"], 0);
+}
+
+/// The cast picker's search, through the service the server function calls.
+async fn actor_search_is_case_insensitive_and_literal(db: TestDb) {
+    let app = TestApp::start(db, Options::default()).await;
+    for name in ["Ada Lovelace", "Grace Hopper", "100% Real", "snake_case"] {
+        app.seed_actor(name).await;
+    }
+    let svc = &app.core.service;
+    let assistant = app.core.verifier.verify(&app.token(Role::Assistant)).await.unwrap();
+    let names = |actors: Vec<casting_agency::model::Actor>| {
+        actors.into_iter().map(|a| a.name).collect::<Vec<_>>()
+    };
+    assert_eq!(names(svc.search_actors(&assistant, "LOVE", 20).await.unwrap()), ["Ada Lovelace"]);
+    assert_eq!(names(svc.search_actors(&assistant, "%", 20).await.unwrap()), ["100% Real"]);
+    assert_eq!(names(svc.search_actors(&assistant, "_", 20).await.unwrap()), ["snake_case"]);
+    assert_eq!(svc.search_actors(&assistant, "", 20).await.unwrap().len(), 4);
+    assert_eq!(svc.search_actors(&assistant, "", 2).await.unwrap().len(), 2);
+    let mut claims = app.claims(Role::Assistant);
+    claims["permissions"] = json!(["get:movies"]);
+    let movies_only = app.core.verifier.verify(&app.key.sign(&claims)).await.unwrap();
+    assert!(svc.search_actors(&movies_only, "a", 20).await.is_err(), "needs get:actors");
 }

@@ -4,6 +4,8 @@ use leptos::{html, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
+use super::cast::FilmographySection;
+
 use crate::{
     app::{
         forms::{Field, FormError, last_error},
@@ -199,6 +201,7 @@ pub fn ActorPage() -> impl IntoView {
                             <dt>"Age"</dt><dd>{actor.age}</dd>
                             <dt>"Gender"</dt><dd>{actor.gender.clone()}</dd>
                         </dl>
+                        <FilmographySection actor_id=actor.id />
                     }.into_any(),
                     Ok(None) => view! { <p class="error" role="alert">"No such actor."</p> }.into_any(),
                     Err(err) if err.is_unauthenticated() => view! { <SignInPrompt expired=false what="this actor" /> }.into_any(),

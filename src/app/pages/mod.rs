@@ -1,4 +1,5 @@
 mod actors;
+mod cast;
 mod home;
 mod login;
 mod movies;

@@ -4,6 +4,8 @@ use leptos::{html, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
+use super::cast::CastSection;
+
 use crate::{
     app::{
         forms::{Field, FormError, last_error},
@@ -177,6 +179,7 @@ fn MovieRow(
 
 #[component]
 pub fn MoviePage() -> impl IntoView {
+    let session = use_session();
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok());
     let movie = Resource::new(id, |id| async move {
@@ -189,6 +192,8 @@ pub fn MoviePage() -> impl IntoView {
         <p><a href="/movies">"← All movies"</a></p>
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
+                let user = session.await.ok().and_then(|s| s.user);
+                let can_edit_cast = user.is_some_and(|u| u.can(Permission::PatchMovies));
                 match movie.await {
                     Ok(Some(movie)) => view! {
                         <Title text=movie.title.clone() />
@@ -197,6 +202,7 @@ pub fn MoviePage() -> impl IntoView {
                             <dt>"Release date"</dt>
                             <dd><time datetime=dates::to_ymd(&movie.release_date)>{dates::to_display(&movie.release_date)}</time></dd>
                         </dl>
+                        <CastSection movie_id=movie.id can_edit=can_edit_cast />
                     }.into_any(),
                     Ok(None) => view! { <p class="error" role="alert">"No such movie."</p> }.into_any(),
                     Err(err) if err.is_unauthenticated() => view! { <SignInPrompt expired=false what="this movie" /> }.into_any(),

@@ -94,3 +94,24 @@ pub async fn delete(conn: &mut AnyConnection, id: i64) -> sqlx::Result<bool> {
     let done = sqlx::query("DELETE FROM actors WHERE id = $1").bind(id).execute(conn).await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// Actors whose name contains `needle` (case-insensitive), by name; at most `limit`.
+pub async fn search(
+    conn: &mut AnyConnection,
+    needle: &str,
+    limit: i64,
+) -> sqlx::Result<Vec<Actor>> {
+    // LIKE wildcards in the needle are matched literally.
+    let escaped =
+        needle.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM actors WHERE lower(name) LIKE $1 ESCAPE '\\' ORDER BY name, id LIMIT $2"
+    ))
+    .bind(format!("%{escaped}%"))
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(from_row).collect()
+}

@@ -1,6 +1,6 @@
 use super::{Deleted, Input, Listing, Service, Updated, validate};
 use crate::{
-    model::{Actor, ActorPatch, NewActor, Permission},
+    model::{Actor, ActorPatch, MAX_NAME_CHARS, NewActor, Permission},
     server::{ApiError, auth::Principal, db::actors as sql},
 };
 
@@ -41,6 +41,26 @@ impl Service {
         who.require(Permission::GetActors)?;
         let mut conn = self.db().pool().acquire().await?;
         Ok(sql::count(&mut conn).await?)
+    }
+
+    /// Up to `limit` (at most 50) actors whose name contains `query`, case-insensitively: the
+    /// cast picker's search-as-you-type.
+    pub async fn search_actors(
+        &self,
+        who: &Principal,
+        query: &str,
+        limit: i64,
+    ) -> Result<Vec<Actor>, ApiError> {
+        who.require(Permission::GetActors)?;
+        let query = query.trim();
+        if query.chars().count() > MAX_NAME_CHARS {
+            return Err(ApiError::invalid(
+                "q",
+                format!("q must be at most {MAX_NAME_CHARS} characters"),
+            ));
+        }
+        let mut conn = self.db().pool().acquire().await?;
+        Ok(sql::search(&mut conn, query, limit.clamp(1, 50)).await?)
     }
 
     pub async fn get_actor(&self, who: &Principal, id: i64) -> Result<Actor, ApiError> {

@@ -11,6 +11,13 @@ use crate::{
     },
 };
 
+/// An actor to cast and as whom.
+#[derive(Debug, Clone)]
+pub struct CastingChoice {
+    pub actor_id: i64,
+    pub casting: CastingInput,
+}
+
 /// The outcome of an assignment.
 #[derive(Debug, Clone)]
 pub struct Assignment {
@@ -61,8 +68,7 @@ impl Service {
         Ok(sql::filmography(&mut conn, actor_id).await?)
     }
 
-    /// Casts an actor in a movie; idempotent. Both rows are locked for the transaction, so
-    /// neither can be deleted halfway.
+    /// Casts an actor in a movie; idempotent.
     pub async fn assign(
         &self,
         who: &Principal,
@@ -71,7 +77,30 @@ impl Service {
         input: impl Input<CastingInput>,
     ) -> Result<Assignment, ApiError> {
         who.require(Permission::PatchMovies)?;
-        let character = check(input.into_input()?)?;
+        let casting = input.into_input()?;
+        self.assign_checked(movie_id, actor_id, casting).await
+    }
+
+    /// Like [`Service::assign`], with the actor chosen in the input (the web app's picker).
+    pub async fn assign_choice(
+        &self,
+        who: &Principal,
+        movie_id: i64,
+        input: impl Input<CastingChoice>,
+    ) -> Result<Assignment, ApiError> {
+        who.require(Permission::PatchMovies)?;
+        let choice = input.into_input()?;
+        self.assign_checked(movie_id, choice.actor_id, choice.casting).await
+    }
+
+    /// Both rows are locked for the transaction, so neither can be deleted halfway.
+    async fn assign_checked(
+        &self,
+        movie_id: i64,
+        actor_id: i64,
+        casting: CastingInput,
+    ) -> Result<Assignment, ApiError> {
+        let character = check(casting)?;
         let backend = self.db().backend();
         let mut tx = self.db().begin_write().await?;
         movies::find_for_update(&mut tx, backend, movie_id)

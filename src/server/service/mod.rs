@@ -72,4 +72,4 @@ pub struct Deleted<T> {
     pub assignments_removed: i64,
 }
 
-pub use castings::Assignment;
+pub use castings::{Assignment, CastingChoice};
