@@ -4,6 +4,7 @@
 pub mod dates;
 mod error;
 mod permission;
+pub mod query;
 
 pub use error::AppError;
 pub use permission::{Permission, Role, UserInfo};

@@ -6,7 +6,7 @@ use crate::model::{Actor, AppError};
 pub async fn list_actors() -> Result<Vec<Actor>, AppError> {
     use crate::server::auth::session::Access;
     let (svc, who) = super::caller(Access::Read).await?;
-    Ok(svc.list_actors(&who).await?.items)
+    Ok(svc.list_actors(&who, crate::model::query::ActorQuery::default()).await?.items)
 }
 
 #[server(prefix = "/api", endpoint = "actors/get")]

@@ -6,7 +6,7 @@ use crate::model::{AppError, Movie};
 pub async fn list_movies() -> Result<Vec<Movie>, AppError> {
     use crate::server::auth::session::Access;
     let (svc, who) = super::caller(Access::Read).await?;
-    Ok(svc.list_movies(&who).await?.items)
+    Ok(svc.list_movies(&who, crate::model::query::MovieQuery::default()).await?.items)
 }
 
 #[server(prefix = "/api", endpoint = "movies/get")]

@@ -9,6 +9,7 @@ mod concurrency;
 mod crud;
 mod errors;
 mod jwks;
+mod lists;
 mod local;
 mod outage;
 mod rbac;

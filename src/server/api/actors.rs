@@ -4,7 +4,11 @@
 use axum::{Json, extract::State};
 use serde::Serialize;
 
-use super::{body::JsonBody, id::Id};
+use super::{
+    body::JsonBody,
+    id::Id,
+    query::{Paging, QueryParams},
+};
 use crate::{
     model::{Actor, Credit},
     server::{ApiError, auth::Principal, service::Service},
@@ -14,7 +18,11 @@ use crate::{
 pub struct ActorList {
     success: bool,
     actors: Vec<Actor>,
+    /// Every match, whether or not all are in this response.
     all_actors: i64,
+    /// Present when a page was asked for.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    paging: Option<Paging>,
 }
 
 #[derive(Serialize)]
@@ -60,9 +68,15 @@ pub struct ActorDeleted {
     assignments_removed: i64,
 }
 
-pub async fn list(State(svc): State<Service>, who: Principal) -> Result<Json<ActorList>, ApiError> {
-    let listing = svc.list_actors(&who).await?;
-    Ok(Json(ActorList { success: true, actors: listing.items, all_actors: listing.total }))
+pub async fn list(
+    State(svc): State<Service>,
+    who: Principal,
+    params: QueryParams,
+) -> Result<Json<ActorList>, ApiError> {
+    let listing = svc.list_actors(&who, params).await?;
+    let paging =
+        listing.page.map(|p| Paging { page: p.page, per_page: p.per_page, total: listing.total });
+    Ok(Json(ActorList { success: true, actors: listing.items, all_actors: listing.total, paging }))
 }
 
 pub async fn show(

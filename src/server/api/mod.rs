@@ -11,6 +11,7 @@ mod id;
 mod local_auth;
 mod movies;
 pub mod negotiate;
+mod query;
 mod session;
 
 use axum::{

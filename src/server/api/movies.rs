@@ -3,7 +3,11 @@
 use axum::{Json, extract::State};
 use serde::Serialize;
 
-use super::{body::JsonBody, id::Id};
+use super::{
+    body::JsonBody,
+    id::Id,
+    query::{Paging, QueryParams},
+};
 use crate::{
     model::{CastMember, Movie},
     server::{ApiError, auth::Principal, service::Service},
@@ -13,7 +17,11 @@ use crate::{
 pub struct MovieList {
     success: bool,
     movies: Vec<Movie>,
+    /// Every match, whether or not all are in this response.
     all_movies: i64,
+    /// Present when a page was asked for.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    paging: Option<Paging>,
 }
 
 #[derive(Serialize)]
@@ -58,9 +66,15 @@ pub struct MovieDeleted {
     assignments_removed: i64,
 }
 
-pub async fn list(State(svc): State<Service>, who: Principal) -> Result<Json<MovieList>, ApiError> {
-    let listing = svc.list_movies(&who).await?;
-    Ok(Json(MovieList { success: true, movies: listing.items, all_movies: listing.total }))
+pub async fn list(
+    State(svc): State<Service>,
+    who: Principal,
+    params: QueryParams,
+) -> Result<Json<MovieList>, ApiError> {
+    let listing = svc.list_movies(&who, params).await?;
+    let paging =
+        listing.page.map(|p| Paging { page: p.page, per_page: p.per_page, total: listing.total });
+    Ok(Json(MovieList { success: true, movies: listing.items, all_movies: listing.total, paging }))
 }
 
 pub async fn show(

@@ -4,7 +4,11 @@
 use sqlx::{AnyConnection, Row, any::AnyRow};
 
 use super::Backend;
-use crate::model::{Actor, ActorPatch, NewActor};
+use super::filter::{Filter, Value};
+use crate::model::{
+    Actor, ActorPatch, NewActor,
+    query::{ActorQuery, ActorSort},
+};
 
 macro_rules! columns {
     () => {
@@ -19,13 +23,6 @@ fn from_row(row: &AnyRow) -> sqlx::Result<Actor> {
         age: row.try_get("age")?,
         gender: row.try_get("gender")?,
     })
-}
-
-pub async fn list(conn: &mut AnyConnection) -> sqlx::Result<Vec<Actor>> {
-    let rows = sqlx::query(concat!("SELECT ", columns!(), " FROM actors ORDER BY id"))
-        .fetch_all(conn)
-        .await?;
-    rows.iter().map(from_row).collect()
 }
 
 pub async fn count(conn: &mut AnyConnection) -> sqlx::Result<i64> {
@@ -95,23 +92,58 @@ pub async fn delete(conn: &mut AnyConnection, id: i64) -> sqlx::Result<bool> {
     Ok(done.rows_affected() == 1)
 }
 
-/// Actors whose name contains `needle` (case-insensitive), by name; at most `limit`.
-pub async fn search(
+fn filter(query: &ActorQuery) -> Filter {
+    let mut filter = Filter::default();
+    if let Some(q) = query.q.as_deref().filter(|q| !q.is_empty()) {
+        filter.contains("name", q);
+    }
+    if let Some(gender) = &query.gender {
+        filter.push("lower(gender) = lower({})", Value::Text(gender.clone()));
+    }
+    if let Some(min) = query.age_min {
+        filter.push("age >= {}", Value::Int(min));
+    }
+    if let Some(max) = query.age_max {
+        filter.push("age <= {}", Value::Int(max));
+    }
+    filter
+}
+
+/// One page of the actors matching `query`, in its order (ties broken by id).
+pub async fn find_page(
     conn: &mut AnyConnection,
-    needle: &str,
+    query: &ActorQuery,
     limit: i64,
+    offset: i64,
 ) -> sqlx::Result<Vec<Actor>> {
-    // LIKE wildcards in the needle are matched literally.
-    let escaped =
-        needle.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-    let rows = sqlx::query(concat!(
-        "SELECT ",
+    let filter = filter(query);
+    // Column names come from this fixed list, never from the request.
+    let column = match query.sort {
+        ActorSort::Id => "id",
+        ActorSort::Name => "name",
+        ActorSort::Age => "age",
+        ActorSort::Gender => "gender",
+    };
+    let direction = if query.descending { "DESC" } else { "ASC" };
+    let n = filter.next_placeholder();
+    let sql = format!(
+        "SELECT {} FROM actors{} ORDER BY {column} {direction}, id {direction} LIMIT ${n} OFFSET ${}",
         columns!(),
-        " FROM actors WHERE lower(name) LIKE $1 ESCAPE '\\' ORDER BY name, id LIMIT $2"
-    ))
-    .bind(format!("%{escaped}%"))
-    .bind(limit)
-    .fetch_all(conn)
-    .await?;
+        filter.sql(),
+        n + 1
+    );
+    let rows = filter
+        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(conn)
+        .await?;
     rows.iter().map(from_row).collect()
+}
+
+/// How many actors match `query`.
+pub async fn count_matching(conn: &mut AnyConnection, query: &ActorQuery) -> sqlx::Result<i64> {
+    let filter = filter(query);
+    let sql = format!("SELECT COUNT(*) AS n FROM actors{}", filter.sql());
+    filter.bind(sqlx::query(sqlx::AssertSqlSafe(sql))).fetch_one(conn).await?.try_get("n")
 }

@@ -4,6 +4,7 @@
 
 pub mod actors;
 pub mod castings;
+pub mod filter;
 pub mod movies;
 
 use std::time::Duration;
@@ -31,6 +32,15 @@ impl Backend {
             Some(Backend::Postgres)
         } else {
             None
+        }
+    }
+
+    /// How a read transaction starts: one snapshot for every statement in it, so a page and
+    /// its total agree. (SQLite's deferred transaction reads one snapshot in WAL mode.)
+    fn begin_read(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "BEGIN",
+            Backend::Postgres => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
         }
     }
 
@@ -112,6 +122,11 @@ impl Db {
 
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// A transaction for consistent reads; see [`Backend::begin_read`].
+    pub async fn begin_read(&self) -> Result<Transaction<'static, Any>, sqlx::Error> {
+        self.pool.begin_with(self.backend.begin_read()).await
     }
 
     /// A transaction for writes; see [`Backend::begin_write`].

@@ -4,7 +4,11 @@
 use sqlx::{AnyConnection, Row, any::AnyRow};
 
 use super::Backend;
-use crate::model::{Movie, MoviePatch, NewMovie, dates};
+use super::filter::{Filter, Value};
+use crate::model::{
+    Movie, MoviePatch, NewMovie, dates,
+    query::{MovieQuery, MovieSort},
+};
 
 macro_rules! columns {
     () => {
@@ -17,13 +21,6 @@ fn from_row(row: &AnyRow) -> sqlx::Result<Movie> {
     let release_date =
         dates::from_storage(&stored).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
     Ok(Movie { id: row.try_get("id")?, title: row.try_get("title")?, release_date })
-}
-
-pub async fn list(conn: &mut AnyConnection) -> sqlx::Result<Vec<Movie>> {
-    let rows = sqlx::query(concat!("SELECT ", columns!(), " FROM movies ORDER BY id"))
-        .fetch_all(conn)
-        .await?;
-    rows.iter().map(from_row).collect()
 }
 
 pub async fn count(conn: &mut AnyConnection) -> sqlx::Result<i64> {
@@ -89,4 +86,57 @@ pub async fn update(
 pub async fn delete(conn: &mut AnyConnection, id: i64) -> sqlx::Result<bool> {
     let done = sqlx::query("DELETE FROM movies WHERE id = $1").bind(id).execute(conn).await?;
     Ok(done.rows_affected() == 1)
+}
+
+fn filter(query: &MovieQuery) -> Filter {
+    let mut filter = Filter::default();
+    if let Some(q) = query.q.as_deref().filter(|q| !q.is_empty()) {
+        filter.contains("title", q);
+    }
+    // Stored as fixed-width UTC text: text order is time order.
+    if let Some(after) = &query.released_after {
+        filter.push("release_date >= {}", Value::Text(dates::to_storage(after)));
+    }
+    if let Some(before) = &query.released_before {
+        filter.push("release_date <= {}", Value::Text(dates::to_storage(before)));
+    }
+    filter
+}
+
+/// One page of the movies matching `query`, in its order (ties broken by id).
+pub async fn find_page(
+    conn: &mut AnyConnection,
+    query: &MovieQuery,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<Movie>> {
+    let filter = filter(query);
+    // Column names come from this fixed list, never from the request.
+    let column = match query.sort {
+        MovieSort::Id => "id",
+        MovieSort::Title => "title",
+        MovieSort::ReleaseDate => "release_date",
+    };
+    let direction = if query.descending { "DESC" } else { "ASC" };
+    let n = filter.next_placeholder();
+    let sql = format!(
+        "SELECT {} FROM movies{} ORDER BY {column} {direction}, id {direction} LIMIT ${n} OFFSET ${}",
+        columns!(),
+        filter.sql(),
+        n + 1
+    );
+    let rows = filter
+        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// How many movies match `query`.
+pub async fn count_matching(conn: &mut AnyConnection, query: &MovieQuery) -> sqlx::Result<i64> {
+    let filter = filter(query);
+    let sql = format!("SELECT COUNT(*) AS n FROM movies{}", filter.sql());
+    filter.bind(sqlx::query(sqlx::AssertSqlSafe(sql))).fetch_one(conn).await?.try_get("n")
 }

@@ -1,11 +1,28 @@
 use super::{Deleted, Input, Listing, Service, Updated, validate};
 use crate::{
-    model::{Actor, ActorPatch, MAX_NAME_CHARS, NewActor, Permission},
+    model::{
+        Actor, ActorPatch, NewActor, Permission,
+        query::{ActorQuery, ActorSort, LIST_CAP, MAX_PER_PAGE, Page},
+    },
     server::{ApiError, auth::Principal, db::actors as sql},
 };
 
 fn not_found(id: i64) -> ApiError {
     ApiError::NotFound(format!("actor {id} not found"))
+}
+
+fn check_query(query: ActorQuery) -> Result<ActorQuery, ApiError> {
+    let gender = match query.gender.map(|g| g.trim().to_owned()).filter(|g| !g.is_empty()) {
+        Some(g) => Some(validate::gender(&g)?),
+        None => None,
+    };
+    validate::ordered(query.age_min, query.age_max, "age_min", "age_max")?;
+    Ok(ActorQuery {
+        q: validate::search(query.q)?,
+        gender,
+        page: validate::page(query.page)?,
+        ..query
+    })
 }
 
 fn check_new(input: NewActor) -> Result<NewActor, ApiError> {
@@ -26,14 +43,25 @@ fn check_patch(input: ActorPatch) -> Result<ActorPatch, ApiError> {
 }
 
 impl Service {
-    pub async fn list_actors(&self, who: &Principal) -> Result<Listing<Actor>, ApiError> {
+    /// The actors matching `query`: one page of them, or (without paging) up to
+    /// [`LIST_CAP`] in the requested order; `total` counts every match. Rows and total come
+    /// from one snapshot.
+    pub async fn list_actors(
+        &self,
+        who: &Principal,
+        query: impl Input<ActorQuery>,
+    ) -> Result<Listing<Actor>, ApiError> {
         who.require(Permission::GetActors)?;
-        let mut conn = self.db().pool().acquire().await?;
-        let items = sql::list(&mut conn).await?;
-        // Every row was read, so the count is exactly what was returned (a second COUNT
-        // query could disagree under concurrent writes).
-        let total = items.len() as i64;
-        Ok(Listing { items, total })
+        let query = check_query(query.into_input()?)?;
+        let (limit, offset) = match query.page {
+            Some(page) => (page.per_page, page.offset()),
+            None => (LIST_CAP, 0),
+        };
+        let mut tx = self.db().begin_read().await?;
+        let items = sql::find_page(&mut tx, &query, limit, offset).await?;
+        let total = sql::count_matching(&mut tx, &query).await?;
+        tx.commit().await?;
+        Ok(Listing { items, total, page: query.page })
     }
 
     /// How many there are, without reading them.
@@ -43,24 +71,21 @@ impl Service {
         Ok(sql::count(&mut conn).await?)
     }
 
-    /// Up to `limit` (at most 50) actors whose name contains `query`, case-insensitively: the
-    /// cast picker's search-as-you-type.
+    /// Up to `limit` actors whose name contains `text`, by name: the cast picker's
+    /// search-as-you-type.
     pub async fn search_actors(
         &self,
         who: &Principal,
-        query: &str,
+        text: &str,
         limit: i64,
     ) -> Result<Vec<Actor>, ApiError> {
-        who.require(Permission::GetActors)?;
-        let query = query.trim();
-        if query.chars().count() > MAX_NAME_CHARS {
-            return Err(ApiError::invalid(
-                "q",
-                format!("q must be at most {MAX_NAME_CHARS} characters"),
-            ));
-        }
-        let mut conn = self.db().pool().acquire().await?;
-        Ok(sql::search(&mut conn, query, limit.clamp(1, 50)).await?)
+        let query = ActorQuery {
+            q: Some(text.to_owned()),
+            sort: ActorSort::Name,
+            page: Some(Page { page: 1, per_page: limit.clamp(1, MAX_PER_PAGE) }),
+            ..ActorQuery::default()
+        };
+        Ok(self.list_actors(who, query).await?.items)
     }
 
     pub async fn get_actor(&self, who: &Principal, id: i64) -> Result<Actor, ApiError> {

@@ -11,7 +11,10 @@ mod movies;
 mod validate;
 
 use crate::{
-    model::{ActorPatch, CastingInput, MoviePatch, NewActor, NewMovie},
+    model::{
+        ActorPatch, CastingInput, MoviePatch, NewActor, NewMovie,
+        query::{ActorQuery, MovieQuery, Page},
+    },
     server::{ApiError, db::Db},
 };
 
@@ -46,13 +49,15 @@ macro_rules! typed_input {
         }
     )*};
 }
-typed_input!(NewActor, ActorPatch, NewMovie, MoviePatch, CastingInput);
+typed_input!(NewActor, ActorPatch, NewMovie, MoviePatch, CastingInput, ActorQuery, MovieQuery);
 
-/// Every row of a table, with the count.
+/// The rows a list request asked for, with how many match in all.
 #[derive(Debug, Clone)]
 pub struct Listing<T> {
     pub items: Vec<T>,
     pub total: i64,
+    /// The page served, when the request asked for one.
+    pub page: Option<Page>,
 }
 
 /// A row before and after an update, read in the same transaction as the write.

@@ -1,11 +1,24 @@
 use super::{Deleted, Input, Listing, Service, Updated, validate};
 use crate::{
-    model::{Movie, MoviePatch, NewMovie, Permission},
+    model::{
+        Movie, MoviePatch, NewMovie, Permission,
+        query::{LIST_CAP, MovieQuery},
+    },
     server::{ApiError, auth::Principal, db::movies as sql},
 };
 
 fn not_found(id: i64) -> ApiError {
     ApiError::NotFound(format!("movie {id} not found"))
+}
+
+fn check_query(query: MovieQuery) -> Result<MovieQuery, ApiError> {
+    validate::ordered(
+        query.released_after,
+        query.released_before,
+        "released_after",
+        "released_before",
+    )?;
+    Ok(MovieQuery { q: validate::search(query.q)?, page: validate::page(query.page)?, ..query })
 }
 
 fn check_new(input: NewMovie) -> Result<NewMovie, ApiError> {
@@ -24,14 +37,25 @@ fn check_patch(input: MoviePatch) -> Result<MoviePatch, ApiError> {
 }
 
 impl Service {
-    pub async fn list_movies(&self, who: &Principal) -> Result<Listing<Movie>, ApiError> {
+    /// The movies matching `query`: one page of them, or (without paging) up to
+    /// [`LIST_CAP`] in the requested order; `total` counts every match. Rows and total come
+    /// from one snapshot.
+    pub async fn list_movies(
+        &self,
+        who: &Principal,
+        query: impl Input<MovieQuery>,
+    ) -> Result<Listing<Movie>, ApiError> {
         who.require(Permission::GetMovies)?;
-        let mut conn = self.db().pool().acquire().await?;
-        let items = sql::list(&mut conn).await?;
-        // Every row was read, so the count is exactly what was returned (a second COUNT
-        // query could disagree under concurrent writes).
-        let total = items.len() as i64;
-        Ok(Listing { items, total })
+        let query = check_query(query.into_input()?)?;
+        let (limit, offset) = match query.page {
+            Some(page) => (page.per_page, page.offset()),
+            None => (LIST_CAP, 0),
+        };
+        let mut tx = self.db().begin_read().await?;
+        let items = sql::find_page(&mut tx, &query, limit, offset).await?;
+        let total = sql::count_matching(&mut tx, &query).await?;
+        tx.commit().await?;
+        Ok(Listing { items, total, page: query.page })
     }
 
     /// How many there are, without reading them.

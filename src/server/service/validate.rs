@@ -3,7 +3,10 @@
 use chrono::{DateTime, Datelike, Utc};
 
 use crate::{
-    model::{AGE_RANGE, MAX_GENDER_CHARS, MAX_NAME_CHARS, dates},
+    model::{
+        AGE_RANGE, MAX_GENDER_CHARS, MAX_NAME_CHARS, dates,
+        query::{MAX_PER_PAGE, Page},
+    },
     server::ApiError,
 };
 
@@ -91,5 +94,51 @@ mod tests {
     fn age_bounds_are_inclusive() {
         assert!(age(0).is_ok() && age(150).is_ok());
         assert!(age(-1).is_err() && age(151).is_err());
+    }
+}
+
+/// Paging and search rules shared by every list.
+pub fn page(page: Option<Page>) -> Result<Option<Page>, ApiError> {
+    let Some(page) = page else { return Ok(None) };
+    if page.page < 1 {
+        return Err(ApiError::validation("page", "out_of_range", "page must be 1 or more"));
+    }
+    if !(1..=MAX_PER_PAGE).contains(&page.per_page) {
+        return Err(ApiError::validation(
+            "per_page",
+            "out_of_range",
+            format!("per_page must be from 1 to {MAX_PER_PAGE}"),
+        ));
+    }
+    Ok(Some(page))
+}
+
+/// `None` for an empty search; too long a search is refused.
+pub fn search(q: Option<String>) -> Result<Option<String>, ApiError> {
+    let Some(q) = q.map(|q| q.trim().to_owned()).filter(|q| !q.is_empty()) else { return Ok(None) };
+    if q.chars().count() > MAX_NAME_CHARS {
+        return Err(ApiError::validation(
+            "q",
+            "too_long",
+            format!("q must be at most {MAX_NAME_CHARS} characters"),
+        ));
+    }
+    Ok(Some(q))
+}
+
+/// `low` must not exceed `high`; the error names `low_name`.
+pub fn ordered<T: PartialOrd>(
+    low: Option<T>,
+    high: Option<T>,
+    low_name: &str,
+    high_name: &str,
+) -> Result<(), ApiError> {
+    match (low, high) {
+        (Some(low), Some(high)) if low > high => Err(ApiError::validation(
+            low_name,
+            "out_of_range",
+            format!("{low_name} must not be after {high_name}"),
+        )),
+        _ => Ok(()),
     }
 }

@@ -1,0 +1,65 @@
+//! What a list request asks for: search, filters, sort and paging. Shared so the web app can
+//! build the same requests the REST API takes.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Largest page a client may ask for.
+pub const MAX_PER_PAGE: i64 = 100;
+/// Without paging, a list returns at most this many rows (the total is still reported).
+pub const LIST_CAP: i64 = 1000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page {
+    /// 1-based.
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl Page {
+    pub fn offset(self) -> i64 {
+        (self.page - 1) * self.per_page
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ActorSort {
+    #[default]
+    Id,
+    Name,
+    Age,
+    Gender,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActorQuery {
+    /// Case-insensitive substring of the name.
+    pub q: Option<String>,
+    /// Case-insensitive equality.
+    pub gender: Option<String>,
+    pub age_min: Option<i64>,
+    pub age_max: Option<i64>,
+    pub sort: ActorSort,
+    pub descending: bool,
+    pub page: Option<Page>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MovieSort {
+    #[default]
+    Id,
+    Title,
+    ReleaseDate,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MovieQuery {
+    /// Case-insensitive substring of the title.
+    pub q: Option<String>,
+    /// Inclusive bounds.
+    pub released_after: Option<DateTime<Utc>>,
+    pub released_before: Option<DateTime<Utc>>,
+    pub sort: MovieSort,
+    pub descending: bool,
+    pub page: Option<Page>,
+}
