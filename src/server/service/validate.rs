@@ -77,26 +77,6 @@ pub fn not_empty(is_empty: bool) -> Result<(), ApiError> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn text_is_trimmed_and_bounded() {
-        assert_eq!(name("name", "  Ada  ").unwrap(), "Ada");
-        assert!(name("name", "   ").is_err());
-        assert!(name("name", &"x".repeat(201)).is_err());
-        assert!(name("name", &"é".repeat(200)).is_ok());
-        assert!(name("name", "a\u{0}b").is_err());
-    }
-
-    #[test]
-    fn age_bounds_are_inclusive() {
-        assert!(age(0).is_ok() && age(150).is_ok());
-        assert!(age(-1).is_err() && age(151).is_err());
-    }
-}
-
 /// Paging and search rules shared by every list.
 pub fn page(page: Option<Page>) -> Result<Option<Page>, ApiError> {
     let Some(page) = page else { return Ok(None) };
@@ -140,5 +120,25 @@ pub fn ordered<T: PartialOrd>(
             format!("{low_name} must not be after {high_name}"),
         )),
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_trimmed_and_bounded() {
+        assert_eq!(name("name", "  Ada  ").unwrap(), "Ada");
+        assert!(name("name", "   ").is_err());
+        assert!(name("name", &"x".repeat(201)).is_err());
+        assert!(name("name", &"é".repeat(200)).is_ok());
+        assert!(name("name", "a\u{0}b").is_err());
+    }
+
+    #[test]
+    fn age_bounds_are_inclusive() {
+        assert!(age(0).is_ok() && age(150).is_ok());
+        assert!(age(-1).is_err() && age(151).is_err());
     }
 }
