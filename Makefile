@@ -6,7 +6,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/casting-agency/target
 # npm's wasm-opt (binaryen >= 116) must shadow any older one.
 export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test lint test-rust test-e2e release token bench-web
+.PHONY: run test lint test-rust test-e2e release token bench-web bench-lists
 
 ## Runs the app on SQLite with local sign-in at http://127.0.0.1:3000
 run:
@@ -42,3 +42,7 @@ token:
 bench-web:
 	scripts/setup.sh test
 	scripts/bench-web.sh
+
+## List latency with 100,000 actors on SQLite and PostgreSQL (prints figures).
+bench-lists:
+	cargo bench --features ssr --bench lists

@@ -1,0 +1,129 @@
+//! List latency at scale: seeds 100,000 actors, then times list, sort, paging and search
+//! through the service layer (the code path of both the REST API and the web app), on SQLite
+//! and, when reachable, PostgreSQL. Prints figures; asserts nothing.
+//!
+//! Run with `make bench-lists` (release build).
+
+use std::time::{Duration, Instant};
+
+use casting_agency::{
+    model::{
+        Role,
+        query::{ActorQuery, ActorSort, Page},
+    },
+    server::{
+        auth::{KeyStore, Verifier, signing::SigningKey},
+        db::Db,
+        service::Service,
+    },
+};
+use serde_json::json;
+
+const ACTORS: i64 = 100_000;
+const RUNS: usize = 30;
+
+#[tokio::main]
+async fn main() {
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = format!("sqlite://{}?mode=rwc", dir.path().join("bench.db").display());
+    run("SQLite", &sqlite).await;
+
+    let admin = std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let name = format!("casting_bench_{}", std::process::id());
+    let created = async {
+        use sqlx::Connection;
+        sqlx::any::install_default_drivers();
+        let mut conn = sqlx::AnyConnection::connect(&admin).await.ok()?;
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut conn)
+            .await
+            .ok()?;
+        Some(conn)
+    }
+    .await;
+    match created {
+        Some(mut conn) => {
+            let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
+            run("PostgreSQL", &url).await;
+            let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+            let _ = sqlx::query(sqlx::AssertSqlSafe(drop)).execute(&mut conn).await;
+        }
+        None => println!("PostgreSQL: not reachable at {admin}; skipped"),
+    }
+}
+
+async fn run(label: &str, url: &str) {
+    let db = Db::connect(url, 4, Duration::from_secs(5)).await.expect("database");
+    let seeded = Instant::now();
+    seed(&db).await;
+    println!("\n{label}: seeded {ACTORS} actors in {:.1} s", seeded.elapsed().as_secs_f64());
+
+    let svc = Service::new(db);
+    // A real verified principal, through the same verifier as requests.
+    let key = SigningKey::generate().unwrap();
+    let verifier =
+        Verifier::new(std::sync::Arc::new(KeyStore::fixed(&key.jwks()).unwrap()), "bench", "bench");
+    let perms: Vec<&str> = Role::Assistant.permissions().iter().map(|p| p.as_str()).collect();
+    let token = key.sign(&json!({"iss": "bench", "aud": "bench", "sub": "bench", "exp": 4_000_000_000u64, "permissions": perms}));
+    let who = verifier.verify(&token).await.unwrap();
+
+    let page = |n, sort, descending| ActorQuery {
+        sort,
+        descending,
+        page: Some(Page { page: n, per_page: 20 }),
+        ..ActorQuery::default()
+    };
+    let cases: Vec<(&str, ActorQuery)> = vec![
+        ("first page by id", page(1, ActorSort::Id, false)),
+        ("first page by name", page(1, ActorSort::Name, false)),
+        ("first page by -age", page(1, ActorSort::Age, true)),
+        ("page 2500 by name", page(2500, ActorSort::Name, false)),
+        (
+            "search q=\"actor 4242\"",
+            ActorQuery { q: Some("actor 4242".into()), ..page(1, ActorSort::Name, false) },
+        ),
+        (
+            "filter age 30..=31, by name",
+            ActorQuery { age_min: Some(30), age_max: Some(31), ..page(1, ActorSort::Name, false) },
+        ),
+        ("unpaged (first 1000 of 100k)", ActorQuery::default()),
+    ];
+    println!("{:<32} {:>10} {:>10} {:>10}", "list", "p50 ms", "p95 ms", "rows");
+    for (what, query) in cases {
+        let mut times = Vec::with_capacity(RUNS);
+        let mut rows = 0;
+        for _ in 0..RUNS {
+            let started = Instant::now();
+            let listing = svc.list_actors(&who, query.clone()).await.unwrap();
+            times.push(started.elapsed());
+            rows = listing.items.len();
+        }
+        times.sort();
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        println!(
+            "{what:<32} {:>10.2} {:>10.2} {rows:>10}",
+            ms(times[RUNS / 2]),
+            ms(times[RUNS * 95 / 100])
+        );
+    }
+}
+
+/// 100,000 actors in batches of 1,000 rows per INSERT, one transaction per batch.
+async fn seed(db: &Db) {
+    for batch in 0..(ACTORS / 1000) {
+        let mut sql = String::from("INSERT INTO actors (name, age, gender) VALUES ");
+        for i in 0..1000 {
+            let n = batch * 1000 + i;
+            let gender = ["female", "male", "non-binary"][(n % 3) as usize];
+            sql.push_str(&format!(
+                "{}('Actor {n}', {}, '{gender}')",
+                if i == 0 { "" } else { ", " },
+                18 + n % 70
+            ));
+        }
+        let mut tx = db.begin_write().await.unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *tx).await.unwrap();
+        tx.commit().await.unwrap();
+    }
+}
