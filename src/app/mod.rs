@@ -2,6 +2,7 @@
 //! the browser (hydration).
 
 mod forms;
+mod list_controls;
 mod pages;
 mod session;
 

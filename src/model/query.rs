@@ -63,3 +63,22 @@ pub struct MovieQuery {
     pub descending: bool,
     pub page: Option<Page>,
 }
+
+/// One page of a list, as the web app shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListPage<T> {
+    pub items: Vec<T>,
+    /// Every match, on all pages.
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl<T> ListPage<T> {
+    pub fn pages(&self) -> i64 {
+        ((self.total + self.per_page - 1) / self.per_page).max(1)
+    }
+}
+
+/// Page size of the web app's lists.
+pub const UI_PER_PAGE: i64 = 20;

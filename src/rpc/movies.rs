@@ -1,12 +1,23 @@
 use leptos::prelude::*;
 
-use crate::model::{AppError, Movie};
+use crate::model::{AppError, Movie, query::ListPage};
 
+/// One page of the list, with the same search and sort as the REST API (`sort` like `-name`).
 #[server(prefix = "/api", endpoint = "movies/list")]
-pub async fn list_movies() -> Result<Vec<Movie>, AppError> {
-    use crate::server::auth::session::Access;
+pub async fn list_movies(
+    q: Option<String>,
+    sort: Option<String>,
+    page: Option<i64>,
+) -> Result<ListPage<Movie>, AppError> {
+    use crate::{
+        model::query::UI_PER_PAGE,
+        server::{api::query::QueryParams, auth::session::Access},
+    };
     let (svc, who) = super::caller(Access::Read).await?;
-    Ok(svc.list_movies(&who, crate::model::query::MovieQuery::default()).await?.items)
+    let params = QueryParams::from_controls(q, sort, page, UI_PER_PAGE);
+    let listing = svc.list_movies(&who, params).await?;
+    let page = listing.page.map(|p| p.page).unwrap_or(1);
+    Ok(ListPage { items: listing.items, total: listing.total, page, per_page: UI_PER_PAGE })
 }
 
 #[server(prefix = "/api", endpoint = "movies/get")]

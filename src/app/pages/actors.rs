@@ -9,6 +9,7 @@ use super::cast::FilmographySection;
 use crate::{
     app::{
         forms::{Field, FormError, last_error},
+        list_controls::{ListState, Pager, SearchBox, SortHeader, newest_first, use_list_state},
         session::SignInPrompt,
         use_session,
     },
@@ -21,13 +22,19 @@ pub fn ActorsPage() -> impl IntoView {
     let session = use_session();
     // Bumped after every successful change; the list reloads without a page reload.
     let changed = RwSignal::new(0u32);
+    let state = use_list_state("/actors");
     let actors = Resource::new(
-        move || changed.get(),
+        move || (changed.get(), state.get()),
         // Only a signed-in user has anything to list; don't ask the server otherwise.
-        move |_| async move {
+        move |(_, state)| async move {
             match session.await {
-                Ok(s) if s.user.is_some() => list_actors().await,
-                _ => Ok(Vec::new()),
+                Ok(s) if s.user.is_some() => {
+                    let q = Some(state.q).filter(|q| !q.is_empty());
+                    list_actors(q, state.sort.or_else(newest_first), Some(state.page))
+                        .await
+                        .map(Some)
+                }
+                _ => Ok(None),
             }
         },
     );
@@ -45,15 +52,25 @@ pub fn ActorsPage() -> impl IntoView {
                 let can_create = user.can(Permission::PostActors);
                 view! {
                     {can_create.then(|| view! { <CreateActorForm changed /> })}
+                    <SearchBox state label="Search actors" />
                     <Transition fallback=|| view! { <p class="loading">"Loading actors…"</p> }>
                         {move || {
                             let user = user.clone();
                             Suspend::new(async move {
                                 match actors.await {
-                                    Ok(list) if list.is_empty() => view! {
-                                        <p class="empty">"No actors yet."</p>
-                                    }.into_any(),
-                                    Ok(list) => view! { <ActorTable list user changed /> }.into_any(),
+                                    Ok(Some(list)) if list.items.is_empty() => {
+                                        let q = state.get_untracked().q;
+                                        let message = if q.is_empty() { "No actors yet.".to_owned() } else { format!("No actors match “{q}”.") };
+                                        view! { <p class="empty">{message}</p> }.into_any()
+                                    }
+                                    Ok(Some(list)) => {
+                                        let (page, pages, total) = (list.page, list.pages(), list.total);
+                                        view! {
+                                            <ActorTable list=list.items user changed state />
+                                            <Pager state page pages total />
+                                        }.into_any()
+                                    }
+                                    Ok(None) => ().into_any(),
                                     Err(err) => view! { <p class="error" role="alert">{err.message}</p> }.into_any(),
                                 }
                             })
@@ -95,7 +112,12 @@ fn CreateActorForm(changed: RwSignal<u32>) -> impl IntoView {
 }
 
 #[component]
-fn ActorTable(list: Vec<Actor>, user: UserInfo, changed: RwSignal<u32>) -> impl IntoView {
+fn ActorTable(
+    list: Vec<Actor>,
+    user: UserInfo,
+    changed: RwSignal<u32>,
+    state: Memo<ListState>,
+) -> impl IntoView {
     let can_edit = user.can(Permission::PatchActors);
     let can_delete = user.can(Permission::DeleteActors);
     view! {
@@ -103,9 +125,9 @@ fn ActorTable(list: Vec<Actor>, user: UserInfo, changed: RwSignal<u32>) -> impl 
             <caption class="visually-hidden">"Actors"</caption>
             <thead>
                 <tr>
-                    <th scope="col">"Name"</th>
-                    <th scope="col">"Age"</th>
-                    <th scope="col">"Gender"</th>
+                    <SortHeader state column="name" label="Name" />
+                    <SortHeader state column="age" label="Age" />
+                    <SortHeader state column="gender" label="Gender" />
                     {(can_edit || can_delete).then(|| view! { <th scope="col">"Actions"</th> })}
                 </tr>
             </thead>

@@ -9,6 +9,7 @@ use super::cast::CastSection;
 use crate::{
     app::{
         forms::{Field, FormError, last_error},
+        list_controls::{ListState, Pager, SearchBox, SortHeader, newest_first, use_list_state},
         session::SignInPrompt,
         use_session,
     },
@@ -21,13 +22,19 @@ pub fn MoviesPage() -> impl IntoView {
     let session = use_session();
     // Bumped after every successful change; the list reloads without a page reload.
     let changed = RwSignal::new(0u32);
+    let state = use_list_state("/movies");
     let movies = Resource::new(
-        move || changed.get(),
+        move || (changed.get(), state.get()),
         // Only a signed-in user has anything to list; don't ask the server otherwise.
-        move |_| async move {
+        move |(_, state)| async move {
             match session.await {
-                Ok(s) if s.user.is_some() => list_movies().await,
-                _ => Ok(Vec::new()),
+                Ok(s) if s.user.is_some() => {
+                    let q = Some(state.q).filter(|q| !q.is_empty());
+                    list_movies(q, state.sort.or_else(newest_first), Some(state.page))
+                        .await
+                        .map(Some)
+                }
+                _ => Ok(None),
             }
         },
     );
@@ -45,15 +52,25 @@ pub fn MoviesPage() -> impl IntoView {
                 let can_create = user.can(Permission::PostMovies);
                 view! {
                     {can_create.then(|| view! { <CreateMovieForm changed /> })}
+                    <SearchBox state label="Search movies" />
                     <Transition fallback=|| view! { <p class="loading">"Loading movies…"</p> }>
                         {move || {
                             let user = user.clone();
                             Suspend::new(async move {
                                 match movies.await {
-                                    Ok(list) if list.is_empty() => view! {
-                                        <p class="empty">"No movies yet."</p>
-                                    }.into_any(),
-                                    Ok(list) => view! { <MovieTable list user changed /> }.into_any(),
+                                    Ok(Some(list)) if list.items.is_empty() => {
+                                        let q = state.get_untracked().q;
+                                        let message = if q.is_empty() { "No movies yet.".to_owned() } else { format!("No movies match “{q}”.") };
+                                        view! { <p class="empty">{message}</p> }.into_any()
+                                    }
+                                    Ok(Some(list)) => {
+                                        let (page, pages, total) = (list.page, list.pages(), list.total);
+                                        view! {
+                                            <MovieTable list=list.items user changed state />
+                                            <Pager state page pages total />
+                                        }.into_any()
+                                    }
+                                    Ok(None) => ().into_any(),
                                     Err(err) => view! { <p class="error" role="alert">{err.message}</p> }.into_any(),
                                 }
                             })
@@ -94,7 +111,12 @@ fn CreateMovieForm(changed: RwSignal<u32>) -> impl IntoView {
 }
 
 #[component]
-fn MovieTable(list: Vec<Movie>, user: UserInfo, changed: RwSignal<u32>) -> impl IntoView {
+fn MovieTable(
+    list: Vec<Movie>,
+    user: UserInfo,
+    changed: RwSignal<u32>,
+    state: Memo<ListState>,
+) -> impl IntoView {
     let can_edit = user.can(Permission::PatchMovies);
     let can_delete = user.can(Permission::DeleteMovies);
     view! {
@@ -102,8 +124,8 @@ fn MovieTable(list: Vec<Movie>, user: UserInfo, changed: RwSignal<u32>) -> impl 
             <caption class="visually-hidden">"Movies"</caption>
             <thead>
                 <tr>
-                    <th scope="col">"Title"</th>
-                    <th scope="col">"Release date"</th>
+                    <SortHeader state column="title" label="Title" />
+                    <SortHeader state column="release_date" label="Release date" />
                     {(can_edit || can_delete).then(|| view! { <th scope="col">"Actions"</th> })}
                 </tr>
             </thead>

@@ -11,7 +11,7 @@ mod id;
 mod local_auth;
 mod movies;
 pub mod negotiate;
-mod query;
+pub mod query;
 mod session;
 
 use axum::{

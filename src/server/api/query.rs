@@ -38,6 +38,20 @@ impl<S: Send + Sync> FromRequestParts<S> for QueryParams {
 }
 
 impl QueryParams {
+    /// The web app's list controls, as the parameters the REST API would get.
+    pub fn from_controls(
+        q: Option<String>,
+        sort: Option<String>,
+        page: Option<i64>,
+        per_page: i64,
+    ) -> QueryParams {
+        let mut pairs = vec![("per_page".to_owned(), per_page.to_string())];
+        pairs.extend(q.filter(|q| !q.trim().is_empty()).map(|q| ("q".to_owned(), q)));
+        pairs.extend(sort.filter(|s| !s.is_empty()).map(|s| ("sort".to_owned(), s)));
+        pairs.push(("page".to_owned(), page.unwrap_or(1).to_string()));
+        QueryParams(pairs)
+    }
+
     /// Each parameter once, all of them among `allowed`.
     fn checked(&self, allowed: &[&str]) -> Result<(), ApiError> {
         for (i, (key, _)) in self.0.iter().enumerate() {
