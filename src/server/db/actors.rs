@@ -116,34 +116,20 @@ pub async fn find_page(
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<Vec<Actor>> {
-    let filter = filter(query);
     // Column names come from this fixed list, never from the request.
-    let column = match query.sort {
+    let order_by = match query.sort {
         ActorSort::Id => "id",
         ActorSort::Name => "name",
         ActorSort::Age => "age",
         ActorSort::Gender => "gender",
     };
-    let direction = if query.descending { "DESC" } else { "ASC" };
-    let n = filter.next_placeholder();
-    let sql = format!(
-        "SELECT {} FROM actors{} ORDER BY {column} {direction}, id {direction} LIMIT ${n} OFFSET ${}",
-        columns!(),
-        filter.sql(),
-        n + 1
-    );
-    let rows = filter
-        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(conn)
+    let rows = filter(query)
+        .fetch_page(conn, "actors", columns!(), order_by, query.descending, limit, offset)
         .await?;
     rows.iter().map(from_row).collect()
 }
 
 /// How many actors match `query`.
 pub async fn count_matching(conn: &mut AnyConnection, query: &ActorQuery) -> sqlx::Result<i64> {
-    let filter = filter(query);
-    let sql = format!("SELECT COUNT(*) AS n FROM actors{}", filter.sql());
-    filter.bind(sqlx::query(sqlx::AssertSqlSafe(sql))).fetch_one(conn).await?.try_get("n")
+    filter(query).count(conn, "actors").await
 }

@@ -1,7 +1,11 @@
 //! A WHERE clause built from optional filters, with `$n` placeholders numbered for both
 //! databases and every value bound (never spliced into the SQL).
 
-use sqlx::{Any, any::AnyArguments, query::Query};
+use sqlx::{
+    Any, AnyConnection, Row,
+    any::{AnyArguments, AnyRow},
+    query::Query,
+};
 
 pub enum Value {
     Text(String),
@@ -56,5 +60,40 @@ impl Filter {
             };
         }
         query
+    }
+
+    /// One page of `table`'s matching rows, ordered by `order_by` then id (so pages never
+    /// overlap). `table`, `columns` and `order_by` are fixed strings from the caller, never
+    /// request input; every value is bound.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn fetch_page(
+        &self,
+        conn: &mut AnyConnection,
+        table: &'static str,
+        columns: &'static str,
+        order_by: &'static str,
+        descending: bool,
+        limit: i64,
+        offset: i64,
+    ) -> sqlx::Result<Vec<AnyRow>> {
+        let direction = if descending { "DESC" } else { "ASC" };
+        let n = self.next_placeholder();
+        let sql = format!(
+            "SELECT {columns} FROM {table}{} ORDER BY {order_by} {direction}, id {direction} \
+             LIMIT ${n} OFFSET ${}",
+            self.sql(),
+            n + 1
+        );
+        self.bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(conn)
+            .await
+    }
+
+    /// How many of `table`'s rows match.
+    pub async fn count(&self, conn: &mut AnyConnection, table: &'static str) -> sqlx::Result<i64> {
+        let sql = format!("SELECT COUNT(*) AS n FROM {table}{}", self.sql());
+        self.bind(sqlx::query(sqlx::AssertSqlSafe(sql))).fetch_one(conn).await?.try_get("n")
     }
 }

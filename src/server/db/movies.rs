@@ -110,33 +110,19 @@ pub async fn find_page(
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<Vec<Movie>> {
-    let filter = filter(query);
     // Column names come from this fixed list, never from the request.
-    let column = match query.sort {
+    let order_by = match query.sort {
         MovieSort::Id => "id",
         MovieSort::Title => "title",
         MovieSort::ReleaseDate => "release_date",
     };
-    let direction = if query.descending { "DESC" } else { "ASC" };
-    let n = filter.next_placeholder();
-    let sql = format!(
-        "SELECT {} FROM movies{} ORDER BY {column} {direction}, id {direction} LIMIT ${n} OFFSET ${}",
-        columns!(),
-        filter.sql(),
-        n + 1
-    );
-    let rows = filter
-        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(conn)
+    let rows = filter(query)
+        .fetch_page(conn, "movies", columns!(), order_by, query.descending, limit, offset)
         .await?;
     rows.iter().map(from_row).collect()
 }
 
 /// How many movies match `query`.
 pub async fn count_matching(conn: &mut AnyConnection, query: &MovieQuery) -> sqlx::Result<i64> {
-    let filter = filter(query);
-    let sql = format!("SELECT COUNT(*) AS n FROM movies{}", filter.sql());
-    filter.bind(sqlx::query(sqlx::AssertSqlSafe(sql))).fetch_one(conn).await?.try_get("n")
+    filter(query).count(conn, "movies").await
 }
