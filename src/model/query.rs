@@ -20,6 +20,14 @@ impl Page {
     pub fn offset(self) -> i64 {
         (self.page - 1) * self.per_page
     }
+
+    /// `LIMIT`/`OFFSET` for a list request: the page asked for, else the first [`LIST_CAP`].
+    pub fn limit_offset(page: Option<Page>) -> (i64, i64) {
+        match page {
+            Some(page) => (page.per_page, page.offset()),
+            None => (LIST_CAP, 0),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

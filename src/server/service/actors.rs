@@ -2,7 +2,7 @@ use super::{Deleted, Input, Listing, Service, Updated, validate};
 use crate::{
     model::{
         Actor, ActorPatch, NewActor, Permission,
-        query::{ActorQuery, ActorSort, LIST_CAP, MAX_PER_PAGE, Page},
+        query::{ActorQuery, ActorSort, MAX_PER_PAGE, Page},
     },
     server::{ApiError, auth::Principal, db::actors as sql},
 };
@@ -44,7 +44,7 @@ fn check_patch(input: ActorPatch) -> Result<ActorPatch, ApiError> {
 
 impl Service {
     /// The actors matching `query`: one page of them, or (without paging) up to
-    /// [`LIST_CAP`] in the requested order; `total` counts every match. Rows and total come
+    /// [`LIST_CAP`](crate::model::query::LIST_CAP) in the requested order; `total` counts every match. Rows and total come
     /// from one snapshot.
     pub async fn list_actors(
         &self,
@@ -53,10 +53,7 @@ impl Service {
     ) -> Result<Listing<Actor>, ApiError> {
         who.require(Permission::GetActors)?;
         let query = check_query(query.into_input()?)?;
-        let (limit, offset) = match query.page {
-            Some(page) => (page.per_page, page.offset()),
-            None => (LIST_CAP, 0),
-        };
+        let (limit, offset) = Page::limit_offset(query.page);
         let mut tx = self.db().begin_read().await?;
         let items = sql::find_page(&mut tx, &query, limit, offset).await?;
         let total = sql::count_matching(&mut tx, &query).await?;

@@ -33,6 +33,26 @@ impl Service {
     }
 }
 
+impl Service {
+    /// How many actors and movies there are, each only if the caller may read that table
+    /// (`None` otherwise): the dashboard's figures.
+    pub async fn visible_counts(
+        &self,
+        who: &crate::server::auth::Principal,
+    ) -> Result<(Option<i64>, Option<i64>), ApiError> {
+        use crate::model::Permission;
+        let actors = match who.has(Permission::GetActors) {
+            true => Some(self.count_actors(who).await?),
+            false => None,
+        };
+        let movies = match who.has(Permission::GetMovies) {
+            true => Some(self.count_movies(who).await?),
+            false => None,
+        };
+        Ok((actors, movies))
+    }
+}
+
 /// Input that may still need decoding. Server functions pass typed values (nothing to decode);
 /// REST handlers pass the raw JSON body, decoded only after the permission check, so a caller
 /// without the permission gets 403 whatever the body holds.

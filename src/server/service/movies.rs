@@ -2,7 +2,7 @@ use super::{Deleted, Input, Listing, Service, Updated, validate};
 use crate::{
     model::{
         Movie, MoviePatch, NewMovie, Permission,
-        query::{LIST_CAP, MovieQuery},
+        query::{MovieQuery, Page},
     },
     server::{ApiError, auth::Principal, db::movies as sql},
 };
@@ -38,7 +38,7 @@ fn check_patch(input: MoviePatch) -> Result<MoviePatch, ApiError> {
 
 impl Service {
     /// The movies matching `query`: one page of them, or (without paging) up to
-    /// [`LIST_CAP`] in the requested order; `total` counts every match. Rows and total come
+    /// [`LIST_CAP`](crate::model::query::LIST_CAP) in the requested order; `total` counts every match. Rows and total come
     /// from one snapshot.
     pub async fn list_movies(
         &self,
@@ -47,10 +47,7 @@ impl Service {
     ) -> Result<Listing<Movie>, ApiError> {
         who.require(Permission::GetMovies)?;
         let query = check_query(query.into_input()?)?;
-        let (limit, offset) = match query.page {
-            Some(page) => (page.per_page, page.offset()),
-            None => (LIST_CAP, 0),
-        };
+        let (limit, offset) = Page::limit_offset(query.page);
         let mut tx = self.db().begin_read().await?;
         let items = sql::find_page(&mut tx, &query, limit, offset).await?;
         let total = sql::count_matching(&mut tx, &query).await?;
