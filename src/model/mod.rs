@@ -12,6 +12,9 @@ pub use permission::{Permission, Role, UserInfo};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+// Text fields: trimmed, not empty, no control characters (the schema `pattern` says the same
+// for OpenAPI clients and fuzzers).
+
 /// Longest accepted actor name or movie title, in characters.
 pub const MAX_NAME_CHARS: usize = 200;
 /// Longest accepted gender label, in characters.
@@ -20,6 +23,7 @@ pub const MAX_GENDER_CHARS: usize = 50;
 pub const AGE_RANGE: std::ops::RangeInclusive<i64> = 0..=150;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Actor {
     pub id: i64,
     pub name: String,
@@ -28,29 +32,82 @@ pub struct Actor {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Movie {
     pub id: i64,
     pub title: String,
     /// Rendered as an HTTP-date (`Mon, 23 Dec 2024 00:00:00 GMT`), as both seed APIs did.
     #[serde(with = "dates::http_date")]
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "Mon, 23 Dec 2024 00:00:00 GMT"))]
     pub release_date: DateTime<Utc>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct NewActor {
+    /// 1 to 200 characters after trimming.
+    #[cfg_attr(
+        feature = "ssr",
+        schema(
+            pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
+            min_length = 1,
+            max_length = 200,
+            example = "Ada Lovelace"
+        )
+    )]
     pub name: String,
+    /// 0 to 150.
+    #[cfg_attr(feature = "ssr", schema(minimum = 0, maximum = 150, example = 36))]
     pub age: i64,
+    /// Free text, 1 to 50 characters after trimming.
+    #[cfg_attr(
+        feature = "ssr",
+        schema(
+            pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
+            min_length = 1,
+            max_length = 50,
+            example = "female"
+        )
+    )]
     pub gender: String,
 }
 
 /// A partial update: absent fields keep their value.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", schema(min_properties = 1))]
 pub struct ActorPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "ssr",
+        schema(
+            nullable = false,
+            pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
+            min_length = 1,
+            max_length = 200,
+            example = "Ada Lovelace"
+        )
+    )]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "ssr",
+        schema(nullable = false, minimum = 0, maximum = 150, example = 36)
+    )]
     pub age: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "ssr",
+        schema(
+            nullable = false,
+            pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
+            min_length = 1,
+            max_length = 50,
+            example = "female"
+        )
+    )]
     pub gender: Option<String>,
 }
 
@@ -61,17 +118,45 @@ impl ActorPatch {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct NewMovie {
+    /// 1 to 200 characters after trimming.
+    #[cfg_attr(
+        feature = "ssr",
+        schema(
+            pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
+            min_length = 1,
+            max_length = 200,
+            example = "The Analytical Engine"
+        )
+    )]
     pub title: String,
+    /// `YYYY-MM-DD`, RFC 3339 (any offset) or an HTTP-date; years 1800 to 9999.
     #[serde(with = "dates::flexible")]
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "2024-12-23"))]
     pub release_date: DateTime<Utc>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", schema(min_properties = 1))]
 pub struct MoviePatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "ssr",
+        schema(
+            nullable = false,
+            min_length = 1,
+            max_length = 200,
+            example = "The Analytical Engine"
+        )
+    )]
     pub title: Option<String>,
+    /// `YYYY-MM-DD`, RFC 3339 (any offset) or an HTTP-date; years 1800 to 9999.
     #[serde(default, with = "dates::flexible_option", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>, nullable = false, example = "2024-12-23"))]
     pub release_date: Option<DateTime<Utc>>,
 }
 
@@ -83,6 +168,7 @@ impl MoviePatch {
 
 /// An actor in a movie's cast, with the character they play (if set).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CastMember {
     #[serde(flatten)]
     pub actor: Actor,
@@ -91,6 +177,7 @@ pub struct CastMember {
 
 /// A movie in an actor's filmography, with the character they play (if set).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Credit {
     #[serde(flatten)]
     pub movie: Movie,
@@ -99,7 +186,18 @@ pub struct Credit {
 
 /// The optional body of an assignment: who the actor plays. Empty or absent clears it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct CastingInput {
     #[serde(default)]
+    #[cfg_attr(
+        feature = "ssr",
+        schema(
+            nullable = false,
+            pattern = r"^\s*$|^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
+            max_length = 200,
+            example = "Herself"
+        )
+    )]
     pub character: Option<String>,
 }

@@ -17,8 +17,10 @@ pub struct Page {
 }
 
 impl Page {
+    /// Rows before this page. Saturates: a page far past the end is simply empty, never an
+    /// overflow (`?page=9223372036854775807` must not crash the server).
     pub fn offset(self) -> i64 {
-        (self.page - 1) * self.per_page
+        self.page.saturating_sub(1).saturating_mul(self.per_page)
     }
 
     /// `LIMIT`/`OFFSET` for a list request: the page asked for, else the first [`LIST_CAP`].

@@ -7,7 +7,7 @@ use axum::{
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
-use serde_json::json;
+use serde::Serialize;
 
 use crate::model::Permission;
 
@@ -157,15 +157,13 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         self.log();
         let status = self.status();
-        let mut body = json!({
-            "success": false,
-            "error": status.as_u16(),
-            "message": self.message(),
-            "code": self.code(),
-        });
-        if let Some(field) = self.field() {
-            body["field"] = field.into();
-        }
+        let body = ErrorBody {
+            success: false,
+            error: status.as_u16(),
+            message: self.message(),
+            code: self.code(),
+            field: self.field().map(str::to_owned),
+        };
         let mut response = (status, Json(body)).into_response();
         if let ApiError::Unauthorized { code, .. } = &self {
             // RFC 6750: tell the client which scheme to use, and why the token failed.
@@ -183,6 +181,26 @@ impl IntoResponse for ApiError {
         }
         response
     }
+}
+
+/// The body of every error response (also the schema the OpenAPI document gives for them).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// Always `false`.
+    success: bool,
+    /// The HTTP status again, as the seed APIs did.
+    #[schema(example = 422)]
+    error: u16,
+    /// For people; may change wording.
+    #[schema(example = "age must be a whole number from 0 to 150")]
+    message: String,
+    /// For programs: stable, snake_case.
+    #[schema(example = "out_of_range")]
+    code: &'static str,
+    /// The offending field or parameter (422 only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "age")]
+    field: Option<String>,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;

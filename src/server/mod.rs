@@ -14,4 +14,4 @@ pub mod service;
 pub mod startup;
 pub mod web;
 
-pub use error::ApiError;
+pub use error::{ApiError, ErrorBody};

@@ -175,15 +175,8 @@ fn router(core: Core, leptos: LeptosOptions, body_limit: usize) -> Router {
         .filter(|listing| !REST_PATHS.contains(&listing.path()))
         .collect();
 
-    let mut router = Router::new().merge(api::rest_routes(&state)).merge(api::health_routes());
-    if core.local.is_some() {
-        router = router.merge(api::local_auth_routes());
-    }
-    if core.auth0.is_some() {
-        router = router.merge(api::auth0_routes());
-    }
-    router = router.merge(api::session_routes());
-    router
+    let mounted = api::Mounted { local_auth: core.local.is_some(), auth0: core.auth0.is_some() };
+    api::routes(&state, mounted)
         .leptos_routes_with_context(&state, pages, context, app_shell)
         .fallback(api::not_found)
         .layer(DefaultBodyLimit::max(body_limit))

@@ -11,6 +11,7 @@ mod errors;
 mod jwks;
 mod lists;
 mod local;
+mod openapi;
 mod outage;
 mod rbac;
 mod validation;

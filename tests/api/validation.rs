@@ -67,6 +67,10 @@ async fn invalid_actors_are_refused(db: TestDb) {
         listed["actors"][0],
         json!({"id": id, "name": "Kept", "age": 40, "gender": "female"})
     );
+    // A whole-number float is an integer in JSON (and in the OpenAPI schema).
+    let res = app.send_json(Method::PATCH, &path, Role::Director, json!({"age": 41.0})).await;
+    let (status, body) = status_json(res).await;
+    assert_eq!((status, &body["modified_actor"]["age"]), (200, &json!(41)), "{body}");
 }
 
 async fn invalid_movies_are_refused(db: TestDb) {

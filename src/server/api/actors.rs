@@ -3,36 +3,36 @@
 
 use axum::{Json, extract::State};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::{
     body::JsonBody,
     id::Id,
-    query::{Paging, QueryParams},
+    query::{ActorListParams, Paging, QueryParams},
 };
 use crate::{
-    model::{Actor, Credit},
+    model::{Actor, ActorPatch, Credit, NewActor},
     server::{ApiError, auth::Principal, service::Service},
 };
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct ActorList {
     success: bool,
     actors: Vec<Actor>,
     /// Every match, whether or not all are in this response.
     all_actors: i64,
-    /// Present when a page was asked for.
-    #[serde(flatten, skip_serializing_if = "Option::is_none")]
-    paging: Option<Paging>,
+    #[serde(flatten)]
+    paging: Paging,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct ActorShown {
     success: bool,
     actor: ActorDetail,
 }
 
 /// The actor with its filmography (present when the caller may read both tables).
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct ActorDetail {
     #[serde(flatten)]
     actor: Actor,
@@ -40,7 +40,7 @@ pub struct ActorDetail {
     movies: Option<Vec<Credit>>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct ActorCreated {
     success: bool,
     actors: [Actor; 1],
@@ -48,7 +48,7 @@ pub struct ActorCreated {
     new_actor: Actor,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct ActorUpdated {
     success: bool,
     actors: [Actor; 1],
@@ -56,7 +56,7 @@ pub struct ActorUpdated {
     modified_actor: Actor,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct ActorDeleted {
     success: bool,
     deleted: i64,
@@ -68,17 +68,31 @@ pub struct ActorDeleted {
     assignments_removed: i64,
 }
 
+/// List actors
+///
+/// Without `page` or `per_page`: every match in id order (at most 1,000), as the seed APIs
+/// answered. With either: that page, plus `page`, `per_page` and `total`.
+#[utoipa::path(get, path = "/actors", tag = "actors", operation_id = "list_actors",
+    params(ActorListParams),
+    security(("bearer" = ["get:actors"])),
+    responses((status = OK, description = "The matching actors", body = ActorList)))]
 pub async fn list(
     State(svc): State<Service>,
     who: Principal,
     params: QueryParams,
 ) -> Result<Json<ActorList>, ApiError> {
     let listing = svc.list_actors(&who, params).await?;
-    let paging =
-        listing.page.map(|p| Paging { page: p.page, per_page: p.per_page, total: listing.total });
+    let paging = Paging::of(listing.page, listing.total);
     Ok(Json(ActorList { success: true, actors: listing.items, all_actors: listing.total, paging }))
 }
 
+/// Show an actor
+///
+/// With the movies they are cast in when the caller may also read movies.
+#[utoipa::path(get, path = "/actors/{id}", tag = "actors", operation_id = "get_actor",
+    params(("id" = i64, Path, minimum = 1, description = "The actor's id")),
+    security(("bearer" = ["get:actors"])),
+    responses((status = OK, description = "The actor", body = ActorShown)))]
 pub async fn show(
     State(svc): State<Service>,
     who: Principal,
@@ -88,6 +102,11 @@ pub async fn show(
     Ok(Json(ActorShown { success: true, actor: ActorDetail { actor, movies } }))
 }
 
+/// Add an actor
+#[utoipa::path(post, path = "/actors", tag = "actors", operation_id = "create_actor",
+    request_body = NewActor,
+    security(("bearer" = ["post:actors"])),
+    responses((status = OK, description = "The new actor (200, as the seed APIs answered)", body = ActorCreated)))]
 pub async fn create(
     State(svc): State<Service>,
     who: Principal,
@@ -102,6 +121,14 @@ pub async fn create(
     }))
 }
 
+/// Change an actor
+///
+/// Absent fields keep their value; at least one field is required.
+#[utoipa::path(patch, path = "/actors/{id}", tag = "actors", operation_id = "update_actor",
+    params(("id" = i64, Path, minimum = 1, description = "The actor's id")),
+    request_body = ActorPatch,
+    security(("bearer" = ["patch:actors"])),
+    responses((status = OK, description = "The actor before and after", body = ActorUpdated)))]
 pub async fn update(
     State(svc): State<Service>,
     who: Principal,
@@ -117,6 +144,13 @@ pub async fn update(
     }))
 }
 
+/// Delete an actor
+///
+/// Their casting assignments go with them, in the same transaction.
+#[utoipa::path(delete, path = "/actors/{id}", tag = "actors", operation_id = "delete_actor",
+    params(("id" = i64, Path, minimum = 1, description = "The actor's id")),
+    security(("bearer" = ["delete:actors"])),
+    responses((status = OK, description = "The deleted actor and the counts", body = ActorDeleted)))]
 pub async fn delete(
     State(svc): State<Service>,
     who: Principal,

@@ -30,7 +30,11 @@ fn flow_cookie(value: &str, max_age: u64, secure: bool) -> HeaderValue {
     .expect("base64url text is a valid cookie value")
 }
 
-/// `GET /auth/login`: off to Auth0.
+/// Web app: sign in with Auth0
+///
+/// Starts the authorization-code flow with PKCE (Auth0 mode only).
+#[utoipa::path(get, path = "/auth/login", tag = "web sign-in", operation_id = "auth0_login",
+    responses((status = SEE_OTHER, description = "To Auth0's authorize endpoint")))]
 pub async fn login(State(state): State<AppState>) -> Result<Response, ApiError> {
     let auth0 = state.core.auth0.as_ref().ok_or_else(|| ApiError::NotFound("not found".into()))?;
     let flow = Flow::new();
@@ -40,15 +44,21 @@ pub async fn login(State(state): State<AppState>) -> Result<Response, ApiError> 
     Ok(response)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Callback {
     code: Option<String>,
     state: Option<String>,
     error: Option<String>,
 }
 
-/// `GET /auth/callback`: back from Auth0. Failures send the person to the sign-in page with
-/// a reason it can show; details go to the log.
+/// Web app: back from Auth0
+///
+/// Checks the state, exchanges the code and verifies the token like a bearer token. Failures
+/// send the person to the sign-in page with a reason it can show; details go to the log.
+#[utoipa::path(get, path = "/auth/callback", tag = "web sign-in", operation_id = "auth0_callback",
+    params(Callback),
+    responses((status = SEE_OTHER, description = "Signed in (to `/`), or to `/login?error=...`")))]
 pub async fn callback(
     State(state): State<AppState>,
     headers: HeaderMap,

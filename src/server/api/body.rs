@@ -39,9 +39,10 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
 }
 
 impl JsonBody {
-    /// No body at all (or only whitespace): for requests whose body is optional.
+    /// No body at all (only whitespace, or JSON `null`): for requests whose body is optional.
     pub fn is_empty(&self) -> bool {
-        self.bytes.iter().all(u8::is_ascii_whitespace)
+        let text = self.bytes.trim_ascii();
+        text.is_empty() || text == b"null"
     }
 }
 
@@ -114,10 +115,20 @@ impl<T: DeserializeOwned + BodyFields> Input<T> for JsonBody {
             ));
         };
         check_fields::<T>(&map)?;
+        let map = map.into_iter().map(|(k, v)| (k, integral(v))).collect();
         serde_path_to_error::deserialize(Value::Object(map)).map_err(|e| {
             let field = e.path().to_string();
             ApiError::invalid(field.clone(), format!("{field}: {}", e.inner()))
         })
+    }
+}
+
+/// `42.0` is the integer 42 in JSON (and in JSON Schema), so a whole-number float is accepted
+/// where an integer is expected; `42.5` still fails to decode.
+fn integral(value: Value) -> Value {
+    match value.as_f64() {
+        Some(f) if !value.is_i64() && f.fract() == 0.0 && f.abs() < 9.0e15 => Value::from(f as i64),
+        _ => value,
     }
 }
 

@@ -2,6 +2,7 @@
 
 use axum::{Json, extract::State};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::{
     body::JsonBody,
@@ -12,7 +13,7 @@ use crate::{
     server::{ApiError, auth::Principal, service::Service},
 };
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct Cast {
     success: bool,
     movie_id: i64,
@@ -20,7 +21,7 @@ pub struct Cast {
     total: usize,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct Filmography {
     success: bool,
     actor_id: i64,
@@ -28,7 +29,7 @@ pub struct Filmography {
     total: usize,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct Assigned {
     success: bool,
     movie_id: i64,
@@ -38,7 +39,7 @@ pub struct Assigned {
     created: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct Unassigned {
     success: bool,
     movie_id: i64,
@@ -46,6 +47,11 @@ pub struct Unassigned {
     deleted: bool,
 }
 
+/// A movie's cast
+#[utoipa::path(get, path = "/movies/{id}/actors", tag = "casting", operation_id = "get_cast",
+    params(("id" = i64, Path, minimum = 1, description = "The movie's id")),
+    security(("bearer" = ["get:movies", "get:actors"])),
+    responses((status = OK, description = "The actors cast in the movie", body = Cast)))]
 pub async fn cast(
     State(svc): State<Service>,
     who: Principal,
@@ -55,6 +61,11 @@ pub async fn cast(
     Ok(Json(Cast { success: true, movie_id, total: actors.len(), actors }))
 }
 
+/// An actor's filmography
+#[utoipa::path(get, path = "/actors/{id}/movies", tag = "casting", operation_id = "get_filmography",
+    params(("id" = i64, Path, minimum = 1, description = "The actor's id")),
+    security(("bearer" = ["get:actors", "get:movies"])),
+    responses((status = OK, description = "The movies the actor is cast in", body = Filmography)))]
 pub async fn filmography(
     State(svc): State<Service>,
     who: Principal,
@@ -64,7 +75,17 @@ pub async fn filmography(
     Ok(Json(Filmography { success: true, actor_id, total: movies.len(), movies }))
 }
 
-/// `PUT /movies/{id}/actors/{actor_id}`, with an optional `{"character": "..."}` body.
+/// Cast an actor in a movie
+///
+/// Idempotent: assigning again only updates the character. The body is optional.
+#[utoipa::path(put, path = "/movies/{id}/actors/{actor_id}", tag = "casting", operation_id = "assign_actor",
+    params(
+        ("id" = i64, Path, minimum = 1, description = "The movie's id"),
+        ("actor_id" = i64, Path, minimum = 1, description = "The actor's id"),
+    ),
+    request_body(content = Option<CastingInput>, description = "Who the actor plays (optional)"),
+    security(("bearer" = ["patch:movies"])),
+    responses((status = OK, description = "The assignment", body = Assigned)))]
 pub async fn assign(
     State(svc): State<Service>,
     who: Principal,
@@ -85,6 +106,14 @@ pub async fn assign(
     }))
 }
 
+/// Remove an actor from a movie's cast
+#[utoipa::path(delete, path = "/movies/{id}/actors/{actor_id}", tag = "casting", operation_id = "unassign_actor",
+    params(
+        ("id" = i64, Path, minimum = 1, description = "The movie's id"),
+        ("actor_id" = i64, Path, minimum = 1, description = "The actor's id"),
+    ),
+    security(("bearer" = ["patch:movies"])),
+    responses((status = OK, description = "The actor is no longer in the cast", body = Unassigned)))]
 pub async fn unassign(
     State(svc): State<Service>,
     who: Principal,

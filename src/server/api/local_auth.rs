@@ -1,16 +1,26 @@
 //! Local sign-in endpoints; only routed when Auth0 is not configured.
 
 use axum::{Json, extract::State};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
 
 use super::body::JsonBody;
-use crate::server::{ApiError, service::Input, startup::AppState};
+use crate::server::{ApiError, auth::local::IssuedToken, service::Input, startup::AppState};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TokenRequest {
+    /// `assistant`, `director` or `producer` (or the full role name).
+    #[schema(example = "producer", pattern = "^(assistant|director|producer)$")]
     role: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TokenIssued {
+    success: bool,
+    #[serde(flatten)]
+    token: IssuedToken,
 }
 
 impl super::body::BodyFields for TokenRequest {
@@ -18,20 +28,28 @@ impl super::body::BodyFields for TokenRequest {
     const REQUIRED: &'static [&'static str] = &["role"];
 }
 
-/// `POST /auth/dev-token {"role":"director"}` → a token for that role.
+/// Local sign-in: a token for a role
+///
+/// Only when Auth0 is not configured. The token is shaped like Auth0's (RS256, `permissions`
+/// claim) and checked by the same verifier.
+#[utoipa::path(post, path = "/auth/dev-token", tag = "local sign-in", operation_id = "dev_token",
+    request_body = TokenRequest,
+    responses((status = OK, description = "An access token for the role", body = TokenIssued)))]
 pub async fn dev_token(
     State(state): State<AppState>,
     body: JsonBody,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<TokenIssued>, ApiError> {
     let issuer = state.core.local_issuer()?;
     let request: TokenRequest = body.into_input()?;
-    let issued = issuer.issue_named(&request.role)?;
-    let mut body = serde_json::to_value(&issued).map_err(ApiError::internal)?;
-    body["success"] = json!(true);
-    Ok(Json(body))
+    let token = issuer.issue_named(&request.role)?;
+    Ok(Json(TokenIssued { success: true, token }))
 }
 
-/// The local key set, published like Auth0's.
+/// Local sign-in: the public keys
+///
+/// The JSON Web Key Set that verifies local tokens, published like Auth0's.
+#[utoipa::path(get, path = "/.well-known/jwks.json", tag = "local sign-in", operation_id = "local_jwks",
+    responses((status = OK, description = "A JSON Web Key Set (RFC 7517)", body = Object)))]
 pub async fn jwks(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     Ok(Json(state.core.local_issuer()?.jwks()))
 }

@@ -11,13 +11,13 @@ mod id;
 mod local_auth;
 mod movies;
 pub mod negotiate;
+pub mod openapi;
 pub mod query;
 mod session;
 
-use axum::{
-    Router,
-    routing::{get, post, put},
-};
+use utoipa::OpenApi;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_swagger_ui::SwaggerUi;
 
 use crate::server::startup::AppState;
 
@@ -25,17 +25,43 @@ use crate::server::startup::AppState;
 /// negotiation (see [`negotiate`]), never registered as a second route.
 pub const REST_PATHS: &[&str] = &["/", "/actors", "/actors/{id}", "/movies", "/movies/{id}"];
 
+/// Which optional route groups a server mounts.
+pub struct Mounted {
+    /// Local sign-in (when Auth0 is not configured).
+    pub local_auth: bool,
+    /// Auth0 sign-in for the web app (when Auth0 and a client id are configured).
+    pub auth0: bool,
+}
+
+/// Every route outside the web app, with its OpenAPI document (which therefore lists exactly
+/// the routes served), plus `/openapi.json` and Swagger UI at `/docs`.
+pub fn routes(state: &AppState, mounted: Mounted) -> axum::Router<AppState> {
+    let mut router = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .merge(rest_routes(state))
+        .merge(health_routes())
+        .merge(session_routes());
+    if mounted.local_auth {
+        router = router.merge(local_auth_routes());
+    }
+    if mounted.auth0 {
+        router = router.merge(auth0_routes());
+    }
+    let (router, mut doc) = router.split_for_parts();
+    openapi::add_error_responses(&mut doc);
+    router.merge(SwaggerUi::new("/docs").url("/openapi.json", doc))
+}
+
 /// The REST API, with browser navigations on its paths handed to the web app.
-pub fn rest_routes(state: &AppState) -> Router<AppState> {
-    Router::new()
-        .route("/", get(health::home))
-        .route("/actors", get(actors::list).post(actors::create))
-        .route("/actors/{id}", get(actors::show).patch(actors::update).delete(actors::delete))
-        .route("/movies", get(movies::list).post(movies::create))
-        .route("/movies/{id}", get(movies::show).patch(movies::update).delete(movies::delete))
-        .route("/movies/{id}/actors", get(castings::cast))
-        .route("/movies/{id}/actors/{actor_id}", put(castings::assign).delete(castings::unassign))
-        .route("/actors/{id}/movies", get(castings::filmography))
+fn rest_routes(state: &AppState) -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(health::home))
+        .routes(routes!(actors::list, actors::create))
+        .routes(routes!(actors::show, actors::update, actors::delete))
+        .routes(routes!(movies::list, movies::create))
+        .routes(routes!(movies::show, movies::update, movies::delete))
+        .routes(routes!(castings::cast))
+        .routes(routes!(castings::assign, castings::unassign))
+        .routes(routes!(castings::filmography))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             negotiate::pages_for_browsers,
@@ -43,28 +69,26 @@ pub fn rest_routes(state: &AppState) -> Router<AppState> {
 }
 
 /// Liveness and readiness, for load balancers and orchestrators.
-pub fn health_routes() -> Router<AppState> {
-    Router::new().route("/healthz", get(health::healthz)).route("/readyz", get(health::readyz))
+fn health_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(health::healthz)).routes(routes!(health::readyz))
 }
 
 /// Local sign-in; mounted only when Auth0 is not configured.
-pub fn local_auth_routes() -> Router<AppState> {
-    Router::new()
-        .route("/auth/dev-token", post(local_auth::dev_token))
-        .route("/.well-known/jwks.json", get(local_auth::jwks))
-        .route("/auth/local-login", post(session::local_login))
+fn local_auth_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(local_auth::dev_token))
+        .routes(routes!(local_auth::jwks))
+        .routes(routes!(session::local_login))
 }
 
 /// Auth0 sign-in for the web app; mounted only with Auth0 and a client id configured.
-pub fn auth0_routes() -> Router<AppState> {
-    Router::new()
-        .route("/auth/login", get(auth0::login))
-        .route("/auth/callback", get(auth0::callback))
+fn auth0_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(auth0::login)).routes(routes!(auth0::callback))
 }
 
-/// Web-app sign-in and sign-out.
-pub fn session_routes() -> Router<AppState> {
-    Router::new().route("/auth/logout", post(session::logout))
+/// Web-app sign-out.
+fn session_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(session::logout))
 }
 
 pub use fallback::{json_error_bodies, not_found};

@@ -2,36 +2,36 @@
 
 use axum::{Json, extract::State};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::{
     body::JsonBody,
     id::Id,
-    query::{Paging, QueryParams},
+    query::{MovieListParams, Paging, QueryParams},
 };
 use crate::{
-    model::{CastMember, Movie},
+    model::{CastMember, Movie, MoviePatch, NewMovie},
     server::{ApiError, auth::Principal, service::Service},
 };
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct MovieList {
     success: bool,
     movies: Vec<Movie>,
     /// Every match, whether or not all are in this response.
     all_movies: i64,
-    /// Present when a page was asked for.
-    #[serde(flatten, skip_serializing_if = "Option::is_none")]
-    paging: Option<Paging>,
+    #[serde(flatten)]
+    paging: Paging,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct MovieShown {
     success: bool,
     movie: MovieDetail,
 }
 
 /// The movie with its cast (present when the caller may read both tables).
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct MovieDetail {
     #[serde(flatten)]
     movie: Movie,
@@ -39,7 +39,7 @@ pub struct MovieDetail {
     cast: Option<Vec<CastMember>>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct MovieCreated {
     success: bool,
     movies: [Movie; 1],
@@ -47,7 +47,7 @@ pub struct MovieCreated {
     new_movie: Movie,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct MovieUpdated {
     success: bool,
     movies: [Movie; 1],
@@ -55,7 +55,7 @@ pub struct MovieUpdated {
     modified_movie: Movie,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct MovieDeleted {
     success: bool,
     deleted: i64,
@@ -66,17 +66,31 @@ pub struct MovieDeleted {
     assignments_removed: i64,
 }
 
+/// List movies
+///
+/// Without `page` or `per_page`: every match in id order (at most 1,000), as the seed APIs
+/// answered. With either: that page, plus `page`, `per_page` and `total`.
+#[utoipa::path(get, path = "/movies", tag = "movies", operation_id = "list_movies",
+    params(MovieListParams),
+    security(("bearer" = ["get:movies"])),
+    responses((status = OK, description = "The matching movies", body = MovieList)))]
 pub async fn list(
     State(svc): State<Service>,
     who: Principal,
     params: QueryParams,
 ) -> Result<Json<MovieList>, ApiError> {
     let listing = svc.list_movies(&who, params).await?;
-    let paging =
-        listing.page.map(|p| Paging { page: p.page, per_page: p.per_page, total: listing.total });
+    let paging = Paging::of(listing.page, listing.total);
     Ok(Json(MovieList { success: true, movies: listing.items, all_movies: listing.total, paging }))
 }
 
+/// Show a movie
+///
+/// With its cast when the caller may also read actors.
+#[utoipa::path(get, path = "/movies/{id}", tag = "movies", operation_id = "get_movie",
+    params(("id" = i64, Path, minimum = 1, description = "The movie's id")),
+    security(("bearer" = ["get:movies"])),
+    responses((status = OK, description = "The movie", body = MovieShown)))]
 pub async fn show(
     State(svc): State<Service>,
     who: Principal,
@@ -86,6 +100,11 @@ pub async fn show(
     Ok(Json(MovieShown { success: true, movie: MovieDetail { movie, cast } }))
 }
 
+/// Add a movie
+#[utoipa::path(post, path = "/movies", tag = "movies", operation_id = "create_movie",
+    request_body = NewMovie,
+    security(("bearer" = ["post:movies"])),
+    responses((status = OK, description = "The new movie (200, as the seed APIs answered)", body = MovieCreated)))]
 pub async fn create(
     State(svc): State<Service>,
     who: Principal,
@@ -100,6 +119,14 @@ pub async fn create(
     }))
 }
 
+/// Change a movie
+///
+/// Absent fields keep their value; at least one field is required.
+#[utoipa::path(patch, path = "/movies/{id}", tag = "movies", operation_id = "update_movie",
+    params(("id" = i64, Path, minimum = 1, description = "The movie's id")),
+    request_body = MoviePatch,
+    security(("bearer" = ["patch:movies"])),
+    responses((status = OK, description = "The movie before and after", body = MovieUpdated)))]
 pub async fn update(
     State(svc): State<Service>,
     who: Principal,
@@ -115,6 +142,13 @@ pub async fn update(
     }))
 }
 
+/// Delete a movie
+///
+/// Its casting assignments go with it, in the same transaction.
+#[utoipa::path(delete, path = "/movies/{id}", tag = "movies", operation_id = "delete_movie",
+    params(("id" = i64, Path, minimum = 1, description = "The movie's id")),
+    security(("bearer" = ["delete:movies"])),
+    responses((status = OK, description = "The deleted movie and the counts", body = MovieDeleted)))]
 pub async fn delete(
     State(svc): State<Service>,
     who: Principal,

@@ -1,8 +1,11 @@
 //! List query strings (`?q=&sort=-age&page=2&per_page=20`...), decoded only after the
 //! permission check, like bodies. Unknown or repeated parameters are refused, naming them.
 
+use std::sync::LazyLock;
+
 use axum::extract::{FromRequestParts, Query};
 use axum::http::request::Parts;
+use utoipa::IntoParams;
 
 use crate::{
     model::{
@@ -15,13 +18,86 @@ use crate::{
 /// Default page size when a client asks for a page without saying how big.
 const DEFAULT_PER_PAGE: i64 = 20;
 
-/// The paging fields of a list response.
-#[derive(serde::Serialize)]
+/// The paging fields of a list response: present when a page was asked for.
+#[derive(Default, serde::Serialize, utoipa::ToSchema)]
 pub struct Paging {
-    pub page: i64,
-    pub per_page: i64,
-    pub total: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false, minimum = 1)]
+    pub page: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false, minimum = 1, maximum = 100)]
+    pub per_page: Option<i64>,
+    /// Every match, on all pages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false, minimum = 0)]
+    pub total: Option<i64>,
 }
+
+impl Paging {
+    pub fn of(page: Option<crate::model::query::Page>, total: i64) -> Paging {
+        page.map(|p| Paging { page: Some(p.page), per_page: Some(p.per_page), total: Some(total) })
+            .unwrap_or_default()
+    }
+}
+
+/// The parameters of `GET /actors`. Only the OpenAPI generator reads the fields; the parser
+/// below accepts exactly these names, so the document and the API cannot drift apart.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct ActorListParams {
+    /// Case-insensitive substring of the name.
+    #[param(max_length = 200)]
+    q: Option<String>,
+    /// Exact gender, ignoring case.
+    #[param(max_length = 50)]
+    gender: Option<String>,
+    /// Youngest age, inclusive.
+    age_min: Option<i64>,
+    /// Oldest age, inclusive.
+    age_max: Option<i64>,
+    /// Sort column; prefix `-` for descending. Default `id`.
+    #[param(pattern = "^-?(id|name|age|gender)$", example = "-age")]
+    sort: Option<String>,
+    /// Page number, from 1. Asking for a page (or a page size) turns paging on.
+    #[param(minimum = 1)]
+    page: Option<i64>,
+    /// Page size, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
+    per_page: Option<i64>,
+}
+
+/// The parameters of `GET /movies`; see [`ActorListParams`].
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct MovieListParams {
+    /// Case-insensitive substring of the title.
+    #[param(max_length = 200)]
+    q: Option<String>,
+    /// Released on or after this date (`YYYY-MM-DD`, RFC 3339 or HTTP-date).
+    #[param(example = "2000-01-01")]
+    released_after: Option<String>,
+    /// Released on or before this date.
+    #[param(example = "2030-12-31")]
+    released_before: Option<String>,
+    /// Sort column; prefix `-` for descending. Default `id`.
+    #[param(pattern = "^-?(id|title|release_date)$", example = "-release_date")]
+    sort: Option<String>,
+    /// Page number, from 1. Asking for a page (or a page size) turns paging on.
+    #[param(minimum = 1)]
+    page: Option<i64>,
+    /// Page size, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
+    per_page: Option<i64>,
+}
+
+fn names<P: IntoParams>() -> Vec<String> {
+    P::into_params(|| None).into_iter().map(|p| p.name).collect()
+}
+
+static ACTOR_PARAMS: LazyLock<Vec<String>> = LazyLock::new(names::<ActorListParams>);
+static MOVIE_PARAMS: LazyLock<Vec<String>> = LazyLock::new(names::<MovieListParams>);
 
 pub struct QueryParams(Vec<(String, String)>);
 
@@ -53,9 +129,9 @@ impl QueryParams {
     }
 
     /// Each parameter once, all of them among `allowed`.
-    fn checked(&self, allowed: &[&str]) -> Result<(), ApiError> {
+    fn checked(&self, allowed: &[String]) -> Result<(), ApiError> {
         for (i, (key, _)) in self.0.iter().enumerate() {
-            if !allowed.contains(&key.as_str()) {
+            if !allowed.contains(key) {
                 return Err(ApiError::validation(
                     key.clone(),
                     "unknown_parameter",
@@ -122,7 +198,7 @@ impl QueryParams {
 
 impl Input<ActorQuery> for QueryParams {
     fn into_input(self) -> Result<ActorQuery, ApiError> {
-        self.checked(&["q", "gender", "age_min", "age_max", "sort", "page", "per_page"])?;
+        self.checked(&ACTOR_PARAMS)?;
         let columns = [
             ("id", ActorSort::Id),
             ("name", ActorSort::Name),
@@ -144,7 +220,7 @@ impl Input<ActorQuery> for QueryParams {
 
 impl Input<MovieQuery> for QueryParams {
     fn into_input(self) -> Result<MovieQuery, ApiError> {
-        self.checked(&["q", "released_after", "released_before", "sort", "page", "per_page"])?;
+        self.checked(&MOVIE_PARAMS)?;
         let columns = [
             ("id", MovieSort::Id),
             ("title", MovieSort::Title),

@@ -11,8 +11,9 @@ use serde::Deserialize;
 
 use crate::server::{ApiError, startup::AppState};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct LocalLogin {
+    /// `assistant`, `director` or `producer`.
     role: String,
 }
 
@@ -20,7 +21,17 @@ fn redirect(to: &str) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_owned())]).into_response()
 }
 
-/// `POST /auth/local-login` (form field `role`): local mode only.
+/// Web app: local sign-in
+///
+/// A form post from the sign-in page (local mode only): sets the session cookie and sends the
+/// browser home. Same-origin requests only.
+#[utoipa::path(post, path = "/auth/local-login", tag = "web sign-in", operation_id = "local_login",
+    request_body(content = LocalLogin, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = SEE_OTHER, description = "Signed in; to `/`"),
+        (status = FORBIDDEN, description = "A cross-site request", body = crate::server::ErrorBody),
+        (status = UNPROCESSABLE_ENTITY, description = "Not a role", body = crate::server::ErrorBody),
+    ))]
 pub async fn local_login(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -36,7 +47,15 @@ pub async fn local_login(
     Ok(response)
 }
 
-/// `POST /auth/logout`: forgets the session.
+/// Web app: sign out
+///
+/// Clears the session cookie (and, with Auth0, sends the browser to Auth0's logout).
+/// Same-origin requests only.
+#[utoipa::path(post, path = "/auth/logout", tag = "web sign-in", operation_id = "logout",
+    responses(
+        (status = SEE_OTHER, description = "Signed out"),
+        (status = FORBIDDEN, description = "A cross-site request", body = crate::server::ErrorBody),
+    ))]
 pub async fn logout(State(state): State<AppState>, req: Request) -> Result<Response, ApiError> {
     state.core.cookie.require_same_origin(req.headers())?;
     // With Auth0, end Auth0's session too, or "sign in" would silently sign the same person in.

@@ -34,12 +34,16 @@ pub enum LocalKeyError {
 }
 
 /// A token and what it grants, as answered to `POST /auth/dev-token`.
-#[derive(Debug, serde::Serialize)]
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct IssuedToken {
     pub access_token: String,
+    #[schema(example = "Bearer")]
     pub token_type: &'static str,
+    /// Seconds.
     pub expires_in: u64,
+    #[schema(value_type = String, example = "producer")]
     pub role: Role,
+    #[schema(example = json!(["get:actors", "get:movies"]))]
     pub permissions: Vec<&'static str>,
 }
 
