@@ -71,4 +71,18 @@ if [ -z "$wasm_opt_version" ] || [ "$wasm_opt_version" -lt "$MIN_WASM_OPT" ]; th
   die "wasm-opt ${wasm_opt_version:-missing} found first on PATH; need >= $MIN_WASM_OPT (end2end/node_modules/.bin)"
 fi
 
+# 7. curl (the test script waits for the app with it).
+if ! command -v curl >/dev/null; then
+  apt_install curl
+fi
+
+# 8. Python tools (OpenAPI validator, schemathesis) in a venv beside the build cache.
+venv="${CASTING_VENV:-$HOME/.cache/casting-agency/venv}"
+if ! cmp -s scripts/requirements-test.txt "$venv/requirements-test.txt"; then
+  say "installing Python test tools into $venv"
+  python3 -m venv "$venv" || { apt_install python3-venv && python3 -m venv "$venv"; }
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r scripts/requirements-test.txt
+  cp scripts/requirements-test.txt "$venv/requirements-test.txt"
+fi
+
 say "ready to test"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every check, in order of speed. `scripts/test.sh [lint|rust|e2e]` runs one group.
+# Every check, in order of speed. `scripts/test.sh [lint|rust|api|e2e|live]` runs one group.
 # Expects scripts/setup.sh to have run (make test does both).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +8,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/casting-agency/target}
 # cargo-leptos builds with this flag; using it here too shares one build cache.
 export RUSTFLAGS="--cfg erase_components"
 group="${1:-all}"
+venv="${CASTING_VENV:-$HOME/.cache/casting-agency/venv}"
 
 step() { printf '\n==> %s\n' "$*" >&2; }
 
@@ -25,6 +26,11 @@ if [ "$group" = all ] || [ "$group" = rust ]; then
   cargo test --features ssr
 fi
 
+if [ "$group" = all ] || [ "$group" = api ]; then
+  step "OpenAPI document is valid OpenAPI 3.1 (the Rust tests prove the snapshot is what is served)"
+  "$venv/bin/openapi-spec-validator" tests/api/snapshots/openapi-local.json
+fi
+
 if [ "$group" = all ] || [ "$group" = e2e ]; then
   step "end-to-end tests in Chromium"
   data_dir=$(mktemp -d)
@@ -34,4 +40,39 @@ if [ "$group" = all ] || [ "$group" = e2e ]; then
   DATA_DIR="$data_dir" PORT="$port" E2E_BASE_URL="http://127.0.0.1:$port" \
     AUTH0_DOMAIN= AUTH0_AUDIENCE= DATABASE_URL= APP_ENV= RUST_LOG="${RUST_LOG:-warn}" \
     cargo leptos end-to-end
+fi
+
+if [ "$group" = all ] || [ "$group" = live ]; then
+  step "Postman collection with newman, against the app in local sign-in mode"
+  cargo leptos build
+  postman_dir=$(mktemp -d)
+  port="${POSTMAN_PORT:-3918}"
+  bin="$CARGO_TARGET_DIR/debug/casting-agency"
+  app_env=(env DATA_DIR="$postman_dir" PORT="$port" AUTH0_DOMAIN= AUTH0_AUDIENCE= DATABASE_URL= APP_ENV=
+    RUST_LOG="${RUST_LOG:-warn}")
+  "${app_env[@]}" "$bin" &
+  app_pid=$!
+  trap 'kill "$app_pid" 2>/dev/null || true; rm -rf "$postman_dir" "${data_dir:-}"' EXIT
+  for _ in $(seq 150); do
+    curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break
+    kill -0 "$app_pid" || { echo "the app did not start" >&2; exit 1; }
+    sleep 0.2
+  done
+  newman run postman/casting-agency.postman_collection.json --bail --color off \
+    --env-var "base_url=http://127.0.0.1:$port" \
+    --env-var "assistant_token=$("${app_env[@]}" "$bin" token assistant)" \
+    --env-var "director_token=$("${app_env[@]}" "$bin" token director)" \
+    --env-var "producer_token=$("${app_env[@]}" "$bin" token producer)"
+
+  step "schemathesis: fuzz every API operation from /openapi.json (no 5xx, responses as documented)"
+  # A fixed seed keeps CI reproducible; FUZZ_SEED=random (or any number) explores further.
+  seed="${FUZZ_SEED:-20261123}"
+  [ "$seed" = random ] && seed=$RANDOM$RANDOM
+  "$venv/bin/st" run "http://127.0.0.1:$port/openapi.json" --no-color --seed "$seed" \
+    --max-examples "${FUZZ_EXAMPLES:-40}" --generation-database none \
+    --header "Authorization: Bearer $("${app_env[@]}" "$bin" token producer)" \
+    --exclude-tag "web sign-in" \
+    --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance
+  kill "$app_pid"
+  wait "$app_pid" || true
 fi
