@@ -6,7 +6,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/casting-agency/target
 # npm's wasm-opt (binaryen >= 116) must shadow any older one.
 export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test lint test-rust test-e2e release token bench-web bench-lists
+.PHONY: run test lint test-rust test-e2e release token bench bench-micro bench-web bench-lists
 
 ## Runs the app on SQLite with local sign-in at http://127.0.0.1:3000
 run:
@@ -39,6 +39,15 @@ token:
 	@$(CARGO_TARGET_DIR)/debug/casting-agency token $(or $(ROLE),producer)
 
 ## Web budget: release WASM size and time to interactive of /actors (prints figures).
+## Load benchmark: release server on SQLite then PostgreSQL under wrk; prints figures and targets.
+bench:
+	scripts/setup.sh bench
+	scripts/bench.sh
+
+## Criterion micro-benchmarks: token verification, JSON encoding of a 100-row list.
+bench-micro:
+	RUSTFLAGS="--cfg erase_components" cargo bench --features ssr --bench micro
+
 bench-web:
 	scripts/setup.sh test
 	scripts/bench-web.sh

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Installs what the project needs, idempotently: each step checks before it installs, so a
-# second run takes seconds. Usage: scripts/setup.sh [run|test]
+# second run takes seconds. Usage: scripts/setup.sh [run|test|bench]
 #   run   what `make run` needs: the wasm target, cargo-leptos, wasm-bindgen-cli
-#   test  also Chromium and the end-to-end node packages (Playwright, binaryen's wasm-opt)
+#   test  also Chromium, the end2end node packages (Playwright, binaryen's wasm-opt, newman),
+#         curl, cargo-deny and the Python test tools
+#   bench also wrk, the load generator of `make bench`
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-test}"
 
 CARGO_LEPTOS_VERSION=0.3.10
+CARGO_DENY_VERSION=0.20.2
 MIN_WASM_OPT=116
 export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
@@ -85,4 +88,16 @@ if ! cmp -s scripts/requirements-test.txt "$venv/requirements-test.txt"; then
   cp scripts/requirements-test.txt "$venv/requirements-test.txt"
 fi
 
-say "ready to test"
+# 9. cargo-deny: licenses, bans and sources of the dependency tree (offline checks).
+if [ "$(cargo deny --version 2>/dev/null)" != "cargo-deny $CARGO_DENY_VERSION" ]; then
+  say "installing cargo-deny $CARGO_DENY_VERSION"
+  cargo install cargo-deny --version "$CARGO_DENY_VERSION" --locked \
+    || cargo install cargo-deny --version "$CARGO_DENY_VERSION"
+fi
+
+# 10. wrk for `make bench`.
+if [ "$mode" = bench ] && ! command -v wrk >/dev/null; then
+  apt_install wrk
+fi
+
+say "ready to $mode"

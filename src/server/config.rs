@@ -84,6 +84,8 @@ pub struct Config {
     pub local_token_ttl: Duration,
     /// Time allowed for in-flight requests to finish after SIGTERM/Ctrl-C.
     pub shutdown_grace: Duration,
+    /// A client must send a whole request head within this (slowloris protection).
+    pub header_read_timeout: Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -107,6 +109,15 @@ pub enum ConfigError {
 }
 
 impl Config {
+    /// Connection limits and shutdown timing for [`crate::server::serve::serve`].
+    pub fn serve_options(&self) -> crate::server::serve::ServeOptions {
+        crate::server::serve::ServeOptions {
+            grace: self.shutdown_grace,
+            header_read_timeout: self.header_read_timeout,
+            ..Default::default()
+        }
+    }
+
     /// Reads the process environment. `site_addr` is Leptos' `LEPTOS_SITE_ADDR` (already read
     /// into `leptos_addr`), with its port replaced by `PORT` when that is set.
     pub fn from_env(leptos_addr: SocketAddr) -> Result<Config, ConfigError> {
@@ -193,6 +204,7 @@ impl Config {
             body_limit: parse(&var, "BODY_LIMIT_BYTES", 64 * 1024)?,
             local_token_ttl: Duration::from_secs(parse(&var, "LOCAL_TOKEN_TTL_SECS", 8 * 3600)?),
             shutdown_grace: Duration::from_secs(parse(&var, "SHUTDOWN_GRACE_SECS", 20)?),
+            header_read_timeout: Duration::from_secs(parse(&var, "HEADER_READ_TIMEOUT_SECS", 10)?),
         })
     }
 

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod serve;
 pub mod service;
 pub mod startup;
 pub mod web;

@@ -1,6 +1,6 @@
 //! Wiring: database, auth, router and the HTTP server with graceful shutdown.
 
-use std::{future::Future, sync::Arc, time::Duration};
+use std::{sync::Arc, time::Duration};
 
 use axum::{
     Extension, Router,
@@ -10,7 +10,6 @@ use axum::{
 };
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
-use tokio::net::TcpListener;
 use tower_http::{limit::RequestBodyLimitLayer, timeout::TimeoutLayer, trace::TraceLayer};
 
 use crate::{
@@ -193,31 +192,7 @@ fn router(core: Core, leptos: LeptosOptions, body_limit: usize) -> Router {
         .with_state(state)
 }
 
-/// Serves until `shutdown` resolves, then lets in-flight requests finish for up to `grace`.
-pub async fn serve(
-    listener: TcpListener,
-    router: Router,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-    grace: Duration,
-) -> std::io::Result<()> {
-    let (stopping_tx, mut stopping_rx) = tokio::sync::watch::channel(false);
-    let server = axum::serve(listener, router).with_graceful_shutdown(async move {
-        shutdown.await;
-        tracing::info!("shutting down: no new connections, finishing in-flight requests");
-        let _ = stopping_tx.send(true);
-    });
-    let deadline = async move {
-        let _ = stopping_rx.wait_for(|stopping| *stopping).await;
-        tokio::time::sleep(grace).await;
-    };
-    tokio::select! {
-        result = server => result,
-        () = deadline => {
-            tracing::warn!(?grace, "requests still running after the shutdown grace period; exiting");
-            Ok(())
-        }
-    }
-}
+pub use crate::server::serve::{ServeOptions, serve};
 
 /// Resolves on Ctrl-C or SIGTERM.
 pub async fn shutdown_signal() {

@@ -38,6 +38,8 @@ pub struct JwksServer {
     keys: Arc<Mutex<Value>>,
     fetches: Arc<AtomicUsize>,
     failing: Arc<AtomicBool>,
+    /// Milliseconds the JWKS endpoint waits before answering (a slow issuer).
+    delay_ms: Arc<std::sync::atomic::AtomicU64>,
     /// Authorization codes this fake has "issued": code → (PKCE challenge, access token).
     codes: Arc<Mutex<HashMap<String, (String, String)>>>,
 }
@@ -50,6 +52,7 @@ impl JwksServer {
             keys: Arc::new(Mutex::new(jwks)),
             fetches: Arc::default(),
             failing: Arc::default(),
+            delay_ms: Arc::default(),
             codes: Arc::default(),
         };
         let app = Router::new()
@@ -78,6 +81,10 @@ impl JwksServer {
 
     pub fn set_failing(&self, failing: bool) {
         self.failing.store(failing, Ordering::SeqCst);
+    }
+
+    pub fn set_delay(&self, delay: Duration) {
+        self.delay_ms.store(delay.as_millis() as u64, Ordering::SeqCst);
     }
 
     pub fn fetches(&self) -> usize {
@@ -117,6 +124,10 @@ pub const CLIENT_ID: &str = "test-web-client";
 
 async fn serve_jwks(State(server): State<JwksServer>) -> impl IntoResponse {
     server.fetches.fetch_add(1, Ordering::SeqCst);
+    let delay = server.delay_ms.load(Ordering::SeqCst);
+    if delay > 0 {
+        tokio::time::sleep(Duration::from_millis(delay)).await;
+    }
     if server.failing.load(Ordering::SeqCst) {
         return (StatusCode::SERVICE_UNAVAILABLE, "down").into_response();
     }
@@ -249,6 +260,8 @@ pub struct Options {
     /// Use the fake Auth0 (JWKS server) as the issuer, with a web client id, so the web
     /// sign-in flow can run against it.
     pub fake_issuer: bool,
+    /// Overrides the header-read timeout (slowloris tests).
+    pub header_read_timeout: Option<Duration>,
 }
 
 impl Default for Options {
@@ -260,6 +273,7 @@ impl Default for Options {
             data_dir: None,
             database_url: None,
             fake_issuer: false,
+            header_read_timeout: None,
         }
     }
 }
@@ -309,13 +323,20 @@ impl TestApp {
         let addr = listener.local_addr().unwrap();
         let (stop, stopped) = oneshot::channel::<()>();
         let router = app.router.clone();
+        let serve_options = startup::ServeOptions {
+            grace: Duration::from_secs(5),
+            header_read_timeout: options
+                .header_read_timeout
+                .unwrap_or(config.serve_options().header_read_timeout),
+            ..config.serve_options()
+        };
         let core = app.core.clone();
         tokio::spawn(async move {
             let _app = app; // keeps the JWKS refresher alive as long as the server
             let shutdown = async move {
                 let _ = stopped.await;
             };
-            startup::serve(listener, router, shutdown, Duration::from_secs(5)).await.unwrap();
+            startup::serve(listener, router, shutdown, serve_options).await.unwrap();
         });
         TestApp {
             addr,
