@@ -6,7 +6,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/casting-agency/target
 # npm's wasm-opt (binaryen >= 116) must shadow any older one.
 export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test lint test-rust test-e2e release token bench bench-micro bench-web bench-lists
+.PHONY: run test lint test-rust test-e2e release token bench bench-micro bench-web bench-lists soak
 
 ## Runs the app on SQLite with local sign-in at http://127.0.0.1:3000
 run:
@@ -43,6 +43,14 @@ token:
 bench:
 	scripts/setup.sh bench
 	scripts/bench.sh
+
+## Longer fault runs: a 20 s PostgreSQL outage under 64 clients, the other fault tests, and
+## schemathesis with 500 examples per operation and a random seed.
+soak:
+	scripts/setup.sh test
+	OUTAGE_SECONDS=20 LOAD_WORKERS=64 RUSTFLAGS="--cfg erase_components" \
+		cargo test --features ssr --test api -- outage faults shutdown concurrency
+	FUZZ_EXAMPLES=500 FUZZ_SEED=random scripts/test.sh live
 
 ## Criterion micro-benchmarks: token verification, JSON encoding of a 100-row list.
 bench-micro:

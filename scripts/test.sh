@@ -19,6 +19,8 @@ if [ "$group" = all ] || [ "$group" = lint ]; then
   cargo clippy --features ssr --all-targets -- -D warnings
   step "clippy (browser)"
   cargo clippy --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings
+  step "cargo deny: licenses, bans, sources (advisories need GitHub: not run here)"
+  cargo deny --log-level error check bans licenses sources
 fi
 
 if [ "$group" = all ] || [ "$group" = rust ]; then

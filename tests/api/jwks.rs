@@ -11,7 +11,8 @@ use crate::support::{Options, TestApp, TestDb, expect_error};
 crate::on_both_databases!(
     rotated_key_is_accepted_after_refetch,
     unknown_kids_cannot_hammer_the_issuer,
-    unreachable_jwks_at_start_up
+    unreachable_jwks_at_start_up,
+    a_key_dropped_from_the_set_revokes_its_remembered_tokens
 );
 
 async fn rotated_key_is_accepted_after_refetch(db: TestDb) {
@@ -71,4 +72,24 @@ async fn unreachable_jwks_at_start_up(db: TestDb) {
     app.jwks.set_failing(false);
     tokio::time::sleep(Duration::from_millis(400)).await; // past the refetch cooldown
     assert_eq!(app.get("/actors", Role::Assistant).await.status(), 200);
+}
+
+/// Verified tokens are remembered (see `auth::token_cache`), but never past their key: when the
+/// issuer drops a key from its set, tokens it signed stop working even if they were seen before.
+async fn a_key_dropped_from_the_set_revokes_its_remembered_tokens(db: TestDb) {
+    let app = TestApp::start(db, Options::default()).await;
+    let old = app.token(Role::Assistant);
+    for _ in 0..3 {
+        let res = app.request(Method::GET, "/actors", Some(&old)).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+    }
+    // The issuer rotates the old key out; a token with the new kid makes the app refetch.
+    let new_key = SigningKey::generate().unwrap();
+    app.jwks.set_keys(json!({"keys": [new_key.jwk()]}));
+    tokio::time::sleep(Duration::from_millis(400)).await; // past the refetch cooldown
+    let fresh = new_key.sign(&app.claims(Role::Assistant));
+    let res = app.request(Method::GET, "/actors", Some(&fresh)).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let res = app.request(Method::GET, "/actors", Some(&old)).send().await.unwrap();
+    expect_error(res, 401, "invalid_header").await;
 }

@@ -125,6 +125,11 @@ impl KeyStore {
         self.len() == 0
     }
 
+    /// Whether `kid` is in the current key set (no fetching).
+    pub(crate) fn holds(&self, kid: &str) -> bool {
+        self.keys.read().expect("key map lock poisoned").contains_key(kid)
+    }
+
     fn cached(&self, kid: &str) -> Option<Arc<DecodingKey>> {
         self.keys.read().expect("key map lock poisoned").get(kid).cloned()
     }

@@ -9,6 +9,7 @@ pub mod local;
 pub mod oidc;
 pub mod session;
 pub mod signing;
+mod token_cache;
 mod verifier;
 
 pub use jwks::KeyStore;
@@ -39,6 +40,11 @@ impl Principal {
     }
 
     /// Seconds until the token expires (0 if it already has, within the leeway).
+    /// The token's `exp`, in seconds since the Unix epoch.
+    pub fn expires_at(&self) -> u64 {
+        self.expires_at
+    }
+
     pub fn expires_in(&self) -> u64 {
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)

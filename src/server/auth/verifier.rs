@@ -6,7 +6,10 @@ use jsonwebtoken::{Algorithm, Validation, errors::ErrorKind};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{KeyStore, Principal};
+use super::{
+    KeyStore, Principal,
+    token_cache::{self, TokenCache},
+};
 use crate::{model::Permission, server::ApiError};
 
 /// Clock skew tolerated on `exp` and `nbf`.
@@ -15,6 +18,7 @@ const LEEWAY_SECS: u64 = 30;
 pub struct Verifier {
     keys: Arc<KeyStore>,
     validation: Validation,
+    verified: TokenCache,
 }
 
 #[derive(Deserialize)]
@@ -37,7 +41,7 @@ impl Verifier {
         validation.validate_exp = true;
         validation.validate_nbf = true;
         validation.leeway = LEEWAY_SECS;
-        Verifier { keys, validation }
+        Verifier { keys, validation, verified: TokenCache::default() }
     }
 
     pub fn keys(&self) -> &Arc<KeyStore> {
@@ -45,6 +49,16 @@ impl Verifier {
     }
 
     pub async fn verify(&self, token: &str) -> Result<Principal, ApiError> {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_secs();
+        let hash = token_cache::hash(token);
+        if let Some((kid, principal)) = self.verified.get(&hash, now)
+            && self.keys.holds(&kid)
+        {
+            return Ok(principal);
+        }
         let header = jsonwebtoken::decode_header(token).map_err(|_| {
             ApiError::unauthorized("invalid_header", "the token is not a well-formed RS256 JWT")
         })?;
@@ -61,11 +75,13 @@ impl Verifier {
             ApiError::unauthorized("invalid_header", "the token was signed with an unknown key")
         })?;
         let data = jsonwebtoken::decode::<Claims>(token, &key, &self.validation).map_err(reject)?;
-        Ok(Principal::new(
+        let principal = Principal::new(
             data.claims.sub,
             permissions_from(&data.claims.permissions),
             data.claims.exp,
-        ))
+        );
+        self.verified.insert(hash, kid, principal.clone(), now);
+        Ok(principal)
     }
 }
 
