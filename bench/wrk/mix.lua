@@ -1,15 +1,19 @@
 -- 90% reads (a 100-row page of actors, one actor, the movies) and 10% writes (PATCH an actor, POST an actor).
-wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")
+local auth = "Bearer " .. os.getenv("TOKEN")
+wrk.headers["Authorization"] = auth
 wrk.headers["Accept"] = "application/json"
+-- wrk.format uses only the headers it is given when given some.
+local json_headers = { ["Authorization"] = auth, ["Accept"] = "application/json",
+  ["Content-Type"] = "application/json" }
 local n = 0
 request = function()
   n = n + 1
   local slot = n % 20
   if slot == 0 then
     return wrk.format("PATCH", "/actors/" .. ((n % 100) + 1),
-      { ["Content-Type"] = "application/json" }, string.format('{"age":%d}', n % 150))
+      json_headers, string.format('{"age":%d}', n % 150))
   elseif slot == 10 then
-    return wrk.format("POST", "/actors", { ["Content-Type"] = "application/json" },
+    return wrk.format("POST", "/actors", json_headers,
       string.format('{"name":"Mix %d-%d","age":40,"gender":"x"}', math.random(1e9), n))
   elseif slot % 3 == 0 then
     return wrk.format("GET", "/movies")

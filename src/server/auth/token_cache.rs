@@ -55,11 +55,13 @@ impl TokenCache {
         entries.insert(token, Entry { kid, principal, expires_at });
     }
 
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    fn len(&self) -> usize {
         self.entries.lock().expect("token cache lock poisoned").len()
     }
 
-    pub fn is_empty(&self) -> bool {
+    #[cfg(test)]
+    fn is_empty(&self) -> bool {
         self.len() == 0
     }
 }

@@ -109,13 +109,15 @@ fn filter(query: &ActorQuery) -> Filter {
     filter
 }
 
-/// One page of the actors matching `query`, in its order (ties broken by id).
+/// One page of the actors matching `query`, in its order (ties broken by id), and how many
+/// match in all.
 pub async fn find_page(
     conn: &mut AnyConnection,
+    backend: Backend,
     query: &ActorQuery,
     limit: i64,
     offset: i64,
-) -> sqlx::Result<Vec<Actor>> {
+) -> sqlx::Result<(Vec<Actor>, i64)> {
     // Column names come from this fixed list, never from the request.
     let order_by = match query.sort {
         ActorSort::Id => "id",
@@ -123,13 +125,10 @@ pub async fn find_page(
         ActorSort::Age => "age",
         ActorSort::Gender => "gender",
     };
-    let rows = filter(query)
-        .fetch_page(conn, "actors", columns!(), order_by, query.descending, limit, offset)
+    let fields = "'id', id, 'name', name, 'age', age, 'gender', gender";
+    let (json, total) = filter(query)
+        .fetch_page_json(conn, backend, "actors", fields, order_by, query.descending, limit, offset)
         .await?;
-    rows.iter().map(from_row).collect()
-}
-
-/// How many actors match `query`.
-pub async fn count_matching(conn: &mut AnyConnection, query: &ActorQuery) -> sqlx::Result<i64> {
-    filter(query).count(conn, "actors").await
+    let actors = serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    Ok((actors, total))
 }

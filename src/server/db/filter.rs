@@ -1,11 +1,9 @@
 //! A WHERE clause built from optional filters, with `$n` placeholders numbered for both
 //! databases and every value bound (never spliced into the SQL).
 
-use sqlx::{
-    Any, AnyConnection, Row,
-    any::{AnyArguments, AnyRow},
-    query::Query,
-};
+use sqlx::{Any, AnyConnection, Row, any::AnyArguments, query::Query};
+
+use super::Backend;
 
 pub enum Value {
     Text(String),
@@ -62,38 +60,51 @@ impl Filter {
         query
     }
 
-    /// One page of `table`'s matching rows, ordered by `order_by` then id (so pages never
-    /// overlap). `table`, `columns` and `order_by` are fixed strings from the caller, never
-    /// request input; every value is bound.
+    /// One page of `table`'s matching rows, as a JSON array of objects built from `fields`
+    /// (`'id', id, 'name', name, ...`) and ordered by `order_by` then id (so pages never
+    /// overlap), with the number of all matching rows. One statement: one snapshot and one
+    /// round trip, on both databases.
+    ///
+    /// Why JSON: sqlx's SQLite driver hands each row from its worker thread to the async task
+    /// through a channel, and for a 100-row list those hand-offs (futex waits and thread
+    /// switches: 55% of the server's CPU under load, measured with `perf`) cost more than the
+    /// query. One JSON value is one hand-off. PostgreSQL gets the same statement, which saves
+    /// the BEGIN and COMMIT round trips that two statements in one snapshot would need.
+    ///
+    /// `table`, `fields` and `order_by` are fixed strings from the caller, never request
+    /// input; every value is bound (the WHERE clause's placeholders appear twice, bound once).
     #[allow(clippy::too_many_arguments)]
-    pub async fn fetch_page(
+    pub async fn fetch_page_json(
         &self,
         conn: &mut AnyConnection,
+        backend: Backend,
         table: &'static str,
-        columns: &'static str,
+        fields: &'static str,
         order_by: &'static str,
         descending: bool,
         limit: i64,
         offset: i64,
-    ) -> sqlx::Result<Vec<AnyRow>> {
+    ) -> sqlx::Result<(String, i64)> {
         let direction = if descending { "DESC" } else { "ASC" };
-        let n = self.next_placeholder();
+        let order = format!("{order_by} {direction}, id {direction}");
+        let (array, object) = match backend {
+            Backend::Sqlite => ("json_group_array", "json_object"),
+            Backend::Postgres => ("json_agg", "json_build_object"),
+        };
+        let (filter, n) = (self.sql(), self.next_placeholder());
         let sql = format!(
-            "SELECT {columns} FROM {table}{} ORDER BY {order_by} {direction}, id {direction} \
-             LIMIT ${n} OFFSET ${}",
-            self.sql(),
+            "SELECT (SELECT COUNT(*) FROM {table}{filter}) AS total, \
+             (SELECT CAST(COALESCE({array}({object}({fields}) ORDER BY {order}), '[]') AS TEXT) \
+              FROM (SELECT * FROM {table}{filter} ORDER BY {order} LIMIT ${n} OFFSET ${}) AS page) \
+             AS items",
             n + 1
         );
-        self.bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
+        let row = self
+            .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
             .bind(limit)
             .bind(offset)
-            .fetch_all(conn)
-            .await
-    }
-
-    /// How many of `table`'s rows match.
-    pub async fn count(&self, conn: &mut AnyConnection, table: &'static str) -> sqlx::Result<i64> {
-        let sql = format!("SELECT COUNT(*) AS n FROM {table}{}", self.sql());
-        self.bind(sqlx::query(sqlx::AssertSqlSafe(sql))).fetch_one(conn).await?.try_get("n")
+            .fetch_one(conn)
+            .await?;
+        Ok((row.try_get("items")?, row.try_get("total")?))
     }
 }

@@ -7,7 +7,7 @@ pub mod castings;
 pub mod filter;
 pub mod movies;
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use sqlx::{
     Any, AnyPool, Executor, Transaction,
@@ -59,6 +59,36 @@ impl Backend {
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    /// SQLite allows one writer at a time. Writers of this process take turns here, in
+    /// arrival order, instead of polling SQLite's lock under `busy_timeout` (whose sleeps gave
+    /// writes a p99 of 200-300 ms under load); `busy_timeout` still covers other processes.
+    write_turn: Option<Arc<tokio::sync::Mutex<()>>>,
+    acquire_timeout: Duration,
+}
+
+/// A write transaction. On SQLite it also holds this process's writer turn until it ends.
+pub struct WriteTx {
+    tx: Transaction<'static, Any>,
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl WriteTx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = Transaction<'static, Any>;
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -103,7 +133,8 @@ impl Db {
             Backend::Postgres => options,
         };
         let pool = options.connect(url).await.map_err(DbSetupError::Connect)?;
-        let db = Db { pool, backend };
+        let write_turn = matches!(backend, Backend::Sqlite).then(Arc::default);
+        let db = Db { pool, backend, write_turn, acquire_timeout };
         db.migrate().await?;
         Ok(db)
     }
@@ -130,8 +161,18 @@ impl Db {
     }
 
     /// A transaction for writes; see [`Backend::begin_write`].
-    pub async fn begin_write(&self) -> Result<Transaction<'static, Any>, sqlx::Error> {
-        self.pool.begin_with(self.backend.begin_write()).await
+    pub async fn begin_write(&self) -> Result<WriteTx, sqlx::Error> {
+        let turn = match &self.write_turn {
+            // Waiting for a turn counts against the same limit as waiting for a connection.
+            Some(turn) => Some(
+                tokio::time::timeout(self.acquire_timeout, turn.clone().lock_owned())
+                    .await
+                    .map_err(|_| sqlx::Error::PoolTimedOut)?,
+            ),
+            None => None,
+        };
+        let tx = self.pool.begin_with(self.backend.begin_write()).await?;
+        Ok(WriteTx { tx, _turn: turn })
     }
 
     /// `SELECT 1`, bounded by `timeout` (a hung database must not hang the health check).

@@ -103,26 +103,42 @@ fn filter(query: &MovieQuery) -> Filter {
     filter
 }
 
-/// One page of the movies matching `query`, in its order (ties broken by id).
+/// One page of the movies matching `query`, in its order (ties broken by id), and how many
+/// match in all.
 pub async fn find_page(
     conn: &mut AnyConnection,
+    backend: Backend,
     query: &MovieQuery,
     limit: i64,
     offset: i64,
-) -> sqlx::Result<Vec<Movie>> {
+) -> sqlx::Result<(Vec<Movie>, i64)> {
     // Column names come from this fixed list, never from the request.
     let order_by = match query.sort {
         MovieSort::Id => "id",
         MovieSort::Title => "title",
         MovieSort::ReleaseDate => "release_date",
     };
-    let rows = filter(query)
-        .fetch_page(conn, "movies", columns!(), order_by, query.descending, limit, offset)
+    let fields = "'id', id, 'title', title, 'release_date', release_date";
+    let (json, total) = filter(query)
+        .fetch_page_json(conn, backend, "movies", fields, order_by, query.descending, limit, offset)
         .await?;
-    rows.iter().map(from_row).collect()
+    let decode = |e: Box<dyn std::error::Error + Send + Sync>| sqlx::Error::Decode(e);
+    let rows: Vec<StoredMovie> = serde_json::from_str(&json).map_err(|e| decode(Box::new(e)))?;
+    let movies = rows
+        .into_iter()
+        .map(|row| {
+            let release_date =
+                dates::from_storage(&row.release_date).map_err(|e| decode(Box::new(e)))?;
+            Ok(Movie { id: row.id, title: row.title, release_date })
+        })
+        .collect::<sqlx::Result<_>>()?;
+    Ok((movies, total))
 }
 
-/// How many movies match `query`.
-pub async fn count_matching(conn: &mut AnyConnection, query: &MovieQuery) -> sqlx::Result<i64> {
-    filter(query).count(conn, "movies").await
+/// A movie as the JSON page carries it: the release date in its stored form.
+#[derive(serde::Deserialize)]
+struct StoredMovie {
+    id: i64,
+    title: String,
+    release_date: String,
 }

@@ -48,10 +48,10 @@ impl Service {
         who.require(Permission::GetMovies)?;
         let query = check_query(query.into_input()?)?;
         let (limit, offset) = Page::limit_offset(query.page);
-        let mut tx = self.db().begin_read().await?;
-        let items = sql::find_page(&mut tx, &query, limit, offset).await?;
-        let total = sql::count_matching(&mut tx, &query).await?;
-        tx.commit().await?;
+        // One statement: rows and total from one snapshot without a transaction.
+        let mut conn = self.db().pool().acquire().await?;
+        let (items, total) =
+            sql::find_page(&mut conn, self.db().backend(), &query, limit, offset).await?;
         Ok(Listing { items, total, page: query.page })
     }
 
