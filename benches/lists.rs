@@ -123,7 +123,7 @@ async fn seed(db: &Db) {
             ));
         }
         let mut tx = db.begin_write().await.unwrap();
-        sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *tx).await.unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut **tx).await.unwrap();
         tx.commit().await.unwrap();
     }
 }
