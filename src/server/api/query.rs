@@ -92,6 +92,16 @@ pub struct MovieListParams {
     per_page: Option<i64>,
 }
 
+/// The `sort` values of each list (the documented `pattern`s say the same; a test checks).
+const ACTOR_SORTS: [(&str, ActorSort); 4] = [
+    ("id", ActorSort::Id),
+    ("name", ActorSort::Name),
+    ("age", ActorSort::Age),
+    ("gender", ActorSort::Gender),
+];
+const MOVIE_SORTS: [(&str, MovieSort); 3] =
+    [("id", MovieSort::Id), ("title", MovieSort::Title), ("release_date", MovieSort::ReleaseDate)];
+
 fn names<P: IntoParams>() -> Vec<String> {
     P::into_params(|| None).into_iter().map(|p| p.name).collect()
 }
@@ -199,13 +209,7 @@ impl QueryParams {
 impl Input<ActorQuery> for QueryParams {
     fn into_input(self) -> Result<ActorQuery, ApiError> {
         self.checked(&ACTOR_PARAMS)?;
-        let columns = [
-            ("id", ActorSort::Id),
-            ("name", ActorSort::Name),
-            ("age", ActorSort::Age),
-            ("gender", ActorSort::Gender),
-        ];
-        let (sort, descending) = self.sort(&columns, ActorSort::Id)?;
+        let (sort, descending) = self.sort(&ACTOR_SORTS, ActorSort::Id)?;
         Ok(ActorQuery {
             q: self.get("q").map(str::to_owned),
             gender: self.get("gender").map(str::to_owned),
@@ -221,12 +225,7 @@ impl Input<ActorQuery> for QueryParams {
 impl Input<MovieQuery> for QueryParams {
     fn into_input(self) -> Result<MovieQuery, ApiError> {
         self.checked(&MOVIE_PARAMS)?;
-        let columns = [
-            ("id", MovieSort::Id),
-            ("title", MovieSort::Title),
-            ("release_date", MovieSort::ReleaseDate),
-        ];
-        let (sort, descending) = self.sort(&columns, MovieSort::Id)?;
+        let (sort, descending) = self.sort(&MOVIE_SORTS, MovieSort::Id)?;
         Ok(MovieQuery {
             q: self.get("q").map(str::to_owned),
             released_after: self.date("released_after")?,
@@ -235,5 +234,31 @@ impl Input<MovieQuery> for QueryParams {
             descending,
             page: self.page()?,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use utoipa::openapi::{RefOr, schema::Schema};
+
+    use super::*;
+
+    fn sort_pattern<P: IntoParams>() -> String {
+        let sort = P::into_params(|| None).into_iter().find(|p| p.name == "sort").unwrap();
+        match sort.schema {
+            Some(RefOr::T(Schema::Object(object))) => object.pattern.unwrap(),
+            other => panic!("unexpected sort schema {other:?}"),
+        }
+    }
+
+    fn expected<T>(sorts: &[(&str, T)]) -> String {
+        let names: Vec<&str> = sorts.iter().map(|(name, _)| *name).collect();
+        format!("^-?({})$", names.join("|"))
+    }
+
+    #[test]
+    fn documented_sort_patterns_match_the_parser() {
+        assert_eq!(sort_pattern::<ActorListParams>(), expected(&ACTOR_SORTS));
+        assert_eq!(sort_pattern::<MovieListParams>(), expected(&MOVIE_SORTS));
     }
 }
