@@ -136,7 +136,7 @@ async fn postgres_outage_under_load_loses_no_acknowledged_write() {
         task.await.unwrap();
     }
 
-    let log = log.lock().unwrap();
+    let log = std::mem::take(&mut *log.lock().unwrap());
     let refused = log.iter().filter(|r| r.2 == 503).count();
     assert!(refused > 0, "the outage was seen");
     for (started, finished, status, _) in log.iter() {
