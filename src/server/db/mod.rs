@@ -10,7 +10,7 @@ pub mod movies;
 use std::{sync::Arc, time::Duration};
 
 use sqlx::{
-    Any, AnyPool, Executor, Transaction,
+    Any, AnyPool, Connection, Executor, Transaction,
     any::AnyPoolOptions,
     migrate::{MigrateError, Migrator},
 };
@@ -113,9 +113,9 @@ impl Db {
         let options = AnyPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(acquire_timeout)
-            // A connection dropped by a database restart is noticed here and replaced, so the
-            // app recovers on its own once the database is back.
-            .test_before_acquire(true)
+            // A ping before every acquire would be a round trip per request (and for SQLite,
+            // whose connections cannot drop, pure cost); see `before_acquire` below.
+            .test_before_acquire(false)
             .idle_timeout(Duration::from_secs(300));
         let options = match backend {
             Backend::Sqlite => options.after_connect(|conn, _meta| {
@@ -130,7 +130,18 @@ impl Db {
                     Ok(())
                 })
             }),
-            Backend::Postgres => options,
+            // A connection that sat idle may have been dropped by a database restart: ping it
+            // first and replace it if dead, so the app recovers on its own once the database
+            // is back. Connections in steady use skip the ping; one that breaks mid-query is
+            // discarded by sqlx and the request gets a 503.
+            Backend::Postgres => options.before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for < Duration::from_millis(500) {
+                        return Ok(true);
+                    }
+                    Ok(conn.ping().await.is_ok())
+                })
+            }),
         };
         let pool = options.connect(url).await.map_err(DbSetupError::Connect)?;
         let write_turn = matches!(backend, Backend::Sqlite).then(Arc::default);
