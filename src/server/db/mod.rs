@@ -35,15 +35,6 @@ impl Backend {
         }
     }
 
-    /// How a read transaction starts: one snapshot for every statement in it, so a page and
-    /// its total agree. (SQLite's deferred transaction reads one snapshot in WAL mode.)
-    fn begin_read(self) -> &'static str {
-        match self {
-            Backend::Sqlite => "BEGIN",
-            Backend::Postgres => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-        }
-    }
-
     /// How a write transaction starts. SQLite's `IMMEDIATE` takes the write lock up front, so
     /// two writers queue on `busy_timeout` instead of one failing with "database is locked"
     /// when it tries to upgrade a read lock.
@@ -164,11 +155,6 @@ impl Db {
 
     pub fn pool(&self) -> &AnyPool {
         &self.pool
-    }
-
-    /// A transaction for consistent reads; see [`Backend::begin_read`].
-    pub async fn begin_read(&self) -> Result<Transaction<'static, Any>, sqlx::Error> {
-        self.pool.begin_with(self.backend.begin_read()).await
     }
 
     /// A transaction for writes; see [`Backend::begin_write`].
