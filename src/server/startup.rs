@@ -9,7 +9,7 @@ use axum::{
     middleware,
 };
 use leptos::prelude::*;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use tower_http::{limit::RequestBodyLimitLayer, timeout::TimeoutLayer, trace::TraceLayer};
 
 use crate::{
@@ -154,6 +154,16 @@ pub async fn build(config: &Config, leptos: LeptosOptions) -> Result<Application
     Ok(Application { router, core, _refresher: refresher })
 }
 
+/// The app's page routes, generated once per process. Generating them runs the app with
+/// resource loading suppressed by a process-global flag (leptos issue #4773): a page render
+/// whose resource first polls during that window waits forever. Generating once, before any
+/// server of this process can render, closes the window (it bit the tests, which start many
+/// servers in one process: one render in a few dozen hung until the 30 s timeout).
+fn route_list() -> &'static [AxumRouteListing] {
+    static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App))
+}
+
 fn router(core: Core, leptos: LeptosOptions, body_limit: usize) -> Router {
     let context = {
         let core = core.clone();
@@ -169,8 +179,9 @@ fn router(core: Core, leptos: LeptosOptions, body_limit: usize) -> Router {
     let state = AppState { core: core.clone(), leptos, pages: PageRenderer::new(render) };
 
     // Page routes on REST paths are served through negotiation, not registered twice.
-    let pages: Vec<_> = generate_route_list(App)
-        .into_iter()
+    let pages: Vec<_> = route_list()
+        .iter()
+        .cloned()
         .filter(|listing| !REST_PATHS.contains(&listing.path()))
         .collect();
 

@@ -41,10 +41,11 @@ async fn browsers_get_pages_and_api_clients_json(db: TestDb) {
         |path: &str| app.client.get(app.url(path)).header(header::ACCEPT, BROWSER_ACCEPT).send();
 
     let res = page("/").await.unwrap();
-    assert_eq!(res.status(), 200);
-    assert!(res.headers()[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
-    assert!(res.headers().get_all(header::VARY).iter().any(|v| v == "accept"));
+    let (status, headers) = (res.status(), res.headers().clone());
     let html = res.text().await.unwrap();
+    assert_eq!(status, 200, "{headers:?} {html}");
+    assert!(headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
+    assert!(headers.get_all(header::VARY).iter().any(|v| v == "accept"));
     assert!(html.contains("Casting Agency") && html.contains("/pkg/casting-agency"), "{html}");
 
     // A browser on an API path gets HTML without a token (the page handles sign-in).
