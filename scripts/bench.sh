@@ -22,7 +22,7 @@ results=$(mktemp)
 work=$(mktemp -d)
 app_pid=
 trap '[ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null; rm -rf "$work"' EXIT
-export REPORT="$PWD/bench/wrk/report.lua"
+export REPORT="$PWD/bench/wrk/report.lua" WRK_DIR="$PWD/bench/wrk"
 
 peak_rss_kb() { awk '/^VmHWM/ {print $2}' "/proc/$app_pid/status"; }
 

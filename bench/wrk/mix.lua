@@ -1,10 +1,5 @@
 -- 90% reads (a 100-row page of actors, one actor, the movies) and 10% writes (PATCH an actor, POST an actor).
-local auth = "Bearer " .. os.getenv("TOKEN")
-wrk.headers["Authorization"] = auth
-wrk.headers["Accept"] = "application/json"
--- wrk.format uses only the headers it is given when given some.
-local json_headers = { ["Authorization"] = auth, ["Accept"] = "application/json",
-  ["Content-Type"] = "application/json" }
+dofile(os.getenv("WRK_DIR") .. "/auth.lua")
 local n = 0
 request = function()
   n = n + 1

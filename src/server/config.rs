@@ -114,7 +114,7 @@ impl Config {
         crate::server::serve::ServeOptions {
             grace: self.shutdown_grace,
             header_read_timeout: self.header_read_timeout,
-            ..Default::default()
+            max_head_bytes: crate::server::serve::MAX_HEAD_BYTES,
         }
     }
 

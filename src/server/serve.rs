@@ -13,7 +13,11 @@ use hyper_util::{
 };
 use tokio::net::TcpListener;
 
-/// Connection limits and shutdown timing.
+/// Largest request head (line plus headers) the server reads; larger is answered 431. Real
+/// heads (cookies, an Auth0 token) are a few KiB.
+pub const MAX_HEAD_BYTES: usize = 64 * 1024;
+
+/// Connection limits and shutdown timing (from [`crate::server::config::Config::serve_options`]).
 #[derive(Clone, Copy, Debug)]
 pub struct ServeOptions {
     /// After SIGTERM, how long in-flight requests may take before the process exits anyway.
@@ -22,16 +26,6 @@ pub struct ServeOptions {
     pub header_read_timeout: Duration,
     /// Largest request head (line plus headers), in bytes; larger is answered 431.
     pub max_head_bytes: usize,
-}
-
-impl Default for ServeOptions {
-    fn default() -> Self {
-        ServeOptions {
-            grace: Duration::from_secs(20),
-            header_read_timeout: Duration::from_secs(10),
-            max_head_bytes: 64 * 1024,
-        }
-    }
 }
 
 /// Serves until `shutdown` resolves; then stops accepting (new connections are refused, as

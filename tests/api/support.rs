@@ -287,6 +287,11 @@ pub fn test_key() -> Arc<SigningKey> {
 
 impl TestApp {
     pub async fn start(db: TestDb, options: Options) -> TestApp {
+        // `TEST_LOG=debug` shows the app's logs for a test run (quiet by default).
+        let _ = tracing_subscriber::fmt()
+            .with_test_writer()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_env("TEST_LOG"))
+            .try_init();
         let key = test_key();
         let jwks = JwksServer::start(key.jwks()).await;
         jwks.set_failing(options.jwks_failing_at_start);
@@ -323,13 +328,11 @@ impl TestApp {
         let addr = listener.local_addr().unwrap();
         let (stop, stopped) = oneshot::channel::<()>();
         let router = app.router.clone();
-        let serve_options = startup::ServeOptions {
-            grace: Duration::from_secs(5),
-            header_read_timeout: options
-                .header_read_timeout
-                .unwrap_or(config.serve_options().header_read_timeout),
-            ..config.serve_options()
-        };
+        let mut serve_options = config.serve_options();
+        serve_options.grace = Duration::from_secs(5);
+        if let Some(timeout) = options.header_read_timeout {
+            serve_options.header_read_timeout = timeout;
+        }
         let core = app.core.clone();
         tokio::spawn(async move {
             let _app = app; // keeps the JWKS refresher alive as long as the server
