@@ -181,8 +181,8 @@ fn router(core: Core, leptos: LeptosOptions, body_limit: usize) -> Router {
     // Page routes on REST paths are served through negotiation, not registered twice.
     let pages: Vec<_> = route_list()
         .iter()
-        .cloned()
         .filter(|listing| !REST_PATHS.contains(&listing.path()))
+        .cloned()
         .collect();
 
     let mounted = api::Mounted { local_auth: core.local.is_some(), auth0: core.auth0.is_some() };
