@@ -9,7 +9,7 @@ pub const MAX_PER_PAGE: i64 = 100;
 /// Without paging, a list returns at most this many rows (the total is still reported).
 pub const LIST_CAP: i64 = 1000;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Page {
     /// 1-based.
     pub page: i64,
@@ -32,7 +32,7 @@ impl Page {
     }
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ActorSort {
     #[default]
     Id,
@@ -41,7 +41,7 @@ pub enum ActorSort {
     Gender,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ActorQuery {
     /// Case-insensitive substring of the name.
     pub q: Option<String>,
@@ -54,7 +54,7 @@ pub struct ActorQuery {
     pub page: Option<Page>,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum MovieSort {
     #[default]
     Id,
@@ -62,7 +62,7 @@ pub enum MovieSort {
     ReleaseDate,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct MovieQuery {
     /// Case-insensitive substring of the title.
     pub q: Option<String>,

@@ -15,6 +15,7 @@ mod local;
 mod openapi;
 mod outage;
 mod rbac;
+mod read_cache;
 mod shutdown;
 mod validation;
 mod web;

@@ -4,10 +4,13 @@
 
 pub mod actors;
 pub mod castings;
+pub mod changes;
 pub mod filter;
 pub mod movies;
 
 use std::{sync::Arc, time::Duration};
+
+use changes::{ChangeClock, WriteMark};
 
 use sqlx::{
     Any, AnyPool, Connection, Executor, Transaction,
@@ -55,17 +58,33 @@ pub struct Db {
     /// writes a p99 of 200-300 ms under load); `busy_timeout` still covers other processes.
     write_turn: Option<Arc<tokio::sync::Mutex<()>>>,
     acquire_timeout: Duration,
+    changes: Arc<ChangeClock>,
+    /// SQLite: an exclusive lock on the database file for as long as this pool lives, so no
+    /// second server can write behind this one's read cache.
+    _owner: Option<Arc<std::fs::File>>,
 }
 
-/// A write transaction. On SQLite it also holds this process's writer turn until it ends.
+/// A write transaction. On SQLite it also holds this process's writer turn until it ends;
+/// on both it marks a write in flight for the read cache.
 pub struct WriteTx {
     tx: Transaction<'static, Any>,
-    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+    turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+    mark: WriteMark,
 }
 
 impl WriteTx {
+    /// Commits. The commit runs to its end in a task of its own, holding the write marks: if
+    /// the caller is dropped halfway (the client went away), a commit already sent could
+    /// otherwise land after the read cache was told the write was over.
     pub async fn commit(self) -> Result<(), sqlx::Error> {
-        self.tx.commit().await
+        let WriteTx { tx, turn, mark } = self;
+        tokio::spawn(async move {
+            let result = tx.commit().await;
+            drop((turn, mark));
+            result
+        })
+        .await
+        .map_err(|_| sqlx::Error::WorkerCrashed)?
     }
 }
 
@@ -90,6 +109,13 @@ pub enum DbSetupError {
     Connect(#[source] sqlx::Error),
     #[error("cannot apply migrations: {0}")]
     Migrate(#[source] MigrateError),
+    #[error(
+        "{0} is in use by another Casting Agency server: SQLite serves one server process \
+         (run several on PostgreSQL)"
+    )]
+    InUse(String),
+    #[error("cannot lock {0}: {1}")]
+    Lock(String, #[source] std::io::Error),
 }
 
 impl Db {
@@ -135,8 +161,13 @@ impl Db {
             }),
         };
         let pool = options.connect(url).await.map_err(DbSetupError::Connect)?;
+        let owner = match backend {
+            Backend::Sqlite => lock_sqlite_file(url)?.map(Arc::new),
+            Backend::Postgres => None,
+        };
         let write_turn = matches!(backend, Backend::Sqlite).then(Arc::default);
-        let db = Db { pool, backend, write_turn, acquire_timeout };
+        let changes = Arc::default();
+        let db = Db { pool, backend, write_turn, acquire_timeout, changes, _owner: owner };
         db.migrate().await?;
         Ok(db)
     }
@@ -168,8 +199,19 @@ impl Db {
             ),
             None => None,
         };
+        let mark = self.changes.begin();
         let tx = self.pool.begin_with(self.backend.begin_write()).await?;
-        Ok(WriteTx { tx, _turn: turn })
+        Ok(WriteTx { tx, turn, mark })
+    }
+
+    /// Whether this process's writes are the only ones: true on SQLite, whose file this
+    /// process holds locked; never on PostgreSQL, which other instances may share.
+    pub fn sole_writer(&self) -> bool {
+        self._owner.is_some()
+    }
+
+    pub fn changes(&self) -> &ChangeClock {
+        &self.changes
     }
 
     /// `SELECT 1`, bounded by `timeout` (a hung database must not hang the health check).
@@ -182,6 +224,23 @@ impl Db {
 
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+/// Takes an exclusive `flock` on the SQLite database file at `url` (none for an in-memory
+/// database). SQLite's own locks are POSIX record locks, which `flock` does not touch, so this
+/// only keeps out a second server, never SQLite itself.
+fn lock_sqlite_file(url: &str) -> Result<Option<std::fs::File>, DbSetupError> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+    let (path, params) = rest.split_once('?').unwrap_or((rest, ""));
+    if path.is_empty() || path == ":memory:" || params.split('&').any(|p| p == "mode=memory") {
+        return Ok(None);
+    }
+    let file = std::fs::File::open(path).map_err(|e| DbSetupError::Lock(path.to_owned(), e))?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => Err(DbSetupError::InUse(path.to_owned())),
+        Err(std::fs::TryLockError::Error(e)) => Err(DbSetupError::Lock(path.to_owned(), e)),
     }
 }
 

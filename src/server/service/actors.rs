@@ -1,4 +1,4 @@
-use super::{Deleted, Input, Listing, Service, Updated, validate};
+use super::{Deleted, Input, Listing, ReadKey, Service, Updated, validate};
 use crate::{
     model::{
         Actor, ActorPatch, NewActor, Permission,
@@ -53,19 +53,37 @@ impl Service {
     ) -> Result<Listing<Actor>, ApiError> {
         who.require(Permission::GetActors)?;
         let query = check_query(query.into_input()?)?;
-        let (limit, offset) = Page::limit_offset(query.page);
-        // One statement: rows and total from one snapshot without a transaction.
-        let mut conn = self.db().pool().acquire().await?;
-        let (items, total) =
-            sql::find_page(&mut conn, self.db().backend(), &query, limit, offset).await?;
-        Ok(Listing { items, total, page: query.page })
+        let key = ReadKey::Actors(query.clone());
+        self.cache()
+            .get_or_load(
+                key,
+                |l: &Listing<Actor>| l.items.len(),
+                || async {
+                    let (limit, offset) = Page::limit_offset(query.page);
+                    // One statement: rows and total from one snapshot without a transaction.
+                    let mut conn = self.db().pool().acquire().await?;
+                    let (items, total) =
+                        sql::find_page(&mut conn, self.db().backend(), &query, limit, offset)
+                            .await?;
+                    Ok(Listing { items, total, page: query.page })
+                },
+            )
+            .await
     }
 
     /// How many there are, without reading them.
     pub async fn count_actors(&self, who: &Principal) -> Result<i64, ApiError> {
         who.require(Permission::GetActors)?;
-        let mut conn = self.db().pool().acquire().await?;
-        Ok(sql::count(&mut conn).await?)
+        self.cache()
+            .get_or_load(
+                ReadKey::ActorCount,
+                |_| 1,
+                || async {
+                    let mut conn = self.db().pool().acquire().await?;
+                    Ok(sql::count(&mut conn).await?)
+                },
+            )
+            .await
     }
 
     /// Up to `limit` actors whose name contains `text`, by name: the cast picker's
@@ -87,8 +105,17 @@ impl Service {
 
     pub async fn get_actor(&self, who: &Principal, id: i64) -> Result<Actor, ApiError> {
         who.require(Permission::GetActors)?;
-        let mut conn = self.db().pool().acquire().await?;
-        sql::find(&mut conn, id).await?.ok_or_else(|| not_found(id))
+        self.cache()
+            .get_or_load(
+                ReadKey::Actor(id),
+                |_| 1,
+                || async {
+                    let mut conn = self.db().pool().acquire().await?;
+                    Ok(sql::find(&mut conn, id).await?)
+                },
+            )
+            .await?
+            .ok_or_else(|| not_found(id))
     }
 
     pub async fn create_actor(

@@ -1,7 +1,7 @@
 //! Casting: who plays in what. Assigning needs `patch:movies` (it changes the movie);
 //! reading a cast or a filmography needs both `get:movies` and `get:actors`.
 
-use super::{Input, Service, validate};
+use super::{Input, ReadKey, Service, validate};
 use crate::{
     model::{CastMember, CastingInput, Credit, MAX_NAME_CHARS, Permission},
     server::{
@@ -51,9 +51,21 @@ impl Service {
     ) -> Result<Vec<CastMember>, ApiError> {
         who.require(Permission::GetMovies)?;
         who.require(Permission::GetActors)?;
-        let mut conn = self.db().pool().acquire().await?;
-        movies::find(&mut conn, movie_id).await?.ok_or_else(|| movie_not_found(movie_id))?;
-        Ok(sql::cast_of(&mut conn, movie_id).await?)
+        let cast = self
+            .cache()
+            .get_or_load(
+                ReadKey::Cast(movie_id),
+                |c: &Option<Vec<_>>| c.as_ref().map_or(1, Vec::len),
+                || async {
+                    let mut conn = self.db().pool().acquire().await?;
+                    match movies::find(&mut conn, movie_id).await? {
+                        Some(_) => Ok(Some(sql::cast_of(&mut conn, movie_id).await?)),
+                        None => Ok(None),
+                    }
+                },
+            )
+            .await?;
+        cast.ok_or_else(|| movie_not_found(movie_id))
     }
 
     pub async fn filmography(
@@ -63,9 +75,21 @@ impl Service {
     ) -> Result<Vec<Credit>, ApiError> {
         who.require(Permission::GetActors)?;
         who.require(Permission::GetMovies)?;
-        let mut conn = self.db().pool().acquire().await?;
-        actors::find(&mut conn, actor_id).await?.ok_or_else(|| actor_not_found(actor_id))?;
-        Ok(sql::filmography(&mut conn, actor_id).await?)
+        let credits = self
+            .cache()
+            .get_or_load(
+                ReadKey::Filmography(actor_id),
+                |c: &Option<Vec<_>>| c.as_ref().map_or(1, Vec::len),
+                || async {
+                    let mut conn = self.db().pool().acquire().await?;
+                    match actors::find(&mut conn, actor_id).await? {
+                        Some(_) => Ok(Some(sql::filmography(&mut conn, actor_id).await?)),
+                        None => Ok(None),
+                    }
+                },
+            )
+            .await?;
+        credits.ok_or_else(|| actor_not_found(actor_id))
     }
 
     /// Casts an actor in a movie; idempotent.

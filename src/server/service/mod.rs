@@ -8,7 +8,10 @@
 mod actors;
 mod castings;
 mod movies;
+mod read_cache;
 mod validate;
+
+pub use read_cache::{ReadCache, ReadKey};
 
 use crate::{
     model::{
@@ -21,15 +24,21 @@ use crate::{
 #[derive(Clone, Debug)]
 pub struct Service {
     db: Db,
+    cache: ReadCache,
 }
 
 impl Service {
     pub fn new(db: Db) -> Service {
-        Service { db }
+        Service { cache: ReadCache::new(db.clone()), db }
     }
 
     pub fn db(&self) -> &Db {
         &self.db
+    }
+
+    /// Reads that may be answered from memory; see [`ReadCache`].
+    fn cache(&self) -> &ReadCache {
+        &self.cache
     }
 }
 

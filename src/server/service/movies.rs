@@ -1,4 +1,4 @@
-use super::{Deleted, Input, Listing, Service, Updated, validate};
+use super::{Deleted, Input, Listing, ReadKey, Service, Updated, validate};
 use crate::{
     model::{
         Movie, MoviePatch, NewMovie, Permission,
@@ -47,25 +47,52 @@ impl Service {
     ) -> Result<Listing<Movie>, ApiError> {
         who.require(Permission::GetMovies)?;
         let query = check_query(query.into_input()?)?;
-        let (limit, offset) = Page::limit_offset(query.page);
-        // One statement: rows and total from one snapshot without a transaction.
-        let mut conn = self.db().pool().acquire().await?;
-        let (items, total) =
-            sql::find_page(&mut conn, self.db().backend(), &query, limit, offset).await?;
-        Ok(Listing { items, total, page: query.page })
+        let key = ReadKey::Movies(query.clone());
+        self.cache()
+            .get_or_load(
+                key,
+                |l: &Listing<Movie>| l.items.len(),
+                || async {
+                    let (limit, offset) = Page::limit_offset(query.page);
+                    // One statement: rows and total from one snapshot without a transaction.
+                    let mut conn = self.db().pool().acquire().await?;
+                    let (items, total) =
+                        sql::find_page(&mut conn, self.db().backend(), &query, limit, offset)
+                            .await?;
+                    Ok(Listing { items, total, page: query.page })
+                },
+            )
+            .await
     }
 
     /// How many there are, without reading them.
     pub async fn count_movies(&self, who: &Principal) -> Result<i64, ApiError> {
         who.require(Permission::GetMovies)?;
-        let mut conn = self.db().pool().acquire().await?;
-        Ok(sql::count(&mut conn).await?)
+        self.cache()
+            .get_or_load(
+                ReadKey::MovieCount,
+                |_| 1,
+                || async {
+                    let mut conn = self.db().pool().acquire().await?;
+                    Ok(sql::count(&mut conn).await?)
+                },
+            )
+            .await
     }
 
     pub async fn get_movie(&self, who: &Principal, id: i64) -> Result<Movie, ApiError> {
         who.require(Permission::GetMovies)?;
-        let mut conn = self.db().pool().acquire().await?;
-        sql::find(&mut conn, id).await?.ok_or_else(|| not_found(id))
+        self.cache()
+            .get_or_load(
+                ReadKey::Movie(id),
+                |_| 1,
+                || async {
+                    let mut conn = self.db().pool().acquire().await?;
+                    Ok(sql::find(&mut conn, id).await?)
+                },
+            )
+            .await?
+            .ok_or_else(|| not_found(id))
     }
 
     pub async fn create_movie(

@@ -1,0 +1,133 @@
+//! The read cache (on for SQLite) never serves a stale answer: every write is visible to the
+//! very next read, even while other clients keep the same answers hot in the cache. And no
+//! second server can open the SQLite file behind the first one's cache.
+
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+    time::Duration,
+};
+
+use casting_agency::{model::Role, server::db::Db};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::support::{Options, TestApp, TestDb, status_json};
+
+crate::on_both_databases!(every_write_is_seen_by_the_next_read_while_readers_keep_the_cache_hot);
+
+const ROUNDS: usize = 40;
+
+async fn every_write_is_seen_by_the_next_read_while_readers_keep_the_cache_hot(db: TestDb) {
+    let app = Arc::new(TestApp::start(db, Options::default()).await);
+    let movie = app.seed_movie("Ensemble").await;
+    let first = app.seed_actor("Resident").await;
+
+    // Readers asking exactly what the writer checks, as fast as they can: their answers are
+    // cached between the writer's writes, and some of their loads race the writes.
+    let stop = Arc::new(AtomicBool::new(false));
+    let readers: Vec<_> = (0..4)
+        .map(|_| {
+            let (app, stop) = (app.clone(), stop.clone());
+            tokio::spawn(async move {
+                let paths = [
+                    "/actors".to_owned(),
+                    format!("/actors/{first}"),
+                    format!("/movies/{movie}/actors"),
+                    format!("/actors/{first}/movies"),
+                    "/actors?sort=-id&per_page=5".to_owned(),
+                ];
+                let mut reads = 0;
+                while !stop.load(Ordering::Relaxed) {
+                    for path in &paths {
+                        let res = app.get(path, Role::Assistant).await;
+                        assert_eq!(res.status(), 200, "{path}");
+                        reads += 1;
+                    }
+                }
+                reads
+            })
+        })
+        .collect();
+
+    let producer = app.token(Role::Producer);
+    let send = |method: Method, path: String, body: Option<Value>| {
+        let (app, token) = (app.clone(), producer.clone());
+        async move {
+            let mut req = app.request(method, &path, Some(&token));
+            if let Some(body) = body {
+                req = req.json(&body);
+            }
+            let (status, body) = status_json(req.send().await.unwrap()).await;
+            assert_eq!(status, 200, "{path}: {body}");
+            body
+        }
+    };
+    let read = |path: String| {
+        let app = app.clone();
+        async move { status_json(app.get(&path, Role::Assistant).await).await }
+    };
+
+    for round in 0..ROUNDS {
+        let name = format!("Round {round}");
+        let created = send(
+            Method::POST,
+            "/actors".into(),
+            Some(json!({"name": name, "age": 30, "gender": "other"})),
+        )
+        .await;
+        let id = created["created"].as_i64().unwrap();
+        let (_, list) = read("/actors".into()).await;
+        assert_eq!(list["all_actors"], round as i64 + 2, "round {round}: {list}");
+        let (_, newest) = read("/actors?sort=-id&per_page=5".into()).await;
+        assert_eq!(newest["actors"][0]["id"], id, "round {round}: newest first");
+
+        // The resident actor changes age every round; the list and the detail follow.
+        let age = 20 + round as i64;
+        send(Method::PATCH, format!("/actors/{first}"), Some(json!({"age": age}))).await;
+        let (_, shown) = read(format!("/actors/{first}")).await;
+        assert_eq!(shown["actor"]["age"], age, "round {round}");
+        let (_, list) = read("/actors".into()).await;
+        assert_eq!(list["actors"][0]["age"], age, "round {round}");
+
+        // Casting shows on both sides at once, and goes with a delete.
+        send(Method::PUT, format!("/movies/{movie}/actors/{id}"), None).await;
+        let (_, cast) = read(format!("/movies/{movie}/actors")).await;
+        assert_eq!(cast["total"], 1, "round {round}: {cast}");
+        let (_, credits) = read(format!("/actors/{id}/movies")).await;
+        assert_eq!(credits["total"], 1, "round {round}: {credits}");
+        send(Method::DELETE, format!("/actors/{id}"), None).await;
+        let (status, _) = read(format!("/actors/{id}")).await;
+        assert_eq!(status, 404, "round {round}: a deleted actor is gone");
+        let (_, cast) = read(format!("/movies/{movie}/actors")).await;
+        assert_eq!(cast["total"], 0, "round {round}: {cast}");
+        let (_, list) = read("/actors".into()).await;
+        assert_eq!(list["all_actors"], round as i64 + 1, "round {round}");
+        // Keep one created actor per round for the count above.
+        send(
+            Method::POST,
+            "/actors".into(),
+            Some(json!({"name": format!("Kept {round}"), "age": 40, "gender": "other"})),
+        )
+        .await;
+    }
+    stop.store(true, Ordering::Relaxed);
+    for reader in readers {
+        let reads = reader.await.unwrap();
+        assert!(reads > 0, "the readers ran alongside");
+    }
+}
+
+/// SQLite serves one server process; a second one on the same file would write behind the
+/// first one's read cache, so it must not start.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_server_on_the_same_sqlite_file_refuses_to_start() {
+    let db = TestDb::sqlite();
+    let url = db.url();
+    let app = TestApp::start(db, Options::default()).await;
+    let err = Db::connect(&url, 2, Duration::from_secs(1)).await.unwrap_err();
+    assert!(err.to_string().contains("in use by another Casting Agency server"), "{err}");
+    assert_eq!(app.get("/actors", Role::Assistant).await.status(), 200);
+}
