@@ -37,7 +37,11 @@ impl ChangeClock {
     }
 }
 
-/// A write in flight. Dropped only after the transaction's outcome is settled.
+/// A write in flight. Dropped once the commit has landed ([`WriteTx::commit`] holds it until
+/// then), or with a transaction that never committed, whose rollback changes nothing a reader
+/// could see.
+///
+/// [`WriteTx::commit`]: super::WriteTx::commit
 pub struct WriteMark {
     clock: Arc<ChangeClock>,
 }

@@ -61,7 +61,7 @@ pub struct Db {
     changes: Arc<ChangeClock>,
     /// SQLite: an exclusive lock on the database file for as long as this pool lives, so no
     /// second server can write behind this one's read cache.
-    _owner: Option<Arc<std::fs::File>>,
+    owner: Option<Arc<std::fs::File>>,
 }
 
 /// A write transaction. On SQLite it also holds this process's writer turn until it ends;
@@ -167,7 +167,7 @@ impl Db {
         };
         let write_turn = matches!(backend, Backend::Sqlite).then(Arc::default);
         let changes = Arc::default();
-        let db = Db { pool, backend, write_turn, acquire_timeout, changes, _owner: owner };
+        let db = Db { pool, backend, write_turn, acquire_timeout, changes, owner };
         db.migrate().await?;
         Ok(db)
     }
@@ -207,7 +207,7 @@ impl Db {
     /// Whether this process's writes are the only ones: true on SQLite, whose file this
     /// process holds locked; never on PostgreSQL, which other instances may share.
     pub fn sole_writer(&self) -> bool {
-        self._owner.is_some()
+        self.owner.is_some()
     }
 
     pub fn changes(&self) -> &ChangeClock {
