@@ -51,7 +51,7 @@ pub async fn caller(access: Access) -> Result<(Service, Principal), AppError> {
     let who = authenticate(&core.verifier, &core.cookie, &parts, access).await?;
     // Hand the thread back once before the service call. Measured on the list page under wrk:
     // when the service answered from the read cache on the first poll, server-side rendering
-    // ran at 1,233 req/s; with this yield, 3,432 (PostgreSQL, whose reads always wait, 2,030).
+    // ran at 1,233 req/s; with this yield, 3,510 (PostgreSQL, whose reads always wait, 2,030).
     // The slow path is inside Leptos' async rendering of a resource that is ready at once; the
     // context was read above, because it is not there after a yield.
     tokio::task::yield_now().await;

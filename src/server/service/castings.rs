@@ -35,6 +35,11 @@ fn check(input: CastingInput) -> Result<Option<String>, ApiError> {
     }
 }
 
+/// A cast or filmography's weight in the read cache: its rows (one for "no such row").
+fn rows_listed<T>(list: &Option<Vec<T>>) -> usize {
+    list.as_ref().map_or(1, Vec::len)
+}
+
 fn movie_not_found(id: i64) -> ApiError {
     ApiError::NotFound(format!("movie {id} not found"))
 }
@@ -53,17 +58,13 @@ impl Service {
         who.require(Permission::GetActors)?;
         let cast = self
             .cache()
-            .get_or_load(
-                ReadKey::Cast(movie_id),
-                |c: &Option<Vec<_>>| c.as_ref().map_or(1, Vec::len),
-                || async {
-                    let mut conn = self.db().pool().acquire().await?;
-                    match movies::find(&mut conn, movie_id).await? {
-                        Some(_) => Ok(Some(sql::cast_of(&mut conn, movie_id).await?)),
-                        None => Ok(None),
-                    }
-                },
-            )
+            .get_or_load(ReadKey::Cast(movie_id), rows_listed, || async {
+                let mut conn = self.db().pool().acquire().await?;
+                match movies::find(&mut conn, movie_id).await? {
+                    Some(_) => Ok(Some(sql::cast_of(&mut conn, movie_id).await?)),
+                    None => Ok(None),
+                }
+            })
             .await?;
         cast.ok_or_else(|| movie_not_found(movie_id))
     }
@@ -77,17 +78,13 @@ impl Service {
         who.require(Permission::GetMovies)?;
         let credits = self
             .cache()
-            .get_or_load(
-                ReadKey::Filmography(actor_id),
-                |c: &Option<Vec<_>>| c.as_ref().map_or(1, Vec::len),
-                || async {
-                    let mut conn = self.db().pool().acquire().await?;
-                    match actors::find(&mut conn, actor_id).await? {
-                        Some(_) => Ok(Some(sql::filmography(&mut conn, actor_id).await?)),
-                        None => Ok(None),
-                    }
-                },
-            )
+            .get_or_load(ReadKey::Filmography(actor_id), rows_listed, || async {
+                let mut conn = self.db().pool().acquire().await?;
+                match actors::find(&mut conn, actor_id).await? {
+                    Some(_) => Ok(Some(sql::filmography(&mut conn, actor_id).await?)),
+                    None => Ok(None),
+                }
+            })
             .await?;
         credits.ok_or_else(|| actor_not_found(actor_id))
     }
