@@ -7,10 +7,14 @@ pub mod castings;
 pub mod changes;
 pub mod filter;
 pub mod movies;
+pub mod snapshot;
 
 use std::{sync::Arc, time::Duration};
 
 use changes::{ChangeClock, WriteMark};
+use snapshot::{ProbeFailure, SnapshotClock};
+
+use crate::server::ApiError;
 
 use sqlx::{
     Any, AnyPool, Connection, Executor, Transaction,
@@ -62,6 +66,8 @@ pub struct Db {
     /// SQLite: an exclusive lock on the database file for as long as this pool lives, so no
     /// second server can write behind this one's read cache.
     owner: Option<Arc<std::fs::File>>,
+    /// PostgreSQL: the shared database's snapshot, probed for the read cache.
+    snapshots: Option<Arc<SnapshotClock>>,
 }
 
 /// A write transaction. On SQLite it also holds this process's writer turn until it ends;
@@ -167,7 +173,9 @@ impl Db {
         };
         let write_turn = matches!(backend, Backend::Sqlite).then(Arc::default);
         let changes = Arc::default();
-        let db = Db { pool, backend, write_turn, acquire_timeout, changes, owner };
+        let snapshots = matches!(backend, Backend::Postgres)
+            .then(|| SnapshotClock::new(pool.clone(), acquire_timeout));
+        let db = Db { pool, backend, write_turn, acquire_timeout, changes, owner, snapshots };
         db.migrate().await?;
         Ok(db)
     }
@@ -204,14 +212,34 @@ impl Db {
         Ok(WriteTx { tx, turn, mark })
     }
 
-    /// Whether this process's writes are the only ones: true on SQLite, whose file this
-    /// process holds locked; never on PostgreSQL, which other instances may share.
-    pub fn sole_writer(&self) -> bool {
-        self.owner.is_some()
-    }
-
     pub fn changes(&self) -> &ChangeClock {
         &self.changes
+    }
+
+    /// Which state of the data a read now sees, for the read cache: equal generations mean no
+    /// write landed in between, whoever wrote. `Ok(None)`: no such guarantee here (a write of
+    /// this process in flight, or a SQLite database this process does not hold locked), so
+    /// nothing may be remembered or served from memory.
+    ///
+    /// SQLite: this process's [`ChangeClock`], exact because no other process writes (the
+    /// file is locked). PostgreSQL: the shared snapshot ([`SnapshotClock`]), probed after this
+    /// call begins, so a write acknowledged by any instance before then is seen.
+    pub async fn generation(&self) -> Result<Option<u64>, ApiError> {
+        match (&self.snapshots, &self.owner) {
+            (Some(snapshots), _) => match snapshots.generation().await {
+                Ok(generation) => Ok(Some(generation)),
+                Err(ProbeFailure::Unavailable) => Err(ApiError::Unavailable(None)),
+                Err(ProbeFailure::Failed) => Ok(None),
+            },
+            (None, Some(_)) => Ok(self.changes.settled()),
+            (None, None) => Ok(None),
+        }
+    }
+
+    /// Whether [`generation`](Db::generation) can ever answer: PostgreSQL, or a SQLite file
+    /// this process holds locked.
+    pub fn tracks_changes(&self) -> bool {
+        self.snapshots.is_some() || self.owner.is_some()
     }
 
     /// `SELECT 1`, bounded by `timeout` (a hung database must not hang the health check).

@@ -37,7 +37,7 @@ impl Service {
     }
 
     /// Reads that may be answered from memory; see [`ReadCache`].
-    fn cache(&self) -> &ReadCache {
+    pub fn cache(&self) -> &ReadCache {
         &self.cache
     }
 }

@@ -1,21 +1,26 @@
-//! Reads remembered until the next write, for the embedded (SQLite) mode.
+//! Reads remembered until the next write, on either database.
 //!
-//! Why: a list read costs a database round trip through sqlx's SQLite worker thread, ten
-//! times the cost of everything else in the request (measured with `perf`, README §
-//! Performance). Reads far outnumber writes here, and between two writes the answer to the
-//! same question cannot change.
+//! Why: a list read costs a database round trip (through sqlx's SQLite worker thread, or
+//! PostgreSQL building the page as JSON), ten times the cost of everything else in the
+//! request (measured with `perf`, README § Performance). Reads far outnumber writes here, and
+//! between two writes the answer to the same question cannot change.
 //!
-//! Why it is never stale: it is only on when this process is the database's only writer (the
-//! SQLite file is locked to one server, see [`Db::sole_writer`]), every write goes through a
-//! write transaction that moves the [`ChangeClock`], and an entry is served only while the
-//! clock still shows the generation it was read under with no write in flight. On PostgreSQL,
-//! which several instances share, another instance's write leaves this clock unmoved, so the
-//! cache is off there: every read goes to the database.
+//! Why it is never stale: every answer is tagged with the data's generation
+//! ([`Db::generation`]) from before its load, and kept only if the generation after the load
+//! is still the same (nothing landed meanwhile). A read first asks for the generation *now*
+//! and is served from memory only if the entry's generation is that one. On SQLite the
+//! generation is this process's write clock (the file is locked to one server); on
+//! PostgreSQL it is the shared snapshot, which any instance's (or any tool's) commit moves,
+//! so several instances can cache at once. The PostgreSQL question is one cheap round trip
+//! shared by every read that arrives while the previous one runs.
 
 use std::{
     any::Any,
     collections::HashMap,
-    sync::{Arc, Mutex},
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicU64, Ordering},
+    },
 };
 
 use crate::{
@@ -52,12 +57,18 @@ struct Entries {
 pub struct ReadCache {
     db: Db,
     entries: Option<Arc<Mutex<Entries>>>,
+    hits: Arc<AtomicU64>,
 }
 
 impl ReadCache {
     pub fn new(db: Db) -> ReadCache {
-        let entries = db.sole_writer().then(Arc::default);
-        ReadCache { db, entries }
+        let entries = db.tracks_changes().then(Arc::default);
+        ReadCache { db, entries, hits: Arc::default() }
+    }
+
+    /// How many reads were answered from memory (tests and curious operators).
+    pub fn hits(&self) -> u64 {
+        self.hits.load(Ordering::Relaxed)
     }
 
     /// The remembered answer to `key`, or `load`'s, remembered when nothing was written
@@ -74,37 +85,49 @@ impl ReadCache {
         Fut: Future<Output = Result<T, ApiError>>,
     {
         let Some(entries) = &self.entries else { return load().await };
-        let Some(generation) = self.db.changes().settled() else { return load().await };
-        if let Some(hit) = self.lookup::<T>(entries, &key) {
+        let Some(generation) = self.db.generation().await? else { return load().await };
+        if let Some(hit) = lookup::<T>(entries, generation, &key) {
+            self.hits.fetch_add(1, Ordering::Relaxed);
             return Ok(hit);
         }
         let value = load().await?;
-        let weight = rows(&value).max(1);
-        let mut guard = entries.lock().unwrap_or_else(|e| e.into_inner());
-        // Only if no write began since `generation` was read: `value` may predate its commit.
-        if self.db.changes().settled() == Some(generation) && guard.generation == generation {
-            if guard.rows + weight > MAX_ROWS {
-                guard.map.clear();
-                guard.rows = 0;
-            }
-            if weight <= MAX_ROWS {
-                guard.rows += weight;
-                guard.map.insert(key, Arc::new(value.clone()));
+        // Only if nothing landed while it loaded: `value` may otherwise predate a commit.
+        // A failed check only means nothing is remembered this time.
+        if self.db.generation().await.ok().flatten() == Some(generation) {
+            let weight = rows(&value).max(1);
+            let mut guard = entries.lock().unwrap_or_else(|e| e.into_inner());
+            if guard.generation == generation {
+                if guard.rows + weight > MAX_ROWS {
+                    guard.map.clear();
+                    guard.rows = 0;
+                }
+                if weight <= MAX_ROWS {
+                    guard.rows += weight;
+                    guard.map.insert(key, Arc::new(value.clone()));
+                }
             }
         }
         Ok(value)
     }
+}
 
-    fn lookup<T: Clone + 'static>(&self, entries: &Mutex<Entries>, key: &ReadKey) -> Option<T> {
-        let mut guard = entries.lock().unwrap_or_else(|e| e.into_inner());
-        // Under the lock, so a store of an older generation cannot slip in after the reset.
-        let generation = self.db.changes().settled()?;
-        if guard.generation != generation {
-            *guard = Entries { generation, ..Entries::default() };
-            return None;
-        }
-        guard.map.get(key).and_then(|value| value.downcast_ref::<T>()).cloned()
+/// The answer remembered under `generation`. A newer generation empties the cache first;
+/// generations only grow, so an older one (a read that began before the latest check) finds
+/// nothing and can store nothing.
+fn lookup<T: Clone + 'static>(
+    entries: &Mutex<Entries>,
+    generation: u64,
+    key: &ReadKey,
+) -> Option<T> {
+    let mut guard = entries.lock().unwrap_or_else(|e| e.into_inner());
+    if generation > guard.generation {
+        *guard = Entries { generation, ..Entries::default() };
+        return None;
     }
+    if generation < guard.generation {
+        return None;
+    }
+    guard.map.get(key).and_then(|value| value.downcast_ref::<T>()).cloned()
 }
 
 impl std::fmt::Debug for ReadCache {

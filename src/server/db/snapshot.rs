@@ -1,0 +1,130 @@
+//! When PostgreSQL's data last changed, for the read cache
+//! ([`ReadCache`](crate::server::service::ReadCache)), as seen by every instance that shares
+//! the database.
+//!
+//! Why a snapshot: `pg_current_snapshot()` names exactly which transactions a statement sees
+//! (the oldest still running, the next id to be handed out, and those in progress). Two equal
+//! snapshots see the same committed data, and a snapshot never comes back once any
+//! transaction has started writing or has finished (ids only grow). So "the snapshot is still
+//! the one an answer was read under" means "nothing was committed since", whichever instance
+//! or tool wrote. It errs only on the safe side: a write to another database of the same
+//! server also moves it.
+//!
+//! Why coalesced: asking costs a round trip. A reader needs an answer from a probe that
+//! *began after the reader arrived* (a write acknowledged before then is then seen), and one
+//! probe serves every reader who arrived before it began. Under load, probes run back to back
+//! and each one answers all the reads that queued during the previous one.
+
+use std::{
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use sqlx::AnyPool;
+use tokio::sync::watch;
+
+/// Why a probe gave no generation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProbeFailure {
+    /// The database cannot be reached (a 503 for the reader, as its own query would be).
+    Unavailable,
+    /// Anything else: the reader goes to the database without the cache.
+    Failed,
+}
+
+#[derive(Clone, Debug)]
+struct Round {
+    number: u64,
+    generation: Result<u64, ProbeFailure>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    /// Probes begun so far; the next one is `started + 1`.
+    started: u64,
+    /// A probe is running (its task starts another while `again` is set).
+    running: bool,
+    /// Someone arrived after the running probe began.
+    again: bool,
+    /// The last snapshot seen and its generation (a local count of distinct snapshots).
+    last: Option<(String, u64)>,
+}
+
+#[derive(Debug)]
+pub struct SnapshotClock {
+    pool: AnyPool,
+    timeout: Duration,
+    state: Mutex<State>,
+    done: watch::Sender<Round>,
+}
+
+impl SnapshotClock {
+    /// `timeout` bounds one probe, connection wait included.
+    pub fn new(pool: AnyPool, timeout: Duration) -> Arc<SnapshotClock> {
+        let (done, _) = watch::channel(Round { number: 0, generation: Err(ProbeFailure::Failed) });
+        Arc::new(SnapshotClock { pool, timeout, state: Mutex::default(), done })
+    }
+
+    /// The generation of the data as of a probe that began after this call did. Equal
+    /// generations mean nothing was committed in between; a larger one, that something was.
+    pub async fn generation(self: &Arc<Self>) -> Result<u64, ProbeFailure> {
+        let mut done = self.done.subscribe();
+        let wanted = {
+            let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            if state.running {
+                state.again = true;
+            } else {
+                state.running = true;
+                tokio::spawn(self.clone().probe_while_wanted());
+            }
+            state.started + 1
+        };
+        match done.wait_for(|round| round.number >= wanted).await {
+            Ok(round) => round.generation,
+            // The sender lives as long as `self`; this cannot happen, but fail safe.
+            Err(_) => Err(ProbeFailure::Failed),
+        }
+    }
+
+    async fn probe_while_wanted(self: Arc<Self>) {
+        loop {
+            let number = {
+                let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+                state.started += 1;
+                state.again = false;
+                state.started
+            };
+            let generation = self.probe().await;
+            self.done.send_replace(Round { number, generation });
+            let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            if !state.again {
+                state.running = false;
+                return;
+            }
+        }
+    }
+
+    async fn probe(&self) -> Result<u64, ProbeFailure> {
+        let query = sqlx::query_scalar::<_, String>("SELECT pg_current_snapshot()::text");
+        let snapshot = match tokio::time::timeout(self.timeout, query.fetch_one(&self.pool)).await {
+            Ok(Ok(snapshot)) => snapshot,
+            Ok(Err(err)) if super::is_unavailable(&err) => {
+                tracing::debug!(error = %err, "snapshot probe: database unavailable");
+                return Err(ProbeFailure::Unavailable);
+            }
+            Ok(Err(err)) => {
+                tracing::error!(error = %err, "snapshot probe failed; reading without the cache");
+                return Err(ProbeFailure::Failed);
+            }
+            Err(_) => return Err(ProbeFailure::Unavailable),
+        };
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let generation = match &state.last {
+            Some((last, generation)) if *last == snapshot => *generation,
+            Some((_, generation)) => generation + 1,
+            None => 1,
+        };
+        state.last = Some((snapshot, generation));
+        Ok(generation)
+    }
+}
