@@ -4,6 +4,7 @@
 mod forms;
 mod list_controls;
 mod pages;
+pub(crate) mod row_actions;
 mod session;
 
 use leptos::prelude::*;

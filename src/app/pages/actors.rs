@@ -10,6 +10,7 @@ use crate::{
     app::{
         forms::{Field, FormError, last_error},
         list_controls::{ListState, Pager, SearchBox, SortHeader, newest_first, use_list_state},
+        row_actions::RowAction,
         session::SignInPrompt,
         use_session,
     },
@@ -120,7 +121,11 @@ fn ActorTable(
 ) -> impl IntoView {
     let can_edit = user.can(Permission::PatchActors);
     let can_delete = user.can(Permission::DeleteActors);
+    let update = RowAction::<UpdateActor>::new(changed);
+    let delete = RowAction::<DeleteActor>::new(changed);
     view! {
+        <FormError error=update.unclaimed_error() />
+        <FormError error=delete.unclaimed_error() />
         <table class="data">
             <caption class="visually-hidden">"Actors"</caption>
             <thead>
@@ -132,71 +137,70 @@ fn ActorTable(
                 </tr>
             </thead>
             <tbody>
-                {list.into_iter().map(|actor| view! { <ActorRow actor can_edit can_delete changed /> }).collect_view()}
+                {list.into_iter().map(|actor| {
+                    let update = can_edit.then_some(update);
+                    let delete = can_delete.then_some(delete);
+                    view! { <ActorRow actor update delete /> }
+                }).collect_view()}
             </tbody>
         </table>
     }
 }
 
+/// A row, with its edit and delete forms when the user may use them.
 #[component]
 fn ActorRow(
     actor: Actor,
-    can_edit: bool,
-    can_delete: bool,
-    changed: RwSignal<u32>,
+    update: Option<RowAction<UpdateActor>>,
+    delete: Option<RowAction<DeleteActor>>,
 ) -> impl IntoView {
-    let update = ServerAction::<UpdateActor>::new();
-    let delete = ServerAction::<DeleteActor>::new();
-    let update_error = last_error(update.value());
-    let delete_error = last_error(delete.value());
-    Effect::new(move |_| {
-        let updated = matches!(update.value().get(), Some(Ok(_)));
-        let deleted = matches!(delete.value().get(), Some(Ok(_)));
-        if updated || deleted {
-            changed.update(|n| *n += 1);
-        }
-    });
     let id = actor.id;
     let prefix = format!("actor-{id}");
-    let edit = actor.clone();
     let label = actor.name.clone();
+    let (name, gender) = (actor.name.clone(), actor.gender.clone());
+    let edit = update.map(|update| {
+        let error = update.error_for(id);
+        let pending = update.pending_for(id);
+        view! {
+            <details class="inline-edit">
+                <summary class="button secondary">"Edit"</summary>
+                <ActionForm action=update.action attr:class="form-row">
+                    <input type="hidden" name="id" value=id />
+                    <Field label="Name" name="name" id=format!("{prefix}-name") value=name required=true max_length=MAX_NAME_CHARS error />
+                    <Field label="Age" name="age" id=format!("{prefix}-age") kind="number" value=actor.age.to_string() required=true min=0 max=150 error />
+                    <Field label="Gender" name="gender" id=format!("{prefix}-gender") value=gender required=true max_length=MAX_GENDER_CHARS error />
+                    <button class="button" type="submit" disabled=pending>
+                        {move || if pending() { "Saving…" } else { "Save" }}
+                    </button>
+                </ActionForm>
+                <FormError error />
+            </details>
+        }
+    });
+    let remove = delete.map(|delete| {
+        let pending = delete.pending_for(id);
+        view! {
+            <details class="confirm-delete">
+                <summary class="button danger">"Delete"</summary>
+                <ActionForm action=delete.action>
+                    <input type="hidden" name="id" value=id />
+                    <span>"Delete " {label} "? "</span>
+                    <button class="button danger" type="submit" disabled=pending>
+                        "Confirm delete"
+                    </button>
+                </ActionForm>
+                <FormError error=delete.error_for(id) />
+            </details>
+        }
+    });
+    let actions = (edit.is_some() || remove.is_some())
+        .then(|| view! { <td class="actions">{edit}{remove}</td> });
     view! {
         <tr data-actor-id=id>
-            <td><a href=format!("/actors/{id}")>{actor.name.clone()}</a></td>
+            <td><a href=format!("/actors/{id}")>{actor.name}</a></td>
             <td>{actor.age}</td>
-            <td>{actor.gender.clone()}</td>
-            {(can_edit || can_delete).then(|| view! {
-                <td class="actions">
-                    {can_edit.then(|| view! {
-                        <details class="inline-edit">
-                            <summary class="button secondary">"Edit"</summary>
-                            <ActionForm action=update attr:class="form-row">
-                                <input type="hidden" name="id" value=id />
-                                <Field label="Name" name="name" id=format!("{prefix}-name") value=edit.name.clone() required=true max_length=MAX_NAME_CHARS error=update_error />
-                                <Field label="Age" name="age" id=format!("{prefix}-age") kind="number" value=edit.age.to_string() required=true min=0 max=150 error=update_error />
-                                <Field label="Gender" name="gender" id=format!("{prefix}-gender") value=edit.gender.clone() required=true max_length=MAX_GENDER_CHARS error=update_error />
-                                <button class="button" type="submit" disabled=move || update.pending().get()>
-                                    {move || if update.pending().get() { "Saving…" } else { "Save" }}
-                                </button>
-                            </ActionForm>
-                            <FormError error=update_error />
-                        </details>
-                    })}
-                    {can_delete.then(|| view! {
-                        <details class="confirm-delete">
-                            <summary class="button danger">"Delete"</summary>
-                            <ActionForm action=delete>
-                                <input type="hidden" name="id" value=id />
-                                <span>"Delete " {label.clone()} "? "</span>
-                                <button class="button danger" type="submit" disabled=move || delete.pending().get()>
-                                    "Confirm delete"
-                                </button>
-                            </ActionForm>
-                            <FormError error=delete_error />
-                        </details>
-                    })}
-                </td>
-            })}
+            <td>{actor.gender}</td>
+            {actions}
         </tr>
     }
 }

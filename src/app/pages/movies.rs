@@ -10,6 +10,7 @@ use crate::{
     app::{
         forms::{Field, FormError, last_error},
         list_controls::{ListState, Pager, SearchBox, SortHeader, newest_first, use_list_state},
+        row_actions::RowAction,
         session::SignInPrompt,
         use_session,
     },
@@ -119,7 +120,11 @@ fn MovieTable(
 ) -> impl IntoView {
     let can_edit = user.can(Permission::PatchMovies);
     let can_delete = user.can(Permission::DeleteMovies);
+    let update = RowAction::<UpdateMovie>::new(changed);
+    let delete = RowAction::<DeleteMovie>::new(changed);
     view! {
+        <FormError error=update.unclaimed_error() />
+        <FormError error=delete.unclaimed_error() />
         <table class="data">
             <caption class="visually-hidden">"Movies"</caption>
             <thead>
@@ -130,71 +135,70 @@ fn MovieTable(
                 </tr>
             </thead>
             <tbody>
-                {list.into_iter().map(|movie| view! { <MovieRow movie can_edit can_delete changed /> }).collect_view()}
+                {list.into_iter().map(|movie| {
+                    let update = can_edit.then_some(update);
+                    let delete = can_delete.then_some(delete);
+                    view! { <MovieRow movie update delete /> }
+                }).collect_view()}
             </tbody>
         </table>
     }
 }
 
+/// A row, with its edit and delete forms when the user may use them.
 #[component]
 fn MovieRow(
     movie: Movie,
-    can_edit: bool,
-    can_delete: bool,
-    changed: RwSignal<u32>,
+    update: Option<RowAction<UpdateMovie>>,
+    delete: Option<RowAction<DeleteMovie>>,
 ) -> impl IntoView {
-    let update = ServerAction::<UpdateMovie>::new();
-    let delete = ServerAction::<DeleteMovie>::new();
-    let update_error = last_error(update.value());
-    let delete_error = last_error(delete.value());
-    Effect::new(move |_| {
-        let updated = matches!(update.value().get(), Some(Ok(_)));
-        let deleted = matches!(delete.value().get(), Some(Ok(_)));
-        if updated || deleted {
-            changed.update(|n| *n += 1);
-        }
-    });
     let id = movie.id;
     let prefix = format!("movie-{id}");
     let ymd = dates::to_ymd(&movie.release_date);
-    let edit = movie.clone();
     let label = movie.title.clone();
+    let (title, date) = (movie.title.clone(), ymd.clone());
+    let edit = update.map(|update| {
+        let error = update.error_for(id);
+        let pending = update.pending_for(id);
+        view! {
+            <details class="inline-edit">
+                <summary class="button secondary">"Edit"</summary>
+                <ActionForm action=update.action attr:class="form-row">
+                    <input type="hidden" name="id" value=id />
+                    <input type="hidden" name="previous_date" value=date.clone() />
+                    <Field label="Title" name="title" id=format!("{prefix}-title") value=title required=true max_length=MAX_NAME_CHARS error />
+                    <Field label="Release date" name="release_date" id=format!("{prefix}-release-date") kind="date" value=date required=true error />
+                    <button class="button" type="submit" disabled=pending>
+                        {move || if pending() { "Saving…" } else { "Save" }}
+                    </button>
+                </ActionForm>
+                <FormError error />
+            </details>
+        }
+    });
+    let remove = delete.map(|delete| {
+        let pending = delete.pending_for(id);
+        view! {
+            <details class="confirm-delete">
+                <summary class="button danger">"Delete"</summary>
+                <ActionForm action=delete.action>
+                    <input type="hidden" name="id" value=id />
+                    <span>"Delete " {label} "? "</span>
+                    <button class="button danger" type="submit" disabled=pending>
+                        "Confirm delete"
+                    </button>
+                </ActionForm>
+                <FormError error=delete.error_for(id) />
+            </details>
+        }
+    });
+    let actions = (edit.is_some() || remove.is_some())
+        .then(|| view! { <td class="actions">{edit}{remove}</td> });
     view! {
         <tr data-movie-id=id>
-            <td><a href=format!("/movies/{id}")>{movie.title.clone()}</a></td>
-            <td><time datetime=ymd.clone()>{dates::to_display(&movie.release_date)}</time></td>
-            {(can_edit || can_delete).then(|| view! {
-                <td class="actions">
-                    {can_edit.then(|| view! {
-                        <details class="inline-edit">
-                            <summary class="button secondary">"Edit"</summary>
-                            <ActionForm action=update attr:class="form-row">
-                                <input type="hidden" name="id" value=id />
-                                <input type="hidden" name="previous_date" value=ymd.clone() />
-                                <Field label="Title" name="title" id=format!("{prefix}-title") value=edit.title.clone() required=true max_length=MAX_NAME_CHARS error=update_error />
-                                <Field label="Release date" name="release_date" id=format!("{prefix}-release-date") kind="date" value=ymd.clone() required=true error=update_error />
-                                <button class="button" type="submit" disabled=move || update.pending().get()>
-                                    {move || if update.pending().get() { "Saving…" } else { "Save" }}
-                                </button>
-                            </ActionForm>
-                            <FormError error=update_error />
-                        </details>
-                    })}
-                    {can_delete.then(|| view! {
-                        <details class="confirm-delete">
-                            <summary class="button danger">"Delete"</summary>
-                            <ActionForm action=delete>
-                                <input type="hidden" name="id" value=id />
-                                <span>"Delete " {label.clone()} "? "</span>
-                                <button class="button danger" type="submit" disabled=move || delete.pending().get()>
-                                    "Confirm delete"
-                                </button>
-                            </ActionForm>
-                            <FormError error=delete_error />
-                        </details>
-                    })}
-                </td>
-            })}
+            <td><a href=format!("/movies/{id}")>{movie.title}</a></td>
+            <td><time datetime=ymd>{dates::to_display(&movie.release_date)}</time></td>
+            {actions}
         </tr>
     }
 }
