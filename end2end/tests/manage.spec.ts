@@ -21,11 +21,15 @@ test("a director creates, edits and deletes an actor; the REST API agrees both w
   const created = listed.body.actors.find((a: { name: string }) => a.name === name);
   expect(created).toMatchObject({ name, age: 36, gender: "female" });
 
-  // Edit inline.
-  await row.locator("summary", { hasText: "Edit" }).click();
+  // Edit in the row: the link opens its editor (in the URL), Save closes it.
+  await row.getByRole("link", { name: "Edit", exact: true }).click();
+  await expect(page).toHaveURL(new RegExp(`edit=${created.id}`));
+  await expect(row.getByLabel("Name")).toBeFocused();
   await row.getByLabel("Age").fill("37");
   await row.getByRole("button", { name: "Save" }).click();
   await expect(page.locator("tr", { hasText: name }).locator("td").nth(1)).toHaveText("37");
+  await expect(page).not.toHaveURL(/edit=/);
+  await expect(row.getByRole("link", { name: "Edit", exact: true })).toBeVisible();
   listed = await api(request, "assistant", "GET", `/actors/${created.id}`);
   expect(listed.body.actor.age).toBe(37);
 
@@ -37,7 +41,11 @@ test("a director creates, edits and deletes an actor; the REST API agrees both w
   // Delete, with confirmation.
   await hydrated(page);
   const again = page.locator("tr", { hasText: name });
-  await again.locator("summary", { hasText: "Delete" }).click();
+  // Cancel leaves it alone; Confirm deletes it.
+  await again.getByRole("link", { name: "Delete" }).click();
+  await again.getByRole("link", { name: "Cancel" }).click();
+  await expect(again.getByRole("button", { name: "Confirm delete" })).toHaveCount(0);
+  await again.getByRole("link", { name: "Delete" }).click();
   await again.getByRole("button", { name: "Confirm delete" }).click();
   await expect(page.locator("tr", { hasText: name })).toHaveCount(0);
   const gone = await api(request, "assistant", "GET", `/actors/${created.id}`);
@@ -101,5 +109,21 @@ test.describe("without JavaScript", () => {
     await expect(page.locator("tr", { hasText: name })).toBeVisible();
     const listed = await api(request, "assistant", "GET", "/actors");
     expect(listed.body.actors.some((a: { name: string }) => a.name === name)).toBeTruthy();
+  });
+
+  test("a director edits an actor with plain links and forms", async ({ page, request }) => {
+    const name = unique("Plain Edit");
+    const { body } = await api(request, "producer", "POST", "/actors", { name, age: 30, gender: "male" });
+    await page.goto("/login");
+    await page.getByRole("button", { name: "Sign in as Casting Director" }).click();
+    await page.goto("/actors");
+    const row = page.locator("tr", { hasText: name });
+    await row.getByRole("link", { name: "Edit", exact: true }).click();
+    await expect(page).toHaveURL(new RegExp(`edit=${body.created}`));
+    await row.getByLabel("Age").fill("31");
+    await row.getByRole("button", { name: "Save" }).click();
+    await expect(page.locator("tr", { hasText: name }).locator("td").nth(1)).toHaveText("31");
+    const shown = await api(request, "assistant", "GET", `/actors/${body.created}`);
+    expect(shown.body.actor.age).toBe(31);
   });
 });

@@ -26,6 +26,9 @@ pub fn Field(
     #[prop(optional)] max_length: Option<usize>,
     #[prop(optional)] min: Option<i64>,
     #[prop(optional)] max: Option<i64>,
+    /// Focus on first paint: the field an editor that was just opened starts in.
+    #[prop(optional)]
+    autofocus: bool,
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let message = move || error.get().and_then(|e| e.for_field(name).map(str::to_owned));
@@ -42,6 +45,7 @@ pub fn Field(
                 maxlength=max_length.map(|n| n.to_string())
                 min=min.map(|n| n.to_string())
                 max=max.map(|n| n.to_string())
+                autofocus=autofocus
                 aria-invalid=move || message().is_some().then_some("true")
                 aria-describedby=error_id.clone()
             />

@@ -19,6 +19,24 @@ pub fn newest_first() -> Option<String> {
     Some("-id".to_owned())
 }
 
+/// The row whose editor is open, from the URL (`?edit=7` or `?delete=7`): one at a time, so a
+/// page of rows is plain rows and links, and the editor works without JavaScript too.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowEditor {
+    Edit(i64),
+    Delete(i64),
+}
+
+/// The open row editor of the current page, read from its URL.
+pub fn use_row_editor() -> Memo<Option<RowEditor>> {
+    let query = use_query_map();
+    Memo::new(move |_| {
+        let map = query.read();
+        let id = |key: &str| map.get(key).and_then(|v| v.parse::<i64>().ok());
+        id("edit").map(RowEditor::Edit).or_else(|| id("delete").map(RowEditor::Delete))
+    })
+}
+
 /// The list state of the page at `path`, read from its URL.
 pub fn use_list_state(path: &'static str) -> Memo<ListState> {
     let query = use_query_map();
@@ -35,6 +53,20 @@ pub fn use_list_state(path: &'static str) -> Memo<ListState> {
 
 impl ListState {
     pub fn href(&self, sort: Option<&str>, page: i64) -> String {
+        self.href_with(sort, page, None)
+    }
+
+    /// This list (same search, sort and page) with `editor` open, scrolled to its row.
+    pub fn editor_href(&self, editor: RowEditor, anchor: &str) -> String {
+        format!("{}#{anchor}", self.href_with(self.sort.as_deref(), self.page, Some(editor)))
+    }
+
+    /// This list with no editor open.
+    pub fn closed_href(&self) -> String {
+        self.href(self.sort.as_deref(), self.page)
+    }
+
+    fn href_with(&self, sort: Option<&str>, page: i64, editor: Option<RowEditor>) -> String {
         let mut parts = Vec::new();
         if !self.q.is_empty() {
             parts.push(format!("q={}", encode(&self.q)));
@@ -44,6 +76,11 @@ impl ListState {
         }
         if page > 1 {
             parts.push(format!("page={page}"));
+        }
+        match editor {
+            Some(RowEditor::Edit(id)) => parts.push(format!("edit={id}")),
+            Some(RowEditor::Delete(id)) => parts.push(format!("delete={id}")),
+            None => {}
         }
         if parts.is_empty() {
             self.path.to_owned()
@@ -143,5 +180,11 @@ mod tests {
         assert_eq!(state.aria_sort("name"), Some("ascending"));
         let plain = ListState { path: "/movies", q: String::new(), sort: None, page: 1 };
         assert_eq!(plain.href(None, 1), "/movies");
+        assert_eq!(
+            state.editor_href(RowEditor::Edit(7), "actor-7"),
+            "/actors?q=Ada%20L&sort=name&page=3&edit=7#actor-7"
+        );
+        assert_eq!(plain.editor_href(RowEditor::Delete(2), "movie-2"), "/movies?delete=2#movie-2");
+        assert_eq!(state.closed_href(), "/actors?q=Ada%20L&sort=name&page=3");
     }
 }

@@ -1,14 +1,55 @@
 //! One edit action and one delete action per table, shared by its rows' forms.
 //!
 //! Why not one per row: an action is half a dozen signals, and each row built two, plus an
-//! effect and the memos behind its buttons. On a page of 20 rows that reactive bookkeeping,
-//! built and dropped on every server render, was most of what the profile of the list
-//! page's SSR showed (README § Performance). A row only needs to know whether the last
-//! submission was its own, which the action's input says.
+//! effect and the memos behind its buttons, all built and dropped on every server render of
+//! the list (README § Performance). A row only needs to know whether the last submission was
+//! its own, which the action's input says.
 
 use leptos::{prelude::*, server_fn::ServerFn};
 
-use crate::model::AppError;
+use leptos_router::{NavigateOptions, hooks::use_navigate};
+
+use crate::{
+    app::list_controls::{ListState, RowEditor},
+    model::AppError,
+};
+
+/// A row's Edit and Delete links, each where the user may use it. They open the row's
+/// editor through the URL, so they work before hydration and without JavaScript.
+#[component]
+pub fn EditorLinks(
+    id: i64,
+    anchor: String,
+    edit: bool,
+    delete: bool,
+    state: Memo<ListState>,
+) -> impl IntoView {
+    // Untracked: a new search, sort or page reloads the list, and with it every row.
+    let current = state.get_untracked();
+    let edit = edit.then(|| current.editor_href(RowEditor::Edit(id), &anchor));
+    let delete = delete.then(|| current.editor_href(RowEditor::Delete(id), &anchor));
+    view! {
+        {edit.map(|href| view! { <a class="button secondary" href=href data-noscroll="">"Edit"</a> })}
+        {delete.map(|href| view! { <a class="button danger" href=href data-noscroll="">"Delete"</a> })}
+    }
+}
+
+/// Closes the open editor without doing anything.
+#[component]
+pub fn CancelLink(state: Memo<ListState>) -> impl IntoView {
+    view! {
+        <a class="button secondary" href=move || state.get().closed_href() data-noscroll="">"Cancel"</a>
+    }
+}
+
+/// Closes the open row editor: back to the same list, where the page already is.
+pub fn close_editor(state: Memo<ListState>) -> impl Fn() + Clone + 'static {
+    let navigate = use_navigate();
+    move || {
+        let options = NavigateOptions { scroll: false, ..NavigateOptions::default() };
+        navigate(&state.get_untracked().closed_href(), options);
+    }
+}
 
 /// Which row a server function's input is about.
 pub trait RowInput {
@@ -42,8 +83,9 @@ where
     S: ServerFn<Error = AppError> + RowInput + Clone + Send + Sync + 'static,
     S::Output: Clone + Send + Sync + 'static,
 {
-    /// `changed` is bumped after every success, so the list reloads.
-    pub fn new(changed: RwSignal<u32>) -> Self {
+    /// After every success `changed` is bumped, so the list reloads, and `done` runs (it
+    /// closes the row's editor).
+    pub fn new(changed: RwSignal<u32>, done: impl Fn() + 'static) -> Self {
         let action = ServerAction::<S>::new();
         let row = RwSignal::new(None);
         let value = action.value();
@@ -55,7 +97,11 @@ where
         });
         Effect::new(move |_| {
             if value.with(|value| matches!(value, Some(Ok(_)))) {
-                changed.update(|n| *n += 1);
+                // Untracked: `done` navigates, and this must not re-run when the URL changes.
+                untrack(|| {
+                    changed.update(|n| *n += 1);
+                    done();
+                });
             }
         });
         RowAction { action, row, value, pending: action.pending() }

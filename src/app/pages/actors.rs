@@ -9,8 +9,11 @@ use super::cast::FilmographySection;
 use crate::{
     app::{
         forms::{Field, FormError, last_error},
-        list_controls::{ListState, Pager, SearchBox, SortHeader, newest_first, use_list_state},
-        row_actions::RowAction,
+        list_controls::{
+            ListState, Pager, RowEditor, SearchBox, SortHeader, newest_first, use_list_state,
+            use_row_editor,
+        },
+        row_actions::{CancelLink, EditorLinks, RowAction, close_editor},
         session::SignInPrompt,
         use_session,
     },
@@ -121,8 +124,16 @@ fn ActorTable(
 ) -> impl IntoView {
     let can_edit = user.can(Permission::PatchActors);
     let can_delete = user.can(Permission::DeleteActors);
-    let update = RowAction::<UpdateActor>::new(changed);
-    let delete = RowAction::<DeleteActor>::new(changed);
+    let editor = use_row_editor();
+    let close = close_editor(state);
+    let update = RowAction::<UpdateActor>::new(changed, close.clone());
+    let delete = RowAction::<DeleteActor>::new(changed, close);
+    let controls = RowControls {
+        update: can_edit.then_some(update),
+        delete: can_delete.then_some(delete),
+        editor,
+        state,
+    };
     view! {
         <FormError error=update.unclaimed_error() />
         <FormError error=delete.unclaimed_error() />
@@ -137,71 +148,99 @@ fn ActorTable(
                 </tr>
             </thead>
             <tbody>
-                {list.into_iter().map(|actor| {
-                    let update = can_edit.then_some(update);
-                    let delete = can_delete.then_some(delete);
-                    view! { <ActorRow actor update delete /> }
-                }).collect_view()}
+                {list.into_iter().map(|actor| view! { <ActorRow actor controls /> }).collect_view()}
             </tbody>
         </table>
     }
 }
 
-/// A row, with its edit and delete forms when the user may use them.
-#[component]
-fn ActorRow(
-    actor: Actor,
+/// What a row may offer, shared by the table's rows.
+#[derive(Clone, Copy)]
+struct RowControls {
     update: Option<RowAction<UpdateActor>>,
     delete: Option<RowAction<DeleteActor>>,
-) -> impl IntoView {
+    editor: Memo<Option<RowEditor>>,
+    state: Memo<ListState>,
+}
+
+/// A row: its cells, and links that open its editor (or the open editor itself).
+#[component]
+fn ActorRow(actor: Actor, controls: RowControls) -> impl IntoView {
+    let RowControls { update, delete, editor, state } = controls;
     let id = actor.id;
-    let prefix = format!("actor-{id}");
-    let label = actor.name.clone();
-    let (name, gender) = (actor.name.clone(), actor.gender.clone());
-    let edit = update.map(|update| {
-        let error = update.error_for(id);
-        let pending = update.pending_for(id);
+    let anchor = format!("actor-{id}");
+    let actions = (update.is_some() || delete.is_some()).then(|| {
+        let actor = actor.clone();
+        let anchor = anchor.clone();
         view! {
-            <details class="inline-edit">
-                <summary class="button secondary">"Edit"</summary>
-                <ActionForm action=update.action attr:class="form-row">
-                    <input type="hidden" name="id" value=id />
-                    <Field label="Name" name="name" id=format!("{prefix}-name") value=name required=true max_length=MAX_NAME_CHARS error />
-                    <Field label="Age" name="age" id=format!("{prefix}-age") kind="number" value=actor.age.to_string() required=true min=0 max=150 error />
-                    <Field label="Gender" name="gender" id=format!("{prefix}-gender") value=gender required=true max_length=MAX_GENDER_CHARS error />
-                    <button class="button" type="submit" disabled=pending>
-                        {move || if pending() { "Saving…" } else { "Save" }}
-                    </button>
-                </ActionForm>
-                <FormError error />
-            </details>
+            <td class="actions">
+                {move || match (editor.get(), update, delete) {
+                    (Some(RowEditor::Edit(open)), Some(update), _) if open == id => {
+                        view! { <EditActor actor=actor.clone() update state /> }.into_any()
+                    }
+                    (Some(RowEditor::Delete(open)), _, Some(delete)) if open == id => {
+                        view! { <ConfirmDelete id label=actor.name.clone() delete state /> }.into_any()
+                    }
+                    _ => view! {
+                        <EditorLinks id anchor=anchor.clone() edit=update.is_some() delete=delete.is_some() state />
+                    }.into_any(),
+                }}
+            </td>
         }
     });
-    let remove = delete.map(|delete| {
-        let pending = delete.pending_for(id);
-        view! {
-            <details class="confirm-delete">
-                <summary class="button danger">"Delete"</summary>
-                <ActionForm action=delete.action>
-                    <input type="hidden" name="id" value=id />
-                    <span>"Delete " {label} "? "</span>
-                    <button class="button danger" type="submit" disabled=pending>
-                        "Confirm delete"
-                    </button>
-                </ActionForm>
-                <FormError error=delete.error_for(id) />
-            </details>
-        }
-    });
-    let actions = (edit.is_some() || remove.is_some())
-        .then(|| view! { <td class="actions">{edit}{remove}</td> });
     view! {
-        <tr data-actor-id=id>
+        <tr id=anchor data-actor-id=id>
             <td><a href=format!("/actors/{id}")>{actor.name}</a></td>
             <td>{actor.age}</td>
             <td>{actor.gender}</td>
             {actions}
         </tr>
+    }
+}
+
+#[component]
+fn EditActor(
+    actor: Actor,
+    update: RowAction<UpdateActor>,
+    state: Memo<ListState>,
+) -> impl IntoView {
+    let id = actor.id;
+    let prefix = format!("actor-{id}");
+    let error = update.error_for(id);
+    let pending = update.pending_for(id);
+    view! {
+        <ActionForm action=update.action attr:class="form-row">
+            <input type="hidden" name="id" value=id />
+            <Field label="Name" name="name" id=format!("{prefix}-name") value=actor.name required=true max_length=MAX_NAME_CHARS autofocus=true error />
+            <Field label="Age" name="age" id=format!("{prefix}-age") kind="number" value=actor.age.to_string() required=true min=0 max=150 error />
+            <Field label="Gender" name="gender" id=format!("{prefix}-gender") value=actor.gender required=true max_length=MAX_GENDER_CHARS error />
+            <button class="button" type="submit" disabled=pending>
+                {move || if pending() { "Saving…" } else { "Save" }}
+            </button>
+            <CancelLink state />
+        </ActionForm>
+        <FormError error />
+    }
+}
+
+#[component]
+fn ConfirmDelete(
+    id: i64,
+    label: String,
+    delete: RowAction<DeleteActor>,
+    state: Memo<ListState>,
+) -> impl IntoView {
+    let pending = delete.pending_for(id);
+    view! {
+        <ActionForm action=delete.action attr:class="confirm-delete">
+            <input type="hidden" name="id" value=id />
+            <span>"Delete " {label} "? "</span>
+            <button class="button danger" type="submit" disabled=pending autofocus>
+                "Confirm delete"
+            </button>
+            <CancelLink state />
+        </ActionForm>
+        <FormError error=delete.error_for(id) />
     }
 }
 

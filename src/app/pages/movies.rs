@@ -9,8 +9,11 @@ use super::cast::CastSection;
 use crate::{
     app::{
         forms::{Field, FormError, last_error},
-        list_controls::{ListState, Pager, SearchBox, SortHeader, newest_first, use_list_state},
-        row_actions::RowAction,
+        list_controls::{
+            ListState, Pager, RowEditor, SearchBox, SortHeader, newest_first, use_list_state,
+            use_row_editor,
+        },
+        row_actions::{CancelLink, EditorLinks, RowAction, close_editor},
         session::SignInPrompt,
         use_session,
     },
@@ -120,8 +123,16 @@ fn MovieTable(
 ) -> impl IntoView {
     let can_edit = user.can(Permission::PatchMovies);
     let can_delete = user.can(Permission::DeleteMovies);
-    let update = RowAction::<UpdateMovie>::new(changed);
-    let delete = RowAction::<DeleteMovie>::new(changed);
+    let editor = use_row_editor();
+    let close = close_editor(state);
+    let update = RowAction::<UpdateMovie>::new(changed, close.clone());
+    let delete = RowAction::<DeleteMovie>::new(changed, close);
+    let controls = RowControls {
+        update: can_edit.then_some(update),
+        delete: can_delete.then_some(delete),
+        editor,
+        state,
+    };
     view! {
         <FormError error=update.unclaimed_error() />
         <FormError error=delete.unclaimed_error() />
@@ -135,71 +146,100 @@ fn MovieTable(
                 </tr>
             </thead>
             <tbody>
-                {list.into_iter().map(|movie| {
-                    let update = can_edit.then_some(update);
-                    let delete = can_delete.then_some(delete);
-                    view! { <MovieRow movie update delete /> }
-                }).collect_view()}
+                {list.into_iter().map(|movie| view! { <MovieRow movie controls /> }).collect_view()}
             </tbody>
         </table>
     }
 }
 
-/// A row, with its edit and delete forms when the user may use them.
-#[component]
-fn MovieRow(
-    movie: Movie,
+/// What a row may offer, shared by the table's rows.
+#[derive(Clone, Copy)]
+struct RowControls {
     update: Option<RowAction<UpdateMovie>>,
     delete: Option<RowAction<DeleteMovie>>,
-) -> impl IntoView {
+    editor: Memo<Option<RowEditor>>,
+    state: Memo<ListState>,
+}
+
+/// A row: its cells, and links that open its editor (or the open editor itself).
+#[component]
+fn MovieRow(movie: Movie, controls: RowControls) -> impl IntoView {
+    let RowControls { update, delete, editor, state } = controls;
     let id = movie.id;
-    let prefix = format!("movie-{id}");
+    let anchor = format!("movie-{id}");
     let ymd = dates::to_ymd(&movie.release_date);
-    let label = movie.title.clone();
-    let (title, date) = (movie.title.clone(), ymd.clone());
-    let edit = update.map(|update| {
-        let error = update.error_for(id);
-        let pending = update.pending_for(id);
+    let actions = (update.is_some() || delete.is_some()).then(|| {
+        let movie = movie.clone();
+        let anchor = anchor.clone();
         view! {
-            <details class="inline-edit">
-                <summary class="button secondary">"Edit"</summary>
-                <ActionForm action=update.action attr:class="form-row">
-                    <input type="hidden" name="id" value=id />
-                    <input type="hidden" name="previous_date" value=date.clone() />
-                    <Field label="Title" name="title" id=format!("{prefix}-title") value=title required=true max_length=MAX_NAME_CHARS error />
-                    <Field label="Release date" name="release_date" id=format!("{prefix}-release-date") kind="date" value=date required=true error />
-                    <button class="button" type="submit" disabled=pending>
-                        {move || if pending() { "Saving…" } else { "Save" }}
-                    </button>
-                </ActionForm>
-                <FormError error />
-            </details>
+            <td class="actions">
+                {move || match (editor.get(), update, delete) {
+                    (Some(RowEditor::Edit(open)), Some(update), _) if open == id => {
+                        view! { <EditMovie movie=movie.clone() update state /> }.into_any()
+                    }
+                    (Some(RowEditor::Delete(open)), _, Some(delete)) if open == id => {
+                        view! { <ConfirmDelete id label=movie.title.clone() delete state /> }.into_any()
+                    }
+                    _ => view! {
+                        <EditorLinks id anchor=anchor.clone() edit=update.is_some() delete=delete.is_some() state />
+                    }.into_any(),
+                }}
+            </td>
         }
     });
-    let remove = delete.map(|delete| {
-        let pending = delete.pending_for(id);
-        view! {
-            <details class="confirm-delete">
-                <summary class="button danger">"Delete"</summary>
-                <ActionForm action=delete.action>
-                    <input type="hidden" name="id" value=id />
-                    <span>"Delete " {label} "? "</span>
-                    <button class="button danger" type="submit" disabled=pending>
-                        "Confirm delete"
-                    </button>
-                </ActionForm>
-                <FormError error=delete.error_for(id) />
-            </details>
-        }
-    });
-    let actions = (edit.is_some() || remove.is_some())
-        .then(|| view! { <td class="actions">{edit}{remove}</td> });
     view! {
-        <tr data-movie-id=id>
+        <tr id=anchor data-movie-id=id>
             <td><a href=format!("/movies/{id}")>{movie.title}</a></td>
             <td><time datetime=ymd>{dates::to_display(&movie.release_date)}</time></td>
             {actions}
         </tr>
+    }
+}
+
+#[component]
+fn EditMovie(
+    movie: Movie,
+    update: RowAction<UpdateMovie>,
+    state: Memo<ListState>,
+) -> impl IntoView {
+    let id = movie.id;
+    let prefix = format!("movie-{id}");
+    let ymd = dates::to_ymd(&movie.release_date);
+    let error = update.error_for(id);
+    let pending = update.pending_for(id);
+    view! {
+        <ActionForm action=update.action attr:class="form-row">
+            <input type="hidden" name="id" value=id />
+            <input type="hidden" name="previous_date" value=ymd.clone() />
+            <Field label="Title" name="title" id=format!("{prefix}-title") value=movie.title required=true max_length=MAX_NAME_CHARS autofocus=true error />
+            <Field label="Release date" name="release_date" id=format!("{prefix}-release-date") kind="date" value=ymd required=true error />
+            <button class="button" type="submit" disabled=pending>
+                {move || if pending() { "Saving…" } else { "Save" }}
+            </button>
+            <CancelLink state />
+        </ActionForm>
+        <FormError error />
+    }
+}
+
+#[component]
+fn ConfirmDelete(
+    id: i64,
+    label: String,
+    delete: RowAction<DeleteMovie>,
+    state: Memo<ListState>,
+) -> impl IntoView {
+    let pending = delete.pending_for(id);
+    view! {
+        <ActionForm action=delete.action attr:class="confirm-delete">
+            <input type="hidden" name="id" value=id />
+            <span>"Delete " {label} "? "</span>
+            <button class="button danger" type="submit" disabled=pending autofocus>
+                "Confirm delete"
+            </button>
+            <CancelLink state />
+        </ActionForm>
+        <FormError error=delete.error_for(id) />
     }
 }
 
