@@ -223,3 +223,28 @@ pub async fn assert_answered_from_memory(app: &TestApp, path: &str) {
         assert!(tokio::time::Instant::now() < deadline, "{path} was never answered from memory");
     }
 }
+
+/// One snapshot probe serves every read that arrives while the previous one runs: many
+/// concurrent reads cost far fewer round trips than reads.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_reads_share_snapshot_probes() {
+    let Some(db) = TestDb::postgres().await else { return };
+    let app = Arc::new(TestApp::start(db, Options::default()).await);
+    app.seed_actor("Popular").await;
+    let db = app.core.service.db();
+    const READS: usize = 200;
+    let before = db.snapshot_probes().unwrap();
+    let reads: Vec<_> = (0..READS)
+        .map(|_| {
+            let app = app.clone();
+            tokio::spawn(async move { app.get("/actors", Role::Assistant).await.status() })
+        })
+        .collect();
+    for read in reads {
+        assert_eq!(read.await.unwrap(), 200);
+    }
+    let probes = db.snapshot_probes().unwrap() - before;
+    eprintln!("{READS} concurrent reads took {probes} snapshot probes");
+    assert!(probes > 0, "every read checks the snapshot");
+    assert!(probes * 4 <= READS as u64, "{probes} probes for {READS} reads: not shared");
+}

@@ -236,6 +236,11 @@ impl Db {
         }
     }
 
+    /// How many snapshot probes this pool has run (PostgreSQL only).
+    pub fn snapshot_probes(&self) -> Option<u64> {
+        self.snapshots.as_ref().map(|s| s.probes())
+    }
+
     /// Whether [`generation`](Db::generation) can ever answer: PostgreSQL, or a SQLite file
     /// this process holds locked.
     pub fn tracks_changes(&self) -> bool {
