@@ -10,7 +10,10 @@ use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_router::{NavigateOptions, hooks::use_navigate};
 
 use crate::{
-    app::list_controls::{ListState, RowEditor},
+    app::{
+        forms::FormError,
+        list_controls::{ListState, RowEditor, use_row_editor},
+    },
     model::AppError,
 };
 
@@ -54,6 +57,11 @@ pub fn close_editor(state: Memo<ListState>) -> impl Fn() + Clone + 'static {
 /// Which row a server function's input is about.
 pub trait RowInput {
     fn row(&self) -> i64;
+}
+
+/// A server function's input that is nothing but a row (a delete).
+pub trait RowOnly: RowInput {
+    fn for_row(id: i64) -> Self;
 }
 
 /// A server action for a table's rows, and which row submitted it last.
@@ -132,6 +140,125 @@ where
         self.value.with(|value| match value {
             Some(Err(err)) => Some(err.clone()),
             _ => None,
+        })
+    }
+}
+
+/// "Delete …?" with Confirm and Cancel. A plain form that posts to the server function, so it
+/// works without JavaScript; once hydrated, a submit dispatches the table's action instead.
+#[component]
+pub fn ConfirmDelete<S>(
+    id: i64,
+    label: String,
+    delete: RowAction<S>,
+    state: Memo<ListState>,
+) -> impl IntoView
+where
+    S: ServerFn<Error = AppError> + RowOnly + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    let pending = delete.pending_for(id);
+    let action = delete.action;
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        if !ev.default_prevented() {
+            ev.prevent_default();
+            action.dispatch(S::for_row(id));
+        }
+    };
+    view! {
+        <form action=S::url() method="post" class="confirm-delete" on:submit=submit>
+            <input type="hidden" name="id" value=id />
+            <span>"Delete " {label} "? "</span>
+            <button class="button danger" type="submit" disabled=pending autofocus>
+                "Confirm delete"
+            </button>
+            <CancelLink state />
+        </form>
+        <FormError error=delete.error_for(id) />
+    }
+}
+
+/// What a table's rows may offer: its edit and delete actions (each only if the user may use
+/// it), the open editor and the list state. Copied into every row.
+pub struct RowControls<U: ServerFn + 'static, D: ServerFn + 'static> {
+    pub update: Option<RowAction<U>>,
+    pub delete: Option<RowAction<D>>,
+    editor: Memo<Option<RowEditor>>,
+    state: Memo<ListState>,
+}
+
+impl<U: ServerFn + 'static, D: ServerFn + 'static> Clone for RowControls<U, D> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<U: ServerFn + 'static, D: ServerFn + 'static> Copy for RowControls<U, D> {}
+
+impl<U, D> RowControls<U, D>
+where
+    U: ServerFn<Error = AppError> + RowInput + Clone + Send + Sync + 'static,
+    U::Output: Clone + Send + Sync + 'static,
+    D: ServerFn<Error = AppError> + RowOnly + Clone + Send + Sync + 'static,
+    D::Output: Clone + Send + Sync + 'static,
+{
+    /// The table's actions; both exist (for their errors) whatever the user may do.
+    pub fn new(
+        can_edit: bool,
+        can_delete: bool,
+        changed: RwSignal<u32>,
+        state: Memo<ListState>,
+    ) -> Self {
+        let close = close_editor(state);
+        let update = RowAction::<U>::new(changed, close.clone());
+        let delete = RowAction::<D>::new(changed, close);
+        RowControls {
+            update: can_edit.then_some(update),
+            delete: can_delete.then_some(delete),
+            editor: use_row_editor(),
+            state,
+        }
+    }
+
+    pub fn state(&self) -> Memo<ListState> {
+        self.state
+    }
+
+    pub fn any(&self) -> bool {
+        self.update.is_some() || self.delete.is_some()
+    }
+
+    /// The errors no row can claim, shown above the table.
+    pub fn unclaimed_errors(&self) -> impl IntoView + use<U, D> {
+        let errors =
+            [self.update.map(|a| a.unclaimed_error()), self.delete.map(|a| a.unclaimed_error())];
+        errors.into_iter().flatten().map(|error| view! { <FormError error /> }).collect_view()
+    }
+
+    /// Row `id`'s actions cell: its Edit and Delete links, or its open editor (`edit_form`)
+    /// or delete confirmation. `None` when the user may do neither.
+    pub fn cell(
+        self,
+        id: i64,
+        anchor: String,
+        label: String,
+        edit_form: impl Fn(RowAction<U>) -> AnyView + Send + Sync + 'static,
+    ) -> Option<impl IntoView> {
+        let RowControls { update, delete, editor, state } = self;
+        self.any().then(move || {
+            view! {
+                <td class="actions">
+                    {move || match (editor.get(), update, delete) {
+                        (Some(RowEditor::Edit(open)), Some(update), _) if open == id => edit_form(update),
+                        (Some(RowEditor::Delete(open)), _, Some(delete)) if open == id => {
+                            view! { <ConfirmDelete id label=label.clone() delete state /> }.into_any()
+                        }
+                        _ => view! {
+                            <EditorLinks id anchor=anchor.clone() edit=update.is_some() delete=delete.is_some() state />
+                        }.into_any(),
+                    }}
+                </td>
+            }
         })
     }
 }

@@ -67,3 +67,9 @@ impl crate::app::row_actions::RowInput for DeleteActor {
         self.id
     }
 }
+
+impl crate::app::row_actions::RowOnly for DeleteActor {
+    fn for_row(id: i64) -> Self {
+        DeleteActor { id }
+    }
+}

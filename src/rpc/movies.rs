@@ -68,3 +68,9 @@ impl crate::app::row_actions::RowInput for DeleteMovie {
         self.id
     }
 }
+
+impl crate::app::row_actions::RowOnly for DeleteMovie {
+    fn for_row(id: i64) -> Self {
+        DeleteMovie { id }
+    }
+}

@@ -9,11 +9,8 @@ use super::cast::FilmographySection;
 use crate::{
     app::{
         forms::{Field, FormError, last_error},
-        list_controls::{
-            ListState, Pager, RowEditor, SearchBox, SortHeader, newest_first, use_list_state,
-            use_row_editor,
-        },
-        row_actions::{CancelLink, EditorLinks, RowAction, close_editor},
+        list_controls::{ListState, Pager, SearchBox, SortHeader, newest_first, use_list_state},
+        row_actions::{CancelLink, RowAction, RowControls},
         session::SignInPrompt,
         use_session,
     },
@@ -124,19 +121,10 @@ fn ActorTable(
 ) -> impl IntoView {
     let can_edit = user.can(Permission::PatchActors);
     let can_delete = user.can(Permission::DeleteActors);
-    let editor = use_row_editor();
-    let close = close_editor(state);
-    let update = RowAction::<UpdateActor>::new(changed, close.clone());
-    let delete = RowAction::<DeleteActor>::new(changed, close);
-    let controls = RowControls {
-        update: can_edit.then_some(update),
-        delete: can_delete.then_some(delete),
-        editor,
-        state,
-    };
+    let controls =
+        RowControls::<UpdateActor, DeleteActor>::new(can_edit, can_delete, changed, state);
     view! {
-        <FormError error=update.unclaimed_error() />
-        <FormError error=delete.unclaimed_error() />
+        {controls.unclaimed_errors()}
         <table class="data">
             <caption class="visually-hidden">"Actors"</caption>
             <thead>
@@ -154,39 +142,15 @@ fn ActorTable(
     }
 }
 
-/// What a row may offer, shared by the table's rows.
-#[derive(Clone, Copy)]
-struct RowControls {
-    update: Option<RowAction<UpdateActor>>,
-    delete: Option<RowAction<DeleteActor>>,
-    editor: Memo<Option<RowEditor>>,
-    state: Memo<ListState>,
-}
-
 /// A row: its cells, and links that open its editor (or the open editor itself).
 #[component]
-fn ActorRow(actor: Actor, controls: RowControls) -> impl IntoView {
-    let RowControls { update, delete, editor, state } = controls;
+fn ActorRow(actor: Actor, controls: RowControls<UpdateActor, DeleteActor>) -> impl IntoView {
     let id = actor.id;
     let anchor = format!("actor-{id}");
-    let actions = (update.is_some() || delete.is_some()).then(|| {
-        let actor = actor.clone();
-        let anchor = anchor.clone();
-        view! {
-            <td class="actions">
-                {move || match (editor.get(), update, delete) {
-                    (Some(RowEditor::Edit(open)), Some(update), _) if open == id => {
-                        view! { <EditActor actor=actor.clone() update state /> }.into_any()
-                    }
-                    (Some(RowEditor::Delete(open)), _, Some(delete)) if open == id => {
-                        view! { <ConfirmDelete id label=actor.name.clone() delete state /> }.into_any()
-                    }
-                    _ => view! {
-                        <EditorLinks id anchor=anchor.clone() edit=update.is_some() delete=delete.is_some() state />
-                    }.into_any(),
-                }}
-            </td>
-        }
+    let state = controls.state();
+    let editing = actor.clone();
+    let actions = controls.cell(id, anchor.clone(), actor.name.clone(), move |update| {
+        view! { <EditActor actor=editing.clone() update state /> }.into_any()
     });
     view! {
         <tr id=anchor data-actor-id=id>
@@ -220,27 +184,6 @@ fn EditActor(
             <CancelLink state />
         </ActionForm>
         <FormError error />
-    }
-}
-
-#[component]
-fn ConfirmDelete(
-    id: i64,
-    label: String,
-    delete: RowAction<DeleteActor>,
-    state: Memo<ListState>,
-) -> impl IntoView {
-    let pending = delete.pending_for(id);
-    view! {
-        <ActionForm action=delete.action attr:class="confirm-delete">
-            <input type="hidden" name="id" value=id />
-            <span>"Delete " {label} "? "</span>
-            <button class="button danger" type="submit" disabled=pending autofocus>
-                "Confirm delete"
-            </button>
-            <CancelLink state />
-        </ActionForm>
-        <FormError error=delete.error_for(id) />
     }
 }
 

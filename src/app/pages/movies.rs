@@ -9,11 +9,8 @@ use super::cast::CastSection;
 use crate::{
     app::{
         forms::{Field, FormError, last_error},
-        list_controls::{
-            ListState, Pager, RowEditor, SearchBox, SortHeader, newest_first, use_list_state,
-            use_row_editor,
-        },
-        row_actions::{CancelLink, EditorLinks, RowAction, close_editor},
+        list_controls::{ListState, Pager, SearchBox, SortHeader, newest_first, use_list_state},
+        row_actions::{CancelLink, RowAction, RowControls},
         session::SignInPrompt,
         use_session,
     },
@@ -123,19 +120,10 @@ fn MovieTable(
 ) -> impl IntoView {
     let can_edit = user.can(Permission::PatchMovies);
     let can_delete = user.can(Permission::DeleteMovies);
-    let editor = use_row_editor();
-    let close = close_editor(state);
-    let update = RowAction::<UpdateMovie>::new(changed, close.clone());
-    let delete = RowAction::<DeleteMovie>::new(changed, close);
-    let controls = RowControls {
-        update: can_edit.then_some(update),
-        delete: can_delete.then_some(delete),
-        editor,
-        state,
-    };
+    let controls =
+        RowControls::<UpdateMovie, DeleteMovie>::new(can_edit, can_delete, changed, state);
     view! {
-        <FormError error=update.unclaimed_error() />
-        <FormError error=delete.unclaimed_error() />
+        {controls.unclaimed_errors()}
         <table class="data">
             <caption class="visually-hidden">"Movies"</caption>
             <thead>
@@ -152,40 +140,16 @@ fn MovieTable(
     }
 }
 
-/// What a row may offer, shared by the table's rows.
-#[derive(Clone, Copy)]
-struct RowControls {
-    update: Option<RowAction<UpdateMovie>>,
-    delete: Option<RowAction<DeleteMovie>>,
-    editor: Memo<Option<RowEditor>>,
-    state: Memo<ListState>,
-}
-
 /// A row: its cells, and links that open its editor (or the open editor itself).
 #[component]
-fn MovieRow(movie: Movie, controls: RowControls) -> impl IntoView {
-    let RowControls { update, delete, editor, state } = controls;
+fn MovieRow(movie: Movie, controls: RowControls<UpdateMovie, DeleteMovie>) -> impl IntoView {
     let id = movie.id;
     let anchor = format!("movie-{id}");
     let ymd = dates::to_ymd(&movie.release_date);
-    let actions = (update.is_some() || delete.is_some()).then(|| {
-        let movie = movie.clone();
-        let anchor = anchor.clone();
-        view! {
-            <td class="actions">
-                {move || match (editor.get(), update, delete) {
-                    (Some(RowEditor::Edit(open)), Some(update), _) if open == id => {
-                        view! { <EditMovie movie=movie.clone() update state /> }.into_any()
-                    }
-                    (Some(RowEditor::Delete(open)), _, Some(delete)) if open == id => {
-                        view! { <ConfirmDelete id label=movie.title.clone() delete state /> }.into_any()
-                    }
-                    _ => view! {
-                        <EditorLinks id anchor=anchor.clone() edit=update.is_some() delete=delete.is_some() state />
-                    }.into_any(),
-                }}
-            </td>
-        }
+    let state = controls.state();
+    let editing = movie.clone();
+    let actions = controls.cell(id, anchor.clone(), movie.title.clone(), move |update| {
+        view! { <EditMovie movie=editing.clone() update state /> }.into_any()
     });
     view! {
         <tr id=anchor data-movie-id=id>
@@ -219,27 +183,6 @@ fn EditMovie(
             <CancelLink state />
         </ActionForm>
         <FormError error />
-    }
-}
-
-#[component]
-fn ConfirmDelete(
-    id: i64,
-    label: String,
-    delete: RowAction<DeleteMovie>,
-    state: Memo<ListState>,
-) -> impl IntoView {
-    let pending = delete.pending_for(id);
-    view! {
-        <ActionForm action=delete.action attr:class="confirm-delete">
-            <input type="hidden" name="id" value=id />
-            <span>"Delete " {label} "? "</span>
-            <button class="button danger" type="submit" disabled=pending autofocus>
-                "Confirm delete"
-            </button>
-            <CancelLink state />
-        </ActionForm>
-        <FormError error=delete.error_for(id) />
     }
 }
 
