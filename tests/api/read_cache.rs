@@ -248,3 +248,35 @@ async fn concurrent_reads_share_snapshot_probes() {
     assert!(probes > 0, "every read checks the snapshot");
     assert!(probes * 4 <= READS as u64, "{probes} probes for {READS} reads: not shared");
 }
+
+/// A failed snapshot probe ends what the cache knew: whatever happened while the database was
+/// out of reach (a restart, a restore, a failover to a standby with another history), the
+/// first answer after it is read from the database again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_an_outage_the_cache_starts_over() {
+    use crate::support::TcpProxy;
+    let Some(db) = TestDb::postgres().await else { return };
+    let proxy = TcpProxy::start("127.0.0.1:5432".parse().unwrap()).await;
+    let url = format!("postgres://postgres@{}/{}", proxy.addr, db.pg_name().unwrap());
+    let app = TestApp::start(db, Options { database_url: Some(url), ..Options::default() }).await;
+    app.seed_actor("Remembered").await;
+    assert_answered_from_memory(&app, "/actors").await;
+
+    proxy.cut();
+    let res = app.get("/actors", Role::Assistant).await;
+    assert_eq!(res.status(), 503, "no answer from memory while the snapshot cannot be checked");
+    proxy.restore().await;
+    let cache = app.core.service.cache();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let before = cache.hits();
+        let res = app.get("/actors", Role::Assistant).await;
+        if res.status() == 200 {
+            assert_eq!(cache.hits(), before, "the first answer after the outage came from memory");
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "no recovery: {}", res.status());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_answered_from_memory(&app, "/actors").await;
+}

@@ -225,8 +225,13 @@ impl Db {
     /// file is locked). PostgreSQL: the shared snapshot ([`SnapshotClock`]), probed after this
     /// call begins, so a write acknowledged by any instance before then is seen.
     pub async fn generation(&self) -> Result<Option<u64>, ApiError> {
+        self.generation_within(self.acquire_timeout).await
+    }
+
+    /// [`generation`](Db::generation), waiting at most `patience` for PostgreSQL's answer.
+    pub async fn generation_within(&self, patience: Duration) -> Result<Option<u64>, ApiError> {
         match (&self.snapshots, &self.owner) {
-            (Some(snapshots), _) => match snapshots.generation().await {
+            (Some(snapshots), _) => match snapshots.generation(patience).await {
                 Ok(generation) => Ok(Some(generation)),
                 Err(ProbeFailure::Unavailable) => Err(ApiError::Unavailable(None)),
                 Err(ProbeFailure::Failed) => Ok(None),

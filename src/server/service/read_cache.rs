@@ -21,6 +21,7 @@ use std::{
         Arc, Mutex,
         atomic::{AtomicU64, Ordering},
     },
+    time::Duration,
 };
 
 use crate::{
@@ -45,6 +46,10 @@ pub enum ReadKey {
 /// The most rows (summed over entries) kept at once: about 2 MB of actors. Past it, the
 /// cache starts over; a flood of distinct queries costs what it would without a cache.
 const MAX_ROWS: usize = 10_000;
+
+/// How long a load that has its answer waits to learn whether it may remember it. A probe
+/// takes well under a millisecond when the database is well.
+const RECHECK_PATIENCE: Duration = Duration::from_millis(100);
 
 #[derive(Default)]
 struct Entries {
@@ -92,8 +97,10 @@ impl ReadCache {
         }
         let value = load().await?;
         // Only if nothing landed while it loaded: `value` may otherwise predate a commit.
-        // A failed check only means nothing is remembered this time.
-        if self.db.generation().await.ok().flatten() == Some(generation) {
+        // The answer is ready, so it waits for this check only briefly; a failed or slow
+        // check only means nothing is remembered this time.
+        let after = self.db.generation_within(RECHECK_PATIENCE).await;
+        if after.ok().flatten() == Some(generation) {
             let weight = rows(&value).max(1);
             let mut guard = entries.lock().unwrap_or_else(|e| e.into_inner());
             if guard.generation == generation {
