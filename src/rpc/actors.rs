@@ -17,7 +17,12 @@ pub async fn list_actors(
     let params = QueryParams::from_controls(q, sort, page, UI_PER_PAGE);
     let listing = svc.list_actors(&who, params).await?;
     let page = listing.page.map(|p| p.page).unwrap_or(1);
-    Ok(ListPage { items: listing.items, total: listing.total, page, per_page: UI_PER_PAGE })
+    Ok(ListPage {
+        items: listing.items.to_vec(),
+        total: listing.total,
+        page,
+        per_page: UI_PER_PAGE,
+    })
 }
 
 #[server(prefix = "/api", endpoint = "actors/get")]

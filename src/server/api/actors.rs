@@ -18,7 +18,8 @@ use crate::{
 #[derive(Serialize, ToSchema)]
 pub struct ActorList {
     success: bool,
-    actors: Vec<Actor>,
+    #[schema(value_type = Vec<Actor>)]
+    actors: std::sync::Arc<[Actor]>,
     /// Every match, whether or not all are in this response.
     all_actors: i64,
     #[serde(flatten)]

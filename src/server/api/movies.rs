@@ -17,7 +17,8 @@ use crate::{
 #[derive(Serialize, ToSchema)]
 pub struct MovieList {
     success: bool,
-    movies: Vec<Movie>,
+    #[schema(value_type = Vec<Movie>)]
+    movies: std::sync::Arc<[Movie]>,
     /// Every match, whether or not all are in this response.
     all_movies: i64,
     #[serde(flatten)]

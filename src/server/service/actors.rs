@@ -65,7 +65,7 @@ impl Service {
                     let (items, total) =
                         sql::find_page(&mut conn, self.db().backend(), &query, limit, offset)
                             .await?;
-                    Ok(Listing { items, total, page: query.page })
+                    Ok(Listing { items: items.into(), total, page: query.page })
                 },
             )
             .await
@@ -100,7 +100,7 @@ impl Service {
             page: Some(Page { page: 1, per_page: limit.clamp(1, MAX_PER_PAGE) }),
             ..ActorQuery::default()
         };
-        Ok(self.list_actors(who, query).await?.items)
+        Ok(self.list_actors(who, query).await?.items.to_vec())
     }
 
     pub async fn get_actor(&self, who: &Principal, id: i64) -> Result<Actor, ApiError> {

@@ -13,6 +13,8 @@ mod validate;
 
 pub use read_cache::{ReadCache, ReadKey};
 
+use std::sync::Arc;
+
 use crate::{
     model::{
         ActorPatch, CastingInput, MoviePatch, NewActor, NewMovie,
@@ -83,7 +85,8 @@ typed_input!(NewActor, ActorPatch, NewMovie, MoviePatch, CastingInput, ActorQuer
 /// The rows a list request asked for, with how many match in all.
 #[derive(Debug, Clone)]
 pub struct Listing<T> {
-    pub items: Vec<T>,
+    /// Shared, so an answer from the read cache is handed out without copying its rows.
+    pub items: Arc<[T]>,
     pub total: i64,
     /// The page served, when the request asked for one.
     pub page: Option<Page>,

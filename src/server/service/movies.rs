@@ -59,7 +59,7 @@ impl Service {
                     let (items, total) =
                         sql::find_page(&mut conn, self.db().backend(), &query, limit, offset)
                             .await?;
-                    Ok(Listing { items, total, page: query.page })
+                    Ok(Listing { items: items.into(), total, page: query.page })
                 },
             )
             .await
