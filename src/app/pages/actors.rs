@@ -178,10 +178,12 @@ fn EditActor(
             <Field label="Name" name="name" id=format!("{prefix}-name") value=actor.name required=true max_length=MAX_NAME_CHARS autofocus=true error />
             <Field label="Age" name="age" id=format!("{prefix}-age") kind="number" value=actor.age.to_string() required=true min=0 max=150 error />
             <Field label="Gender" name="gender" id=format!("{prefix}-gender") value=actor.gender required=true max_length=MAX_GENDER_CHARS error />
-            <button class="button" type="submit" disabled=pending>
-                {move || if pending() { "Saving…" } else { "Save" }}
-            </button>
-            <CancelLink state />
+            <div class="form-buttons">
+                <button class="button" type="submit" disabled=pending>
+                    {move || if pending() { "Saving…" } else { "Save" }}
+                </button>
+                <CancelLink state />
+            </div>
         </ActionForm>
         <FormError error />
     }

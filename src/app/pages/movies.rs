@@ -177,10 +177,12 @@ fn EditMovie(
             <input type="hidden" name="previous_date" value=ymd.clone() />
             <Field label="Title" name="title" id=format!("{prefix}-title") value=movie.title required=true max_length=MAX_NAME_CHARS autofocus=true error />
             <Field label="Release date" name="release_date" id=format!("{prefix}-release-date") kind="date" value=ymd required=true error />
-            <button class="button" type="submit" disabled=pending>
-                {move || if pending() { "Saving…" } else { "Save" }}
-            </button>
-            <CancelLink state />
+            <div class="form-buttons">
+                <button class="button" type="submit" disabled=pending>
+                    {move || if pending() { "Saving…" } else { "Save" }}
+                </button>
+                <CancelLink state />
+            </div>
         </ActionForm>
         <FormError error />
     }
