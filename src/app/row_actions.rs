@@ -70,12 +70,8 @@ where
     S: ServerFn + 'static,
 {
     pub action: ServerAction<S>,
-    /// The row of the last submission made in this page (`None` before any, or when the
-    /// error came back from a form posted without JavaScript, which does not say).
-    row: RwSignal<Option<i64>>,
-    // Made once: each call of `action.value()` or `.pending()` makes a new signal.
-    value: MappedSignal<Option<Result<S::Output, AppError>>>,
-    pending: Memo<bool>,
+    /// What the rows read of it, free of `S` (one copy of that code in the WASM, not four).
+    pub rows: RowState,
 }
 
 impl<S: ServerFn + 'static> Clone for RowAction<S> {
@@ -96,6 +92,7 @@ where
     pub fn new(changed: RwSignal<u32>, done: impl Fn() + 'static) -> Self {
         let action = ServerAction::<S>::new();
         let row = RwSignal::new(None);
+        // Made once: each call of `action.value()` or `.pending()` makes a new signal.
         let value = action.value();
         // Effects run only in the browser, where the forms are submitted.
         Effect::new(move |_| {
@@ -112,61 +109,63 @@ where
                 });
             }
         });
-        RowAction { action, row, value, pending: action.pending() }
+        let error = Signal::derive(move || {
+            value.with(|value| match value {
+                Some(Err(err)) => Some(err.clone()),
+                _ => None,
+            })
+        });
+        RowAction { action, rows: RowState { row, error, pending: action.pending() } }
     }
+}
 
+/// Which row submitted a table's action last, and how that went.
+#[derive(Clone, Copy)]
+pub struct RowState {
+    /// The row of the last submission made in this page (`None` before any, or when the
+    /// error came back from a form posted without JavaScript, which does not say).
+    row: RwSignal<Option<i64>>,
+    error: Signal<Option<AppError>>,
+    pending: Memo<bool>,
+}
+
+impl RowState {
     /// The last submission's error, if it was row `id`'s.
     pub fn error_for(self, id: i64) -> Signal<Option<AppError>> {
-        Signal::derive(move || match self.row.get() == Some(id) {
-            true => self.error(),
-            false => None,
-        })
+        Signal::derive(move || if self.row.get() == Some(id) { self.error.get() } else { None })
     }
 
     /// An error no row can claim (see `row`), shown once for the table instead.
     pub fn unclaimed_error(self) -> Signal<Option<AppError>> {
-        Signal::derive(move || match self.row.get() {
-            None => self.error(),
-            Some(_) => None,
-        })
+        Signal::derive(move || if self.row.get().is_none() { self.error.get() } else { None })
     }
 
     /// Whether row `id`'s submission is on its way.
     pub fn pending_for(self, id: i64) -> impl Fn() -> bool + Copy + Send + Sync + 'static {
         move || self.pending.get() && self.row.get() == Some(id)
     }
-
-    fn error(self) -> Option<AppError> {
-        self.value.with(|value| match value {
-            Some(Err(err)) => Some(err.clone()),
-            _ => None,
-        })
-    }
 }
 
-/// "Delete …?" with Confirm and Cancel. A plain form that posts to the server function, so it
-/// works without JavaScript; once hydrated, a submit dispatches the table's action instead.
+/// "Delete …?" with Confirm and Cancel. A plain form that posts to the delete server function
+/// at `url`, so it works without JavaScript; once hydrated, a submit calls `confirm` instead.
 #[component]
-pub fn ConfirmDelete<S>(
+fn ConfirmDelete(
     id: i64,
     label: String,
-    delete: RowAction<S>,
+    url: &'static str,
+    confirm: Callback<i64>,
+    rows: RowState,
     state: Memo<ListState>,
-) -> impl IntoView
-where
-    S: ServerFn<Error = AppError> + RowOnly + Clone + Send + Sync + 'static,
-    S::Output: Clone + Send + Sync + 'static,
-{
-    let pending = delete.pending_for(id);
-    let action = delete.action;
+) -> impl IntoView {
+    let pending = rows.pending_for(id);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         if !ev.default_prevented() {
             ev.prevent_default();
-            action.dispatch(S::for_row(id));
+            confirm.run(id);
         }
     };
     view! {
-        <form action=S::url() method="post" class="confirm-delete" on:submit=submit>
+        <form action=url method="post" class="confirm-delete" on:submit=submit>
             <input type="hidden" name="id" value=id />
             <span>"Delete " {label} "? "</span>
             <button class="button danger" type="submit" disabled=pending autofocus>
@@ -174,7 +173,7 @@ where
             </button>
             <CancelLink state />
         </form>
-        <FormError error=delete.error_for(id) />
+        <FormError error=rows.error_for(id) />
     }
 }
 
@@ -230,8 +229,10 @@ where
 
     /// The errors no row can claim, shown above the table.
     pub fn unclaimed_errors(&self) -> impl IntoView + use<U, D> {
-        let errors =
-            [self.update.map(|a| a.unclaimed_error()), self.delete.map(|a| a.unclaimed_error())];
+        let errors = [
+            self.update.map(|a| a.rows.unclaimed_error()),
+            self.delete.map(|a| a.rows.unclaimed_error()),
+        ];
         errors.into_iter().flatten().map(|error| view! { <FormError error /> }).collect_view()
     }
 
@@ -251,7 +252,13 @@ where
                     {move || match (editor.get(), update, delete) {
                         (Some(RowEditor::Edit(open)), Some(update), _) if open == id => edit_form(update),
                         (Some(RowEditor::Delete(open)), _, Some(delete)) if open == id => {
-                            view! { <ConfirmDelete id label=label.clone() delete state /> }.into_any()
+                            let confirm = Callback::new(move |id| {
+                                delete.action.dispatch(D::for_row(id));
+                            });
+                            view! {
+                                <ConfirmDelete id label=label.clone() url=D::url() confirm rows=delete.rows state />
+                            }
+                            .into_any()
                         }
                         _ => view! {
                             <EditorLinks id anchor=anchor.clone() edit=update.is_some() delete=delete.is_some() state />

@@ -170,8 +170,8 @@ fn EditActor(
 ) -> impl IntoView {
     let id = actor.id;
     let prefix = format!("actor-{id}");
-    let error = update.error_for(id);
-    let pending = update.pending_for(id);
+    let error = update.rows.error_for(id);
+    let pending = update.rows.pending_for(id);
     view! {
         <ActionForm action=update.action attr:class="form-row">
             <input type="hidden" name="id" value=id />

@@ -169,8 +169,8 @@ fn EditMovie(
     let id = movie.id;
     let prefix = format!("movie-{id}");
     let ymd = dates::to_ymd(&movie.release_date);
-    let error = update.error_for(id);
-    let pending = update.pending_for(id);
+    let error = update.rows.error_for(id);
+    let pending = update.rows.pending_for(id);
     view! {
         <ActionForm action=update.action attr:class="form-row">
             <input type="hidden" name="id" value=id />
