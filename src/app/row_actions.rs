@@ -70,7 +70,7 @@ where
     S: ServerFn + 'static,
 {
     pub action: ServerAction<S>,
-    /// What the rows read of it, free of `S` (one copy of that code in the WASM, not four).
+    /// What the rows read of it, free of `S`, so the row code is the same for every table.
     pub rows: RowState,
 }
 
@@ -201,7 +201,8 @@ where
     D: ServerFn<Error = AppError> + RowOnly + Clone + Send + Sync + 'static,
     D::Output: Clone + Send + Sync + 'static,
 {
-    /// The table's actions; both exist (for their errors) whatever the user may do.
+    /// The table's actions. Both are made, but a row offers (and the table shows the errors
+    /// of) only those the user may use.
     pub fn new(
         can_edit: bool,
         can_delete: bool,

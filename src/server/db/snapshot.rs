@@ -114,8 +114,8 @@ impl SnapshotClock {
         loop {
             // Let the reads that are already runnable register first, so they share this
             // round instead of waiting for the next. Measured: 200 concurrent reads took 11-13
-            // probes without this yield and 6-9 with it; under `make bench` PostgreSQL's
-            // `GET /actors` went from about 25,000 to 42,000 req/s.
+            // probes without this yield and 6-9 with it; with wrk as in `make bench`,
+            // PostgreSQL's `GET /actors` went from about 25,000 to 37,000-43,000 req/s.
             tokio::task::yield_now().await;
             let number = {
                 let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
