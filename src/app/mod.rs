@@ -38,6 +38,32 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The text of the page title, as the formatter hands it to leptos_meta. On the server,
+/// leptos_meta writes it into `<title>` without escaping it (0.8.7), so a name such as
+/// `</title><script>…` would end the element and run script; escaping here makes it text. In
+/// the browser the title is set through `document.title`, which takes text, so it stays as is.
+fn title_text(title: String) -> String {
+    #[cfg(feature = "ssr")]
+    {
+        let mut escaped = String::with_capacity(title.len());
+        for c in title.chars() {
+            match c {
+                '&' => escaped.push_str("&amp;"),
+                '<' => escaped.push_str("&lt;"),
+                '>' => escaped.push_str("&gt;"),
+                '"' => escaped.push_str("&quot;"),
+                '\'' => escaped.push_str("&#39;"),
+                c => escaped.push(c),
+            }
+        }
+        escaped
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        title
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -49,7 +75,7 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Stylesheet id="leptos" href="/pkg/casting-agency.css" />
-        <Title formatter=|page: String| format!("{page} · Casting Agency") />
+        <Title formatter=|page: String| title_text(format!("{page} · Casting Agency")) />
         <Router>
             <div class="layout" data-hydrated=move || hydrated.get().to_string()>
                 <a class="skip-link" href="#content">"Skip to content"</a>

@@ -86,6 +86,13 @@ pub struct Config {
     pub shutdown_grace: Duration,
     /// A client must send a whole request head within this (slowloris protection).
     pub header_read_timeout: Duration,
+    /// Connections open at once (`MAX_CONNECTIONS`).
+    pub max_connections: usize,
+    /// A connection with no request in flight for this long is closed (`IDLE_TIMEOUT_SECS`).
+    pub idle_timeout: Duration,
+    /// Extra host names the server answers for (`ALLOWED_HOSTS`, comma-separated); see
+    /// `api::hosts`.
+    pub allowed_hosts: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -101,6 +108,8 @@ pub enum ConfigError {
     HalfAuth0(&'static str),
     #[error("{name} must be an http(s) URL, got `{value}`")]
     NotAUrl { name: &'static str, value: String },
+    #[error("APP_ENV must be production (or prod) or development (or dev, local, test); got `{0}`")]
+    UnknownAppEnv(String),
     #[error(
         "APP_ENV=production with AUTH0_CLIENT_ID needs APP_BASE_URL (https://...): Auth0 \
          redirects back to it"
@@ -115,6 +124,8 @@ impl Config {
             grace: self.shutdown_grace,
             header_read_timeout: self.header_read_timeout,
             max_head_bytes: crate::server::serve::MAX_HEAD_BYTES,
+            max_connections: self.max_connections,
+            idle_timeout: self.idle_timeout,
         }
     }
 
@@ -129,7 +140,12 @@ impl Config {
         get: impl Fn(&str) -> Option<String>,
     ) -> Result<Config, ConfigError> {
         let var = |name: &str| get(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
-        let production = var("APP_ENV").is_some_and(|v| v.eq_ignore_ascii_case("production"));
+        let production = match var("APP_ENV").map(|v| v.to_ascii_lowercase()).as_deref() {
+            Some("production" | "prod") => true,
+            None | Some("development" | "dev" | "local" | "test") => false,
+            // A typo must not quietly turn production's protections off.
+            Some(_) => return Err(ConfigError::UnknownAppEnv(var("APP_ENV").unwrap_or_default())),
+        };
 
         let mut site_addr = leptos_addr;
         if let Some(port) = var("PORT") {
@@ -205,6 +221,17 @@ impl Config {
             local_token_ttl: Duration::from_secs(parse(&var, "LOCAL_TOKEN_TTL_SECS", 8 * 3600)?),
             shutdown_grace: Duration::from_secs(parse(&var, "SHUTDOWN_GRACE_SECS", 20)?),
             header_read_timeout: Duration::from_secs(parse(&var, "HEADER_READ_TIMEOUT_SECS", 10)?),
+            max_connections: positive(parse(&var, "MAX_CONNECTIONS", 1024)?, "MAX_CONNECTIONS")?,
+            idle_timeout: Duration::from_secs(parse(&var, "IDLE_TIMEOUT_SECS", 60)?),
+            allowed_hosts: var("ALLOWED_HOSTS")
+                .map(|v| {
+                    v.split(',')
+                        .map(str::trim)
+                        .filter(|h| !h.is_empty())
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default(),
         })
     }
 
@@ -234,6 +261,13 @@ fn require_url(name: &'static str, value: &str) -> Result<(), ConfigError> {
         Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => Ok(()),
         _ => Err(ConfigError::NotAUrl { name, value: value.to_owned() }),
     }
+}
+
+fn positive(value: usize, name: &'static str) -> Result<usize, ConfigError> {
+    if value == 0 {
+        return Err(ConfigError::Invalid { name, reason: "must be at least 1".into() });
+    }
+    Ok(value)
 }
 
 fn parse<T: std::str::FromStr>(
@@ -314,6 +348,20 @@ mod tests {
         .unwrap();
         assert!(c.secure_cookies());
         assert_eq!(c.app_origin().as_deref(), Some("https://casting.example"));
+    }
+
+    #[test]
+    fn app_env_accepts_common_spellings_and_refuses_the_rest() {
+        for prod in ["production", "PROD", "Production"] {
+            assert!(matches!(
+                config(&[("APP_ENV", prod)]),
+                Err(ConfigError::ProductionWithoutAuth0)
+            ));
+        }
+        for dev in ["development", "dev", "local", "test", ""] {
+            assert!(!config(&[("APP_ENV", dev)]).unwrap().production, "{dev}");
+        }
+        assert!(matches!(config(&[("APP_ENV", "prodution")]), Err(ConfigError::UnknownAppEnv(_))));
     }
 
     #[test]

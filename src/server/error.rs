@@ -33,6 +33,10 @@ pub enum ApiError {
     #[error("{0}")]
     NotFound(String),
 
+    /// 421: a `Host` this server does not answer for (DNS rebinding; see `api::hosts`).
+    #[error("this server does not answer for that host name")]
+    MisdirectedRequest,
+
     /// 405.
     #[error("method not allowed")]
     MethodNotAllowed,
@@ -89,6 +93,7 @@ impl ApiError {
             ApiError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) | ApiError::Refused { .. } => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::MisdirectedRequest => StatusCode::MISDIRECTED_REQUEST,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -107,6 +112,7 @@ impl ApiError {
             | ApiError::Validation { code, .. } => code,
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound(_) => "not_found",
+            ApiError::MisdirectedRequest => "unknown_host",
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
             ApiError::UnsupportedMediaType => "unsupported_media_type",

@@ -1,17 +1,37 @@
 //! The HTTP server loop: accepts connections, bounds what a client can hold, and shuts down
-//! gracefully. `axum::serve` has no header-read timeout (hyper needs a timer for one), so a
-//! slowloris client trickling header bytes could hold a connection forever; this loop sets one,
-//! and bounds the size of a request head.
+//! gracefully.
+//!
+//! What a client may hold, and for how long:
+//! - at most `max_connections` connections at once; past that the loop stops accepting until
+//!   one ends (the kernel's backlog holds the rest);
+//! - a new connection must send its first bytes within `header_read_timeout` (hyper's
+//!   HTTP/1-or-2 detection has no timeout of its own, so a silent socket was held for good),
+//!   and then a whole request head within the same time (hyper's HTTP/1 timer, which also runs
+//!   between keep-alive requests; slowloris);
+//! - a connection with no request in flight for `idle_timeout` is closed gracefully, over
+//!   HTTP/1 and HTTP/2 alike; HTTP/2 also pings its peer and drops it if it stops answering.
 
-use std::{future::Future, time::Duration};
+use std::{
+    future::Future,
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicUsize, Ordering},
+    },
+    time::Duration,
+};
 
 use axum::Router;
 use hyper_util::{
     rt::{TokioExecutor, TokioIo, TokioTimer},
-    server::{conn::auto::Builder, graceful::GracefulShutdown},
+    server::conn::auto::Builder,
     service::TowerToHyperService,
 };
-use tokio::net::TcpListener;
+use tokio::{
+    net::{TcpListener, TcpStream},
+    sync::{Semaphore, watch},
+    time::Instant,
+};
+use tower::ServiceExt;
 
 /// Largest request head (line plus headers) the server reads; larger is answered 431. Real
 /// heads (cookies, an Auth0 token) are a few KiB.
@@ -22,10 +42,14 @@ pub const MAX_HEAD_BYTES: usize = 64 * 1024;
 pub struct ServeOptions {
     /// After SIGTERM, how long in-flight requests may take before the process exits anyway.
     pub grace: Duration,
-    /// A client must send a whole request head (line and headers) within this time.
+    /// A client must send its first bytes, and then a whole request head, within this time.
     pub header_read_timeout: Duration,
     /// Largest request head (line plus headers), in bytes; larger is answered 431.
     pub max_head_bytes: usize,
+    /// Connections open at once.
+    pub max_connections: usize,
+    /// A connection with no request in flight for this long is closed.
+    pub idle_timeout: Duration,
 }
 
 /// Serves until `shutdown` resolves; then stops accepting (new connections are refused, as
@@ -43,10 +67,20 @@ pub async fn serve(
         .timer(TokioTimer::new())
         .header_read_timeout(options.header_read_timeout)
         .max_buf_size(options.max_head_bytes);
-    builder.http2().timer(TokioTimer::new()).max_header_list_size(options.max_head_bytes as u32);
-    let graceful = GracefulShutdown::new();
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .max_header_list_size(options.max_head_bytes as u32)
+        .keep_alive_interval(Some(Duration::from_secs(20)))
+        .keep_alive_timeout(Duration::from_secs(20));
+    let slots = Arc::new(Semaphore::new(options.max_connections));
+    let (stop, stopping) = watch::channel(false);
     tokio::pin!(shutdown);
     loop {
+        let permit = tokio::select! {
+            permit = slots.clone().acquire_owned() => permit.expect("the semaphore is never closed"),
+            () = &mut shutdown => break,
+        };
         let stream = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => stream,
@@ -60,22 +94,138 @@ pub async fn serve(
             () = &mut shutdown => break,
         };
         let _ = stream.set_nodelay(true);
-        let service = TowerToHyperService::new(router.clone());
-        let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
-        let connection = graceful.watch(connection.into_owned());
+        let (builder, router, stopping) = (builder.clone(), router.clone(), stopping.clone());
         tokio::spawn(async move {
-            if let Err(err) = connection.await {
-                tracing::debug!(error = %err, "connection ended with an error");
-            }
+            serve_connection(stream, builder, router, stopping, options).await;
+            drop(permit);
         });
     }
     drop(listener);
     tracing::info!("shutting down: no new connections, finishing in-flight requests");
+    let _ = stop.send(true);
+    let all_closed = slots.acquire_many(options.max_connections as u32);
     tokio::select! {
-        () = graceful.shutdown() => tracing::info!("all connections closed"),
+        _ = all_closed => tracing::info!("all connections closed"),
         () = tokio::time::sleep(options.grace) => {
             tracing::warn!(grace = ?options.grace, "requests still running after the shutdown grace period; exiting");
         }
     }
     Ok(())
+}
+
+async fn serve_connection(
+    stream: TcpStream,
+    builder: Builder<TokioExecutor>,
+    router: Router,
+    mut stopping: watch::Receiver<bool>,
+    options: ServeOptions,
+) {
+    match tokio::time::timeout(options.header_read_timeout, first_bytes(&stream)).await {
+        Ok(Ok(true)) => {}
+        Ok(Ok(false)) | Ok(Err(_)) => return,
+        Err(_) => {
+            tracing::debug!("connection sent nothing within the header read timeout; closed");
+            return;
+        }
+    }
+    let activity = Arc::new(Activity::new());
+    let service = {
+        let activity = activity.clone();
+        tower::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+            let (router, activity) = (router.clone(), activity.clone());
+            async move {
+                let _in_flight = activity.begin();
+                router.oneshot(req).await
+            }
+        })
+    };
+    let connection = builder
+        .serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(service));
+    tokio::pin!(connection);
+    let mut closing = false;
+    loop {
+        tokio::select! {
+            result = connection.as_mut() => {
+                if let Err(err) = result {
+                    tracing::debug!(error = %err, "connection ended with an error");
+                }
+                return;
+            }
+            _ = stopping.wait_for(|stop| *stop), if !closing => {
+                closing = true;
+                connection.as_mut().graceful_shutdown();
+            }
+            () = activity.idle_for(options.idle_timeout), if !closing => {
+                tracing::debug!("idle connection closed");
+                closing = true;
+                connection.as_mut().graceful_shutdown();
+            }
+        }
+    }
+}
+
+/// Waits for a new connection's first bytes: `false` if it closed first. When those bytes are
+/// the start of the HTTP/2 preface, waits for the whole preface (24 bytes), which is what
+/// hyper's protocol detection reads before anything has a timeout.
+async fn first_bytes(stream: &TcpStream) -> std::io::Result<bool> {
+    const PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+    let mut buf = [0u8; 24];
+    loop {
+        let n = stream.peek(&mut buf).await?;
+        if n == 0 {
+            return Ok(false);
+        }
+        if n >= PREFACE.len() || buf[..n] != PREFACE[..n] {
+            return Ok(true);
+        }
+        // Part of the preface: peek answers at once while nothing new arrives, so wait a bit.
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Requests in flight on one connection, and when the last one began or ended.
+struct Activity {
+    in_flight: AtomicUsize,
+    last: Mutex<Instant>,
+}
+
+struct InFlight<'a>(&'a Activity);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.touch();
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+impl Activity {
+    fn new() -> Activity {
+        Activity { in_flight: AtomicUsize::new(0), last: Mutex::new(Instant::now()) }
+    }
+
+    fn begin(&self) -> InFlight<'_> {
+        self.in_flight.fetch_add(1, Ordering::SeqCst);
+        self.touch();
+        InFlight(self)
+    }
+
+    fn touch(&self) {
+        *self.last.lock().expect("activity lock poisoned") = Instant::now();
+    }
+
+    /// Resolves once no request has been in flight for `idle`.
+    async fn idle_for(&self, idle: Duration) {
+        loop {
+            let deadline = *self.last.lock().expect("activity lock poisoned") + idle;
+            if Instant::now() < deadline {
+                tokio::time::sleep_until(deadline).await;
+                continue;
+            }
+            if self.in_flight.load(Ordering::SeqCst) == 0 {
+                return;
+            }
+            // A long request (a stream, say): look again later.
+            tokio::time::sleep(idle).await;
+        }
+    }
 }

@@ -16,15 +16,19 @@ use crate::{
     app::{App, shell},
     server::{
         ApiError,
-        api::{self, REST_PATHS, body::BodyLimit, negotiate::PageRenderer},
+        api::{
+            self, REST_PATHS, body::BodyLimit, hosts::AllowedHosts, negotiate::PageRenderer,
+            server_fn_responses::FormErrorSigner,
+        },
         auth::{
             KeyStore, LocalIssuer, Verifier,
             local::{LOCAL_AUDIENCE, LOCAL_ISSUER, LocalKeyError},
             oidc::Auth0Login,
+            revocations::Revocations,
             session::SessionCookie,
         },
         config::{AuthConfig, Config},
-        db::{Db, DbSetupError},
+        db::{Db, DbSetupError, secrets},
         service::Service,
     },
 };
@@ -82,6 +86,8 @@ pub enum StartupError {
     DataDir(String, std::io::Error),
     #[error("the local key set is unusable: {0}")]
     Jwks(String),
+    #[error("cannot read the server's secrets or sign-outs from the database: {0}")]
+    Secrets(#[source] sqlx::Error),
 }
 
 /// A built application: the router and what it holds.
@@ -89,6 +95,7 @@ pub struct Application {
     pub router: Router,
     pub core: Core,
     _refresher: Option<DropAbort>,
+    _revocation_sync: Option<DropAbort>,
 }
 
 /// Aborts the JWKS refresher when the application is dropped (tests build many).
@@ -108,6 +115,10 @@ pub async fn build(config: &Config, leptos: LeptosOptions) -> Result<Application
         Db::connect(&config.database_url, config.db_max_connections, config.db_acquire_timeout)
             .await?;
     tracing::info!(backend = ?db.backend(), "database ready");
+    let form_error_key =
+        secrets::get_or_create(db.writer(), "form_errors").await.map_err(StartupError::Secrets)?;
+    let revocations = Arc::new(Revocations::load(db.clone()).await.map_err(StartupError::Secrets)?);
+    let revocation_sync = revocations.spawn_sync().map(DropAbort);
 
     let (verifier, local, refresher) = match &config.auth {
         AuthConfig::Auth0(auth0) => {
@@ -139,7 +150,7 @@ pub async fn build(config: &Config, leptos: LeptosOptions) -> Result<Application
 
     let core = Core {
         service: Service::new(db),
-        verifier: Arc::new(verifier),
+        verifier: Arc::new(verifier.with_revocations(revocations)),
         local,
         auth0: match &config.auth {
             AuthConfig::Auth0(auth0) => {
@@ -150,8 +161,20 @@ pub async fn build(config: &Config, leptos: LeptosOptions) -> Result<Application
         cookie: SessionCookie::new(config.secure_cookies(), config.app_origin()),
         local_token_ttl: config.local_token_ttl,
     };
-    let router = router(core.clone(), leptos, config.body_limit);
-    Ok(Application { router, core, _refresher: refresher })
+    let hosts = AllowedHosts::new(
+        matches!(config.auth, AuthConfig::Local),
+        config.app_base_url.as_deref(),
+        &config.allowed_hosts,
+    );
+    let edge = Edge { hosts, form_errors: FormErrorSigner::new(&form_error_key) };
+    let router = router(core.clone(), leptos, config.body_limit, edge);
+    Ok(Application { router, core, _refresher: refresher, _revocation_sync: revocation_sync })
+}
+
+/// What the outermost layers check, built from the configuration.
+struct Edge {
+    hosts: AllowedHosts,
+    form_errors: FormErrorSigner,
 }
 
 /// The app's page routes, generated once per process. Generating them runs the app with
@@ -164,10 +187,18 @@ fn route_list() -> &'static [AxumRouteListing] {
     ROUTES.get_or_init(|| generate_route_list(App))
 }
 
-fn router(core: Core, leptos: LeptosOptions, body_limit: usize) -> Router {
+fn router(core: Core, leptos: LeptosOptions, body_limit: usize, edge: Edge) -> Router {
+    // Sign-in may redirect a form post to Auth0; the pages' `form-action` must allow that.
+    let form_targets: Arc<str> = match &core.auth0 {
+        Some(auth0) => format!(" {}", auth0.origin()).into(),
+        None => "".into(),
+    };
     let context = {
         let core = core.clone();
-        move || provide_context(core.clone())
+        move || {
+            provide_context(core.clone());
+            api::security_headers::set_page_policy(&form_targets);
+        }
     };
     let app_shell = {
         let leptos = leptos.clone();
@@ -186,7 +217,7 @@ fn router(core: Core, leptos: LeptosOptions, body_limit: usize) -> Router {
         .collect();
 
     let mounted = api::Mounted { local_auth: core.local.is_some(), auth0: core.auth0.is_some() };
-    api::routes(&state, mounted)
+    let app = api::routes(&state, mounted)
         .leptos_routes_with_context(&state, pages, context, app_shell)
         .fallback(api::not_found)
         .layer(DefaultBodyLimit::max(body_limit))
@@ -198,9 +229,24 @@ fn router(core: Core, leptos: LeptosOptions, body_limit: usize) -> Router {
             Duration::from_secs(30),
         ))
         .layer(middleware::from_fn(api::json_error_bodies))
+        .layer(middleware::from_fn_with_state(
+            edge.form_errors.clone(),
+            api::server_fn_responses::server_fn_responses,
+        ))
+        .layer(middleware::from_fn_with_state(
+            edge.form_errors,
+            api::server_fn_responses::unsigned_form_errors,
+        ))
         .layer(Extension(BodyLimit(body_limit)))
         .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        .with_state(state);
+    // Outside the routing, so they see every request before a route is chosen: the host
+    // check, the path clean-up routing depends on, and the headers every answer carries.
+    Router::new()
+        .fallback_service(app)
+        .layer(middleware::from_fn(api::paths::normalize_path))
+        .layer(middleware::from_fn_with_state(edge.hosts, api::hosts::check_host))
+        .layer(middleware::from_fn(api::security_headers::security_headers))
 }
 
 pub use crate::server::serve::{ServeOptions, serve};

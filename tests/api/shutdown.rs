@@ -52,7 +52,7 @@ async fn start(grace_secs: u64) -> Server {
 /// Sends a request head and the first bytes of its body, and stops there.
 async fn half_sent_request(port: u16) -> TcpStream {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
-    let head = "POST /auth/dev-token HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+    let head = "POST /auth/dev-token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
                 Content-Length: 19\r\n\r\n{\"role\":";
     stream.write_all(head.as_bytes()).await.unwrap();
     tokio::time::sleep(Duration::from_millis(200)).await; // the handler is reading the body

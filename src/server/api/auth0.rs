@@ -83,6 +83,15 @@ pub async fn callback(
         tracing::warn!("Auth0 callback with a state that does not match this browser's sign-in");
         return Ok(fail("state"));
     }
+    // A state is good for one callback, on whichever server it lands: a replayed callback
+    // (a copied URL with its cookie) is refused even before the code would be.
+    let expires = now_secs() + FLOW_TTL.as_secs() as i64;
+    if let Some(revocations) = state.core.verifier.revocations()
+        && !revocations.use_once(&flow.state, expires).await?
+    {
+        tracing::warn!("Auth0 callback with a state that was already used");
+        return Ok(fail("state"));
+    }
     let token = match auth0.exchange(&code, &flow).await {
         Ok(token) => token,
         Err(_) => return Ok(fail("exchange")),
@@ -102,4 +111,11 @@ pub async fn callback(
     headers.append(header::SET_COOKIE, state.core.cookie.set(&token, lifetime));
     headers.append(header::SET_COOKIE, flow_cookie("", 0, secure));
     Ok(response)
+}
+
+fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
 }

@@ -7,12 +7,16 @@ pub mod body;
 mod castings;
 mod fallback;
 mod health;
+pub mod hosts;
 mod id;
 mod local_auth;
 mod movies;
 pub mod negotiate;
 pub mod openapi;
+pub mod paths;
 pub mod query;
+pub mod security_headers;
+pub mod server_fn_responses;
 mod session;
 
 use utoipa::OpenApi;

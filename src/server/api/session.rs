@@ -9,7 +9,7 @@ use axum::{
 };
 use serde::Deserialize;
 
-use crate::server::{ApiError, startup::AppState};
+use crate::server::{ApiError, auth::token_cache::hash, startup::AppState};
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct LocalLogin {
@@ -49,15 +49,29 @@ pub async fn local_login(
 
 /// Web app: sign out
 ///
-/// Clears the session cookie (and, with Auth0, sends the browser to Auth0's logout).
-/// Same-origin requests only.
+/// Revokes the session's token until it expires, clears the session cookie (and, with Auth0,
+/// sends the browser to Auth0's logout). Same-origin requests only.
 #[utoipa::path(post, path = "/auth/logout", tag = "web sign-in", operation_id = "logout",
     responses(
         (status = SEE_OTHER, description = "Signed out"),
         (status = FORBIDDEN, description = "A cross-site request", body = crate::server::ErrorBody),
+        (status = SERVICE_UNAVAILABLE, description = "The sign-out could not be recorded (the cookie is cleared)", body = crate::server::ErrorBody),
     ))]
 pub async fn logout(State(state): State<AppState>, req: Request) -> Result<Response, ApiError> {
     state.core.cookie.require_same_origin(req.headers())?;
+    // The cookie is the access token: revoke it until it expires, so a copy of it (another
+    // tab, a stolen cookie) stops working now, as a cookie and as a bearer token.
+    let verifier = &state.core.verifier;
+    if let Some(token) = state.core.cookie.read(req.headers())
+        && let Ok(principal) = verifier.verify(token).await
+        && let Some(revocations) = verifier.revocations()
+        && let Err(err) = revocations.revoke(&hash(token), principal.expires_at()).await
+    {
+        // The browser's cookie is cleared all the same; the person is told it did not end.
+        let mut response = err.into_response();
+        response.headers_mut().insert(header::SET_COOKIE, state.core.cookie.clear());
+        return Ok(response);
+    }
     // With Auth0, end Auth0's session too, or "sign in" would silently sign the same person in.
     let to = match &state.core.auth0 {
         Some(auth0) => auth0.logout_url(),

@@ -17,6 +17,12 @@ use tokio::sync::Mutex;
 
 use crate::server::config::JwksTiming;
 
+/// Largest JWKS document read. Auth0's holds two or three keys in a few KiB; a hostile or
+/// broken endpoint must not make the server hold hundreds of MB.
+pub const MAX_JWKS_BYTES: usize = 1024 * 1024;
+/// Most keys kept from one document (each is parsed into an RSA key).
+pub const MAX_JWKS_KEYS: usize = 32;
+
 enum Source {
     Remote { url: String, client: reqwest::Client },
     Fixed,
@@ -41,6 +47,10 @@ pub enum JwksError {
     Shape,
     #[error("the JWKS holds no usable RS256 key")]
     NoKeys,
+    #[error("the JWKS document is larger than {MAX_JWKS_BYTES} bytes")]
+    TooLarge,
+    #[error("the JWKS document is not JSON: {0}")]
+    Json(#[from] serde_json::Error),
 }
 
 impl KeyStore {
@@ -71,6 +81,11 @@ impl KeyStore {
     }
 
     /// The key for `kid`, refetching the JWKS once if it is unknown and the cooldown allows.
+    ///
+    /// Never waits longer than one fetch timeout, whatever the settings: a token with an
+    /// unknown kid waits for at most the one fetch under way (its own or another's), and the
+    /// cooldown counts from the end of the last fetch, so a hanging JWKS with a cooldown
+    /// shorter than the timeout cannot chain fetches while requests queue behind them.
     pub async fn key(&self, kid: &str) -> Option<Arc<DecodingKey>> {
         if let Some(key) = self.cached(kid) {
             return Some(key);
@@ -78,17 +93,25 @@ impl KeyStore {
         if matches!(self.source, Source::Fixed) {
             return None;
         }
-        let mut last = self.fetch.lock().await;
-        // Whoever held the lock before us may have fetched it already.
-        if let Some(key) = self.cached(kid) {
-            return Some(key);
-        }
-        if last.is_some_and(|at| at.elapsed() < self.timing.refetch_cooldown) {
-            return None;
-        }
-        *last = Some(Instant::now());
-        if let Err(err) = self.fetch_and_replace().await {
-            tracing::warn!(%err, "JWKS refetch for an unknown kid failed");
+        let fetched = tokio::time::timeout(self.timing.fetch_timeout, async {
+            let mut last = self.fetch.lock().await;
+            // Whoever held the lock before us may have fetched it already.
+            if self.cached(kid).is_some() {
+                return;
+            }
+            if last.is_some_and(|at| at.elapsed() < self.timing.refetch_cooldown) {
+                return;
+            }
+            // Set before the fetch too: a fetch given up half-way still counts.
+            *last = Some(Instant::now());
+            if let Err(err) = self.fetch_and_replace().await {
+                tracing::warn!(%err, "JWKS refetch for an unknown kid failed");
+            }
+            *last = Some(Instant::now());
+        })
+        .await;
+        if fetched.is_err() {
+            tracing::debug!(kid, "gave up waiting for a JWKS fetch for an unknown kid");
         }
         self.cached(kid)
     }
@@ -142,11 +165,22 @@ impl KeyStore {
         let Source::Remote { url, client } = &self.source else {
             return Ok(self.len());
         };
-        let response = client.get(url).send().await?;
+        let mut response = client.get(url).send().await?;
         if !response.status().is_success() {
             return Err(JwksError::Status(response.status()));
         }
-        let doc: Value = response.json().await?;
+        if response.content_length().is_some_and(|n| n > MAX_JWKS_BYTES as u64) {
+            return Err(JwksError::TooLarge);
+        }
+        // Read in chunks, so a body without (or lying about) its length stops at the limit.
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await? {
+            if body.len() + chunk.len() > MAX_JWKS_BYTES {
+                return Err(JwksError::TooLarge);
+            }
+            body.extend_from_slice(&chunk);
+        }
+        let doc: Value = serde_json::from_slice(&body)?;
         let keys = parse_jwks(&doc)?;
         let n = keys.len();
         self.replace(keys);
@@ -164,6 +198,7 @@ fn parse_jwks(doc: &Value) -> Result<HashMap<String, Arc<DecodingKey>>, JwksErro
         .filter(|k| k.get("kty").and_then(Value::as_str) == Some("RSA"))
         .filter(|k| k.get("use").and_then(Value::as_str).is_none_or(|u| u == "sig"))
         .filter(|k| k.get("alg").and_then(Value::as_str).is_none_or(|a| a == "RS256"))
+        .take(MAX_JWKS_KEYS)
         .filter_map(|k| {
             let jwk: Jwk = serde_json::from_value(k.clone()).ok()?;
             let kid = jwk.common.key_id.clone()?;

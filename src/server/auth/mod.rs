@@ -7,9 +7,10 @@ pub(crate) mod extract;
 mod jwks;
 pub mod local;
 pub mod oidc;
+pub mod revocations;
 pub mod session;
 pub mod signing;
-mod token_cache;
+pub(crate) mod token_cache;
 mod verifier;
 
 pub use jwks::KeyStore;

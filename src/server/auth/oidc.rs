@@ -111,6 +111,14 @@ impl Auth0Login {
         url.into()
     }
 
+    /// Auth0's origin (`https://tenant.auth0.com`): sign-in and sign-out form posts redirect
+    /// there, which the pages' Content-Security-Policy must allow.
+    pub fn origin(&self) -> String {
+        reqwest::Url::parse(&self.config.authorize_url())
+            .map(|url| url.origin().ascii_serialization())
+            .unwrap_or_default()
+    }
+
     /// Where to send the browser after clearing our session, to end Auth0's too.
     pub fn logout_url(&self) -> String {
         let mut url = reqwest::Url::parse(&self.config.logout_url()).expect("issuer is a URL");

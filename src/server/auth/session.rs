@@ -104,7 +104,7 @@ pub async fn authenticate(
 /// Refuses a cookie-authenticated write that a browser says came from another site. Browsers
 /// send `Sec-Fetch-Site` (and `Origin` on POST); without `Sec-Fetch-Site`, `Origin` must be
 /// the app's own: `expected` (from `APP_BASE_URL`, scheme and port included) when configured,
-/// else the `Host` the request was sent to. A request with neither header is refused.
+/// else `http://` and the `Host` the request was sent to. A request with neither header is refused.
 pub fn require_same_origin(headers: &HeaderMap, expected: Option<&str>) -> Result<(), ApiError> {
     let cross = || ApiError::Refused {
         code: "cross_origin",
@@ -117,8 +117,10 @@ pub fn require_same_origin(headers: &HeaderMap, expected: Option<&str>) -> Resul
     let same = match expected {
         Some(expected) => origin.eq_ignore_ascii_case(expected),
         None => {
+            // Without APP_BASE_URL this server is reached over plain HTTP (it terminates no
+            // TLS), so its origin is `http://` + Host; the scheme counts like the host does.
             let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).ok_or_else(cross)?;
-            origin.split_once("://").is_some_and(|(_, rest)| rest.eq_ignore_ascii_case(host))
+            origin.strip_prefix("http://").is_some_and(|rest| rest.eq_ignore_ascii_case(host))
         }
     };
     if same { Ok(()) } else { Err(cross()) }
@@ -148,6 +150,8 @@ mod tests {
         assert!(check(&ok, None).is_ok());
         let evil = [("origin", "https://evil.example"), ("host", "localhost:3000")];
         assert!(check(&evil, None).is_err());
+        let other_scheme = [("origin", "https://localhost:3000"), ("host", "localhost:3000")];
+        assert!(check(&other_scheme, None).is_err());
         assert!(check(&[("host", "localhost:3000")], None).is_err());
         // With APP_BASE_URL the scheme counts too, and a rewritten Host does not matter.
         let proxied = [("origin", "https://casting.example"), ("host", "127.0.0.1:3000")];

@@ -8,7 +8,8 @@ use serde_json::Value;
 
 use super::{
     KeyStore, Principal,
-    token_cache::{self, TokenCache},
+    revocations::Revocations,
+    token_cache::{self, TokenCache, TokenHash},
 };
 use crate::{model::Permission, server::ApiError};
 
@@ -19,6 +20,8 @@ pub struct Verifier {
     keys: Arc<KeyStore>,
     validation: Validation,
     verified: TokenCache,
+    /// Signed-out tokens; `None` where nothing can sign out (tools that only verify).
+    revocations: Option<Arc<Revocations>>,
 }
 
 #[derive(Deserialize)]
@@ -41,7 +44,27 @@ impl Verifier {
         validation.validate_exp = true;
         validation.validate_nbf = true;
         validation.leeway = LEEWAY_SECS;
-        Verifier { keys, validation, verified: TokenCache::default() }
+        Verifier { keys, validation, verified: TokenCache::default(), revocations: None }
+    }
+
+    /// Refuses the tokens `revocations` holds (signed-out sessions).
+    pub fn with_revocations(mut self, revocations: Arc<Revocations>) -> Verifier {
+        self.revocations = Some(revocations);
+        self
+    }
+
+    pub fn revocations(&self) -> Option<&Arc<Revocations>> {
+        self.revocations.as_ref()
+    }
+
+    fn check_revoked(&self, hash: &TokenHash) -> Result<(), ApiError> {
+        match &self.revocations {
+            Some(revocations) if revocations.is_revoked(hash) => Err(ApiError::unauthorized(
+                "token_revoked",
+                "this session was signed out; sign in again",
+            )),
+            _ => Ok(()),
+        }
     }
 
     pub fn keys(&self) -> &Arc<KeyStore> {
@@ -54,6 +77,7 @@ impl Verifier {
             .unwrap_or_default()
             .as_secs();
         let hash = token_cache::hash(token);
+        self.check_revoked(&hash)?;
         if let Some((kid, principal)) = self.verified.get(&hash, now)
             && self.keys.holds(&kid)
         {

@@ -92,10 +92,10 @@ pub async fn delete(conn: &mut AnyConnection, id: i64) -> sqlx::Result<bool> {
     Ok(done.rows_affected() == 1)
 }
 
-fn filter(query: &ActorQuery) -> Filter {
+fn filter(backend: Backend, query: &ActorQuery) -> Filter {
     let mut filter = Filter::default();
     if let Some(q) = query.q.as_deref().filter(|q| !q.is_empty()) {
-        filter.contains("name", q);
+        filter.contains(backend, "actors", "name", q);
     }
     if let Some(gender) = &query.gender {
         filter.push("lower(gender) = lower({})", Value::Text(gender.clone()));
@@ -126,7 +126,7 @@ pub async fn find_page(
         ActorSort::Gender => "gender",
     };
     let fields = "'id', id, 'name', name, 'age', age, 'gender', gender";
-    let (json, total) = filter(query)
+    let (json, total) = filter(backend, query)
         .fetch_page_json(conn, backend, "actors", fields, order_by, query.descending, limit, offset)
         .await?;
     let actors = serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;

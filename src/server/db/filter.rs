@@ -24,14 +24,43 @@ impl Filter {
         self.conditions.push(condition.replace("{}", &placeholder));
     }
 
-    /// A case-insensitive substring match on `column` (LIKE wildcards in `needle` are literal).
-    pub fn contains(&mut self, column: &str, needle: &str) {
-        let escaped =
-            needle.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-        self.push(
-            &format!("lower({column}) LIKE {{}} ESCAPE '\\'"),
-            Value::Text(format!("%{escaped}%")),
-        );
+    /// A case-insensitive substring match on `column` of `table`, folding case by Unicode's
+    /// rules on both databases (`émile` finds `Émile` and `ÉMILE`). Wildcards in `needle` are
+    /// literal.
+    ///
+    /// PostgreSQL: `lower(column) LIKE`, served by the trigram GIN index for three characters
+    /// or more. SQLite: its `lower()` and `LIKE` fold ASCII only, so three characters or more go
+    /// to the FTS5 trigram index (`{table}_search`, whose tokenizer folds Unicode case) as a
+    /// phrase, which is a substring match; shorter needles, which no trigram can serve, scan
+    /// with a GLOB whose character classes spell out both cases of each character.
+    pub fn contains(&mut self, backend: Backend, table: &str, column: &str, needle: &str) {
+        match backend {
+            Backend::Postgres => {
+                let escaped = needle
+                    .to_lowercase()
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_");
+                self.push(
+                    &format!("lower({column}) LIKE {{}} ESCAPE '\\'"),
+                    Value::Text(format!("%{escaped}%")),
+                );
+            }
+            Backend::Sqlite if needle.chars().count() >= 3 => {
+                // An FTS5 string: double quotes doubled inside make it one phrase, with no
+                // query syntax left in it.
+                let phrase = format!("\"{}\"", needle.replace('"', "\"\""));
+                self.push(
+                    &format!(
+                        "id IN (SELECT rowid FROM {table}_search WHERE {table}_search MATCH {{}})"
+                    ),
+                    Value::Text(phrase),
+                );
+            }
+            Backend::Sqlite => {
+                self.push(&format!("{column} GLOB {{}}"), Value::Text(glob_any_case(needle)));
+            }
+        }
     }
 
     pub fn sql(&self) -> String {
@@ -106,5 +135,48 @@ impl Filter {
             .fetch_one(conn)
             .await?;
         Ok((row.try_get("items")?, row.try_get("total")?))
+    }
+}
+
+/// A GLOB pattern matching `needle` anywhere, in any case: `é1` → `*[éÉ]1*`. GLOB's own
+/// special characters are matched literally (each in a class of its own).
+fn glob_any_case(needle: &str) -> String {
+    let mut pattern = String::from("*");
+    for c in needle.chars() {
+        let mut forms: Vec<char> = vec![c];
+        for other in c.to_lowercase().chain(c.to_uppercase()) {
+            if !forms.contains(&other) {
+                forms.push(other);
+            }
+        }
+        // Case mappings of more than one character (`ß` → `SS`) cannot sit in a class.
+        let single = |s: &mut dyn Iterator<Item = char>| s.count() == 1;
+        if !single(&mut c.to_lowercase()) || !single(&mut c.to_uppercase()) {
+            forms.truncate(1);
+        }
+        match (forms.as_slice(), c) {
+            ([_], '*' | '?' | '[') => pattern.extend(['[', c, ']']),
+            ([only], _) => pattern.push(*only),
+            (many, _) => {
+                pattern.push('[');
+                pattern.extend(many.iter().filter(|f| **f != ']'));
+                pattern.push(']');
+            }
+        }
+    }
+    pattern.push('*');
+    pattern
+}
+
+#[cfg(test)]
+mod tests {
+    use super::glob_any_case;
+
+    #[test]
+    fn glob_patterns_spell_out_both_cases() {
+        assert_eq!(glob_any_case("é1"), "*[éÉ]1*");
+        assert_eq!(glob_any_case("a*"), "*[aA][*]*");
+        assert_eq!(glob_any_case("?["), "*[?][[]*");
+        assert_eq!(glob_any_case("ß"), "*ß*");
     }
 }

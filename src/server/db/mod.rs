@@ -7,6 +7,8 @@ pub mod castings;
 pub mod changes;
 pub mod filter;
 pub mod movies;
+pub mod revoked;
+pub mod secrets;
 pub mod snapshot;
 
 use std::{sync::Arc, time::Duration};
@@ -56,6 +58,13 @@ impl Backend {
 #[derive(Clone, Debug)]
 pub struct Db {
     pool: AnyPool,
+    /// SQLite: a connection of its own for the one writer, so reads that fill `pool` (a flood
+    /// of searches, say) can never make a write wait for a connection. PostgreSQL writes use
+    /// `pool`.
+    write_pool: Option<AnyPool>,
+    /// Searches (`?q=`) running at once, bounded to half the pool: however many a caller
+    /// sends, the other half stays free for everything else.
+    search_slots: Arc<tokio::sync::Semaphore>,
     backend: Backend,
     /// SQLite allows one writer at a time. Writers of this process take turns here, in
     /// arrival order, instead of polling SQLite's lock under `busy_timeout` (whose sleeps gave
@@ -166,7 +175,15 @@ impl Db {
                 })
             }),
         };
-        let pool = options.connect(url).await.map_err(DbSetupError::Connect)?;
+        let pool = options.clone().connect(url).await.map_err(DbSetupError::Connect)?;
+        let write_pool = match backend {
+            Backend::Sqlite => {
+                Some(options.max_connections(1).connect(url).await.map_err(DbSetupError::Connect)?)
+            }
+            Backend::Postgres => None,
+        };
+        let search_slots =
+            Arc::new(tokio::sync::Semaphore::new((max_connections / 2).max(1) as usize));
         let owner = match backend {
             Backend::Sqlite => lock_sqlite_file(url)?.map(Arc::new),
             Backend::Postgres => None,
@@ -175,7 +192,17 @@ impl Db {
         let changes = Arc::default();
         let snapshots = matches!(backend, Backend::Postgres)
             .then(|| SnapshotClock::new(pool.clone(), acquire_timeout));
-        let db = Db { pool, backend, write_turn, acquire_timeout, changes, owner, snapshots };
+        let db = Db {
+            pool,
+            write_pool,
+            search_slots,
+            backend,
+            write_turn,
+            acquire_timeout,
+            changes,
+            owner,
+            snapshots,
+        };
         db.migrate().await?;
         Ok(db)
     }
@@ -185,7 +212,22 @@ impl Db {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
-        migrator.run(&self.pool).await.map_err(DbSetupError::Migrate)
+        migrator.run(self.writer()).await.map_err(DbSetupError::Migrate)
+    }
+
+    /// The pool writes go through (see `write_pool`).
+    pub fn writer(&self) -> &AnyPool {
+        self.write_pool.as_ref().unwrap_or(&self.pool)
+    }
+
+    /// A turn to run a search; 503 when none frees up within the acquire timeout.
+    pub async fn search_slot(&self) -> Result<tokio::sync::OwnedSemaphorePermit, ApiError> {
+        match tokio::time::timeout(self.acquire_timeout, self.search_slots.clone().acquire_owned())
+            .await
+        {
+            Ok(Ok(permit)) => Ok(permit),
+            _ => Err(ApiError::Unavailable(None)),
+        }
     }
 
     pub fn backend(&self) -> Backend {
@@ -208,7 +250,7 @@ impl Db {
             None => None,
         };
         let mark = self.changes.begin();
-        let tx = self.pool.begin_with(self.backend.begin_write()).await?;
+        let tx = self.writer().begin_with(self.backend.begin_write()).await?;
         Ok(WriteTx { tx, turn, mark })
     }
 
@@ -246,6 +288,12 @@ impl Db {
         self.snapshots.as_ref().map(|s| s.probes())
     }
 
+    /// Whether other servers may share this database (PostgreSQL), so what they write must be
+    /// read back; on SQLite the file is locked to this one.
+    pub fn tracks_other_servers(&self) -> bool {
+        self.backend == Backend::Postgres
+    }
+
     /// Whether [`generation`](Db::generation) can ever answer: PostgreSQL, or a SQLite file
     /// this process holds locked.
     pub fn tracks_changes(&self) -> bool {
@@ -262,6 +310,9 @@ impl Db {
 
     pub async fn close(&self) {
         self.pool.close().await;
+        if let Some(writer) = &self.write_pool {
+            writer.close().await;
+        }
     }
 }
 

@@ -88,10 +88,10 @@ pub async fn delete(conn: &mut AnyConnection, id: i64) -> sqlx::Result<bool> {
     Ok(done.rows_affected() == 1)
 }
 
-fn filter(query: &MovieQuery) -> Filter {
+fn filter(backend: Backend, query: &MovieQuery) -> Filter {
     let mut filter = Filter::default();
     if let Some(q) = query.q.as_deref().filter(|q| !q.is_empty()) {
-        filter.contains("title", q);
+        filter.contains(backend, "movies", "title", q);
     }
     // Stored as fixed-width UTC text: text order is time order.
     if let Some(after) = &query.released_after {
@@ -119,7 +119,7 @@ pub async fn find_page(
         MovieSort::ReleaseDate => "release_date",
     };
     let fields = "'id', id, 'title', title, 'release_date', release_date";
-    let (json, total) = filter(query)
+    let (json, total) = filter(backend, query)
         .fetch_page_json(conn, backend, "movies", fields, order_by, query.descending, limit, offset)
         .await?;
     let decode = |e: Box<dyn std::error::Error + Send + Sync>| sqlx::Error::Decode(e);

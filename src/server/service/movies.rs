@@ -54,6 +54,12 @@ impl Service {
                 |l: &Listing<Movie>| l.items.len(),
                 || async {
                     let (limit, offset) = Page::limit_offset(query.page);
+                    // A search waits for a search slot first, so searches alone can never
+                    // take every pooled connection.
+                    let _slot = match query.q {
+                        Some(_) => Some(self.db().search_slot().await?),
+                        None => None,
+                    };
                     // One statement: rows and total from one snapshot without a transaction.
                     let mut conn = self.db().pool().acquire().await?;
                     let (items, total) =

@@ -103,6 +103,11 @@ pub fn search(q: Option<String>) -> Result<Option<String>, ApiError> {
             format!("q must be at most {MAX_NAME_CHARS} characters"),
         ));
     }
+    // A NUL cannot even be sent to PostgreSQL (error 22021, a 500 before this check), and no
+    // stored text holds control characters, so such a search is refused like such a body.
+    if q.chars().any(char::is_control) {
+        return Err(ApiError::invalid("q", "q must not contain control characters"));
+    }
     Ok(Some(q))
 }
 
@@ -134,6 +139,13 @@ mod tests {
         assert!(name("name", &"x".repeat(201)).is_err());
         assert!(name("name", &"é".repeat(200)).is_ok());
         assert!(name("name", "a\u{0}b").is_err());
+    }
+
+    #[test]
+    fn searches_refuse_control_characters() {
+        assert!(search(Some("a\u{0}".into())).is_err());
+        assert!(search(Some("a\tb".into())).is_err());
+        assert_eq!(search(Some(" Émile ".into())).unwrap().as_deref(), Some("Émile"));
     }
 
     #[test]
