@@ -262,6 +262,10 @@ pub struct Options {
     pub fake_issuer: bool,
     /// Overrides the header-read timeout (slowloris tests).
     pub header_read_timeout: Option<Duration>,
+    /// Overrides the idle-connection timeout.
+    pub idle_timeout: Option<Duration>,
+    /// Overrides the connection limit.
+    pub max_connections: Option<usize>,
 }
 
 impl Default for Options {
@@ -274,6 +278,8 @@ impl Default for Options {
             database_url: None,
             fake_issuer: false,
             header_read_timeout: None,
+            idle_timeout: None,
+            max_connections: None,
         }
     }
 }
@@ -333,6 +339,12 @@ impl TestApp {
         if let Some(timeout) = options.header_read_timeout {
             serve_options.header_read_timeout = timeout;
         }
+        if let Some(idle) = options.idle_timeout {
+            serve_options.idle_timeout = idle;
+        }
+        if let Some(max) = options.max_connections {
+            serve_options.max_connections = max;
+        }
         let core = app.core.clone();
         tokio::spawn(async move {
             let _app = app; // keeps the JWKS refresher alive as long as the server
@@ -388,6 +400,19 @@ impl TestApp {
 
     pub async fn send_json(&self, method: Method, path: &str, role: Role, body: Value) -> Response {
         self.request(method, path, Some(&self.token(role))).json(&body).send().await.unwrap()
+    }
+
+    /// A token from local sign-in (`POST /auth/dev-token`), for apps started with `local`.
+    pub async fn local_token(&self, role: Role) -> String {
+        let res = self
+            .client
+            .post(self.url("/auth/dev-token"))
+            .json(&json!({"role": role.slug()}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        res.json::<Value>().await.unwrap()["access_token"].as_str().unwrap().to_owned()
     }
 
     /// Creates an actor as a producer and returns its id.

@@ -15,7 +15,7 @@ crate::on_both_databases!(
     expired_session_is_reported,
 );
 
-fn no_redirects() -> reqwest::Client {
+pub(crate) fn no_redirects() -> reqwest::Client {
     reqwest::Client::builder().redirect(Policy::none()).build().unwrap()
 }
 
@@ -28,7 +28,7 @@ fn set_cookies(res: &Response) -> Vec<String> {
 }
 
 /// `name=value` of the Set-Cookie for `name`.
-fn cookie_pair(res: &Response, name: &str) -> Option<String> {
+pub(crate) fn cookie_pair(res: &Response, name: &str) -> Option<String> {
     set_cookies(res)
         .into_iter()
         .find(|c| c.starts_with(&format!("{name}=")))
@@ -44,7 +44,7 @@ fn query_param(url: &str, key: &str) -> Option<String> {
 }
 
 /// Calls a server function the way the hydrated app does.
-async fn server_fn(
+pub(crate) async fn server_fn(
     app: &TestApp,
     path: &str,
     cookie: &str,
@@ -187,7 +187,7 @@ async fn auth0_callback_refuses_forged_or_stale_flows(db: TestDb) {
     expect_refused(callback(format!("code=c4&state={state}"), Some(flow)).await.unwrap(), "token");
 }
 
-async fn local_session(app: &TestApp, role: &str) -> String {
+pub(crate) async fn local_session(app: &TestApp, role: &str) -> String {
     let res = no_redirects()
         .post(app.url("/auth/local-login"))
         .header("sec-fetch-site", "same-origin")
