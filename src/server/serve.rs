@@ -134,14 +134,22 @@ async fn serve_connection(
         tower::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
             let (router, activity) = (router.clone(), activity.clone());
             async move {
-                let _in_flight = activity.begin();
-                router.oneshot(req).await
+                let in_flight = Activity::begin(&activity);
+                // In flight until the body is sent too: a long stream is not idleness.
+                let response = router.oneshot(req).await?;
+                Ok::<_, std::convert::Infallible>(
+                    response.map(|inner| TrackedBody { inner, _in_flight: in_flight }),
+                )
             }
         })
     };
     let connection = builder
         .serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(service));
     tokio::pin!(connection);
+    // Once closing for idleness, how long the connection may take to say goodbye: an HTTP/2
+    // peer is sent GOAWAY and a ping, and one that never answers would otherwise be kept until
+    // the keep-alive timeout.
+    let mut hang_up_at: Option<Instant> = None;
     let mut closing = false;
     loop {
         tokio::select! {
@@ -158,9 +166,21 @@ async fn serve_connection(
             () = activity.idle_for(options.idle_timeout), if !closing => {
                 tracing::debug!("idle connection closed");
                 closing = true;
+                hang_up_at = Some(Instant::now() + IDLE_GOODBYE);
                 connection.as_mut().graceful_shutdown();
             }
+            () = sleep_until_some(hang_up_at) => return,
         }
+    }
+}
+
+/// See `hang_up_at` in [`serve_connection`].
+const IDLE_GOODBYE: Duration = Duration::from_secs(2);
+
+async fn sleep_until_some(deadline: Option<Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
     }
 }
 
@@ -189,12 +209,39 @@ struct Activity {
     last: Mutex<Instant>,
 }
 
-struct InFlight<'a>(&'a Activity);
+/// Counts a request as in flight until dropped.
+struct InFlight(Arc<Activity>);
 
-impl Drop for InFlight<'_> {
+impl Drop for InFlight {
     fn drop(&mut self) {
         self.0.touch();
         self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// A response body that keeps its request counted as in flight until it is sent or dropped.
+struct TrackedBody {
+    inner: axum::body::Body,
+    _in_flight: InFlight,
+}
+
+impl http_body::Body for TrackedBody {
+    type Data = axum::body::Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        std::pin::Pin::new(&mut self.get_mut().inner).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.inner.size_hint()
     }
 }
 
@@ -203,10 +250,10 @@ impl Activity {
         Activity { in_flight: AtomicUsize::new(0), last: Mutex::new(Instant::now()) }
     }
 
-    fn begin(&self) -> InFlight<'_> {
-        self.in_flight.fetch_add(1, Ordering::SeqCst);
-        self.touch();
-        InFlight(self)
+    fn begin(this: &Arc<Activity>) -> InFlight {
+        this.in_flight.fetch_add(1, Ordering::SeqCst);
+        this.touch();
+        InFlight(this.clone())
     }
 
     fn touch(&self) {

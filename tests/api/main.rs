@@ -6,6 +6,7 @@ mod support;
 mod auth;
 mod casting;
 mod concurrency;
+mod connections;
 mod crud;
 mod errors;
 mod faults;
