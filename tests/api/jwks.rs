@@ -93,3 +93,74 @@ async fn a_key_dropped_from_the_set_revokes_its_remembered_tokens(db: TestDb) {
     let res = app.request(Method::GET, "/actors", Some(&old)).send().await.unwrap();
     expect_error(res, 401, "invalid_header").await;
 }
+
+/// A JWKS document over 1 MiB is not read (a 256 MB one took the server to ~880 MB for good):
+/// its keys are not used, and the keys already held stay in use.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_oversized_jwks_is_refused() {
+    let app = TestApp::start(TestDb::sqlite(), Options::default()).await;
+    let new_key = SigningKey::generate().unwrap();
+    let padding = "x".repeat(2 * 1024 * 1024);
+    app.jwks.set_keys(json!({"keys": [app.key.jwk(), new_key.jwk()], "padding": padding}));
+    let token = new_key.sign(&app.claims(Role::Assistant));
+    let res = app.request(Method::GET, "/actors", Some(&token)).send().await.unwrap();
+    expect_error(res, 401, "invalid_header").await;
+    assert_eq!(app.get("/actors", Role::Assistant).await.status(), 200, "old keys still work");
+    // The same set without the padding is fine.
+    app.jwks.set_keys(json!({"keys": [app.key.jwk(), new_key.jwk()]}));
+    tokio::time::sleep(Duration::from_millis(400)).await; // past the refetch cooldown
+    let res = app.request(Method::GET, "/actors", Some(&token)).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+}
+
+/// Only the first 32 keys of a set are kept (each is parsed into an RSA key).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_so_many_keys_are_kept() {
+    let app = TestApp::start(TestDb::sqlite(), Options::default()).await;
+    let new_key = SigningKey::generate().unwrap();
+    let mut keys: Vec<_> = (0..40)
+        .map(|i| {
+            let mut jwk = app.key.jwk();
+            jwk["kid"] = json!(format!("filler-{i}"));
+            jwk
+        })
+        .collect();
+    keys.push(new_key.jwk());
+    app.jwks.set_keys(json!({ "keys": keys }));
+    let token = new_key.sign(&app.claims(Role::Assistant));
+    let res = app.request(Method::GET, "/actors", Some(&token)).send().await.unwrap();
+    expect_error(res, 401, "invalid_header").await;
+}
+
+/// With a hanging JWKS and a cooldown shorter than the fetch timeout (2 s in tests), requests
+/// with unknown kids each wait at most about one fetch timeout; they queued behind one
+/// another's fetches before (and some reached the 30 s request timeout).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_kids_wait_at_most_one_fetch_timeout() {
+    let options = Options { refetch_cooldown: Duration::from_millis(100), ..Options::default() };
+    let app = Arc::new(TestApp::start(TestDb::sqlite(), options).await);
+    app.jwks.set_delay(Duration::from_secs(30));
+    let claims = app.claims(Role::Producer);
+    let tasks: Vec<_> = (0..6)
+        .map(|i| {
+            let app = app.clone();
+            let token = app.key.sign_with_kid(&claims, &format!("unknown-{i}"));
+            tokio::spawn(async move {
+                // Spread out, so each may find the cooldown over and start a fetch of its own.
+                tokio::time::sleep(Duration::from_millis(150 * i)).await;
+                let started = std::time::Instant::now();
+                let res = app.request(Method::GET, "/actors", Some(&token)).send().await.unwrap();
+                (started.elapsed(), res)
+            })
+        })
+        .collect();
+    for task in tasks {
+        let (waited, res) = task.await.unwrap();
+        expect_error(res, 401, "invalid_header").await;
+        assert!(waited < Duration::from_millis(2800), "an unknown kid waited {waited:?}");
+    }
+    // Known keys are not held up meanwhile.
+    let started = std::time::Instant::now();
+    assert_eq!(app.get("/actors", Role::Assistant).await.status(), 200);
+    assert!(started.elapsed() < Duration::from_secs(1));
+}
