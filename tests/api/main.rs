@@ -18,6 +18,7 @@ mod outage;
 mod page_security;
 mod rbac;
 mod read_cache;
+mod search;
 mod sessions;
 mod shutdown;
 mod validation;

@@ -266,6 +266,8 @@ pub struct Options {
     pub idle_timeout: Option<Duration>,
     /// Overrides the connection limit.
     pub max_connections: Option<usize>,
+    /// Overrides the database pool: its size and how long a request waits for a connection.
+    pub db_pool: Option<(u32, Duration)>,
 }
 
 impl Default for Options {
@@ -280,6 +282,7 @@ impl Default for Options {
             header_read_timeout: None,
             idle_timeout: None,
             max_connections: None,
+            db_pool: None,
         }
     }
 }
@@ -322,6 +325,10 @@ impl TestApp {
             Config::from_lookup("127.0.0.1:0".parse().unwrap(), |k| vars.get(k).cloned())
                 .expect("test configuration is valid");
         config.jwks.refetch_cooldown = options.refetch_cooldown;
+        if let Some((size, acquire_timeout)) = options.db_pool {
+            config.db_max_connections = size;
+            config.db_acquire_timeout = acquire_timeout;
+        }
         config.jwks.fetch_timeout = Duration::from_secs(2);
         assert_eq!(matches!(config.auth, AuthConfig::Local), options.local);
 
