@@ -3,7 +3,7 @@
 use casting_agency::model::Role;
 use reqwest::{Method, header};
 
-use crate::support::{Options, TestApp, TestDb, expect_error};
+use crate::support::{Options, TestApp, TestDb, expect_error, status_json};
 
 crate::on_both_databases!(unknown_paths_methods_and_ids, browsers_get_pages_and_api_clients_json);
 
@@ -71,4 +71,39 @@ async fn browsers_get_pages_and_api_clients_json(db: TestDb) {
     }
     let res = app.client.get(app.url("/")).header(header::ACCEPT, "*/*").send().await.unwrap();
     assert_eq!(res.json::<serde_json::Value>().await.unwrap()["home_route"], true);
+}
+
+/// Server-function arguments that do not decode (`id=abc`) are the client's fault: 400, with
+/// the body saying the same, and for anyone (they fail before any authentication). They were
+/// answered 500 and logged as errors.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_server_function_arguments_are_400() {
+    let app = TestApp::start(TestDb::sqlite(), Options::default()).await;
+    for (path, form) in [
+        ("/api/actors/get", "id=abc"),
+        ("/api/actors/get", ""),
+        ("/api/movies/list", "page=first"),
+    ] {
+        let res = app
+            .client
+            .post(app.url(path))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "application/json")
+            .body(form)
+            .send()
+            .await
+            .unwrap();
+        let (status, body) = status_json(res).await;
+        assert_eq!((status, body["status"].as_u64()), (400, Some(400)), "{path} {form}: {body}");
+    }
+    // Errors from our own code keep their status too: no session is a 401.
+    let res = app
+        .client
+        .post(app.url("/api/actors/get"))
+        .header("accept", "application/json")
+        .form(&[("id", "1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
 }
