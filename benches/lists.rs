@@ -74,28 +74,43 @@ async fn run(label: &str, url: &str) {
         page: Some(Page { page: n, per_page: 20 }),
         ..ActorQuery::default()
     };
-    let cases: Vec<(&str, ActorQuery)> = vec![
-        ("first page by id", page(1, ActorSort::Id, false)),
-        ("first page by name", page(1, ActorSort::Name, false)),
-        ("first page by -age", page(1, ActorSort::Age, true)),
-        ("page 2500 by name", page(2500, ActorSort::Name, false)),
-        (
-            "search q=\"actor 4242\"",
-            ActorQuery { q: Some("actor 4242".into()), ..page(1, ActorSort::Name, false) },
-        ),
+    // Each case makes the query of run `i`. Searches change with every run: the read cache
+    // would answer a repeated one from memory, and the attack this guards against sent
+    // distinct searches.
+    type Case = (&'static str, Box<dyn Fn(usize) -> ActorQuery>);
+    let fixed = |query: ActorQuery| -> Box<dyn Fn(usize) -> ActorQuery> {
+        Box::new(move |_| query.clone())
+    };
+    let search = |make: fn(usize) -> String| -> Box<dyn Fn(usize) -> ActorQuery> {
+        Box::new(move |i| ActorQuery { q: Some(make(i)), ..page(1, ActorSort::Name, false) })
+    };
+    let cases: Vec<Case> = vec![
+        ("first page by id", fixed(page(1, ActorSort::Id, false))),
+        ("first page by name", fixed(page(1, ActorSort::Name, false))),
+        ("first page by -age", fixed(page(1, ActorSort::Age, true))),
+        ("page 2500 by name", fixed(page(2500, ActorSort::Name, false))),
+        ("search, distinct \"actor 4nnn\"", search(|i| format!("actor {}", 4000 + i))),
+        ("search, distinct \"tor 9nn\"", search(|i| format!("TOR 9{i:02}"))),
+        ("search, distinct 2 chars", search(|i| format!("{}{}", i % 10, (i / 10) % 10))),
+        ("search, distinct no match", search(|i| format!("zz{i}q"))),
         (
             "filter age 30..=31, by name",
-            ActorQuery { age_min: Some(30), age_max: Some(31), ..page(1, ActorSort::Name, false) },
+            fixed(ActorQuery {
+                age_min: Some(30),
+                age_max: Some(31),
+                ..page(1, ActorSort::Name, false)
+            }),
         ),
-        ("unpaged (first 1000 of 100k)", ActorQuery::default()),
+        ("unpaged (first 1000 of 100k)", fixed(ActorQuery::default())),
     ];
     println!("{:<32} {:>10} {:>10} {:>10}", "list", "p50 ms", "p95 ms", "rows");
     for (what, query) in cases {
         let mut times = Vec::with_capacity(RUNS);
         let mut rows = 0;
-        for _ in 0..RUNS {
+        for run in 0..RUNS {
+            let query = query(run);
             let started = Instant::now();
-            let listing = svc.list_actors(&who, query.clone()).await.unwrap();
+            let listing = svc.list_actors(&who, query).await.unwrap();
             times.push(started.elapsed());
             rows = listing.items.len();
         }

@@ -79,11 +79,9 @@ async fn browsers_get_pages_and_api_clients_json(db: TestDb) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn malformed_server_function_arguments_are_400() {
     let app = TestApp::start(TestDb::sqlite(), Options::default()).await;
-    for (path, form) in [
-        ("/api/actors/get", "id=abc"),
-        ("/api/actors/get", ""),
-        ("/api/movies/list", "page=first"),
-    ] {
+    for (path, form) in
+        [("/api/actors/get", "id=abc"), ("/api/actors/get", ""), ("/api/movies/list", "page=first")]
+    {
         let res = app
             .client
             .post(app.url(path))
