@@ -30,8 +30,8 @@ const REREAD_IDS: i64 = 256;
 
 pub struct Revocations {
     db: Db,
-    /// Revoked token hashes (hex) → `exp` (Unix seconds).
-    revoked: RwLock<HashMap<String, i64>>,
+    /// Revoked token hashes → `exp` (Unix seconds).
+    revoked: RwLock<HashMap<TokenHash, i64>>,
     /// The highest row id read so far.
     last_id: Mutex<i64>,
 }
@@ -47,6 +47,17 @@ fn hex(hash: &TokenHash) -> String {
     hash.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+fn from_hex(hex: &str) -> Option<TokenHash> {
+    let mut hash = [0u8; 32];
+    if hex.len() != 64 {
+        return None;
+    }
+    for (i, byte) in hash.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(hash)
+}
+
 impl Revocations {
     /// Reads the revocations still in force.
     pub async fn load(db: Db) -> Result<Revocations, sqlx::Error> {
@@ -57,15 +68,15 @@ impl Revocations {
     }
 
     pub fn is_revoked(&self, hash: &TokenHash) -> bool {
-        self.revoked.read().expect("revocation lock poisoned").contains_key(&hex(hash))
+        self.revoked.read().expect("revocation lock poisoned").contains_key(hash)
     }
 
     /// Revokes the token with `hash` until `expires_at` (its `exp`).
     pub async fn revoke(&self, hash: &TokenHash, expires_at: u64) -> Result<(), ApiError> {
-        let hex = hex(hash);
         let expires_at = i64::try_from(expires_at).unwrap_or(i64::MAX);
-        revoked::insert(self.db.writer(), revoked::Kind::Session, &hex, expires_at, now()).await?;
-        self.revoked.write().expect("revocation lock poisoned").insert(hex, expires_at);
+        revoked::insert(self.db.writer(), revoked::Kind::Session, &hex(hash), expires_at, now())
+            .await?;
+        self.revoked.write().expect("revocation lock poisoned").insert(*hash, expires_at);
         Ok(())
     }
 
@@ -87,7 +98,9 @@ impl Revocations {
         let mut last = self.last_id.lock().expect("revocation lock poisoned");
         for (id, hash, exp) in rows {
             *last = (*last).max(id);
-            revoked.insert(hash, exp);
+            if let Some(hash) = from_hex(&hash) {
+                revoked.insert(hash, exp);
+            }
         }
         Ok(())
     }
@@ -109,5 +122,17 @@ impl Revocations {
                 }
             }
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_round_trip_through_hex() {
+        let hash = super::super::token_cache::hash("a token");
+        assert_eq!(from_hex(&hex(&hash)), Some(hash));
+        assert_eq!(from_hex("zz"), None);
     }
 }
