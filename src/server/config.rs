@@ -222,7 +222,10 @@ impl Config {
             shutdown_grace: Duration::from_secs(parse(&var, "SHUTDOWN_GRACE_SECS", 20)?),
             header_read_timeout: Duration::from_secs(parse(&var, "HEADER_READ_TIMEOUT_SECS", 10)?),
             max_connections: positive(parse(&var, "MAX_CONNECTIONS", 1024)?, "MAX_CONNECTIONS")?,
-            idle_timeout: Duration::from_secs(parse(&var, "IDLE_TIMEOUT_SECS", 60)?),
+            idle_timeout: Duration::from_secs(positive(
+                parse(&var, "IDLE_TIMEOUT_SECS", 60)?,
+                "IDLE_TIMEOUT_SECS",
+            )? as u64),
             allowed_hosts: var("ALLOWED_HOSTS")
                 .map(|v| {
                     v.split(',')

@@ -138,7 +138,7 @@ async fn serve_connection(
                 // In flight until the body is sent too: a long stream is not idleness.
                 let response = router.oneshot(req).await?;
                 Ok::<_, std::convert::Infallible>(
-                    response.map(|inner| TrackedBody { inner, _in_flight: in_flight }),
+                    response.map(|inner| TrackedBody { inner, in_flight_guard: in_flight }),
                 )
             }
         })
@@ -164,18 +164,29 @@ async fn serve_connection(
                 connection.as_mut().graceful_shutdown();
             }
             () = activity.idle_for(options.idle_timeout), if !closing => {
-                tracing::debug!("idle connection closed");
+                tracing::debug!("idle or stalled connection closed");
                 closing = true;
                 hang_up_at = Some(Instant::now() + IDLE_GOODBYE);
                 connection.as_mut().graceful_shutdown();
             }
-            () = sleep_until_some(hang_up_at) => return,
+            () = sleep_until_some(hang_up_at) => {
+                // Requests that began before the goodbye may finish, as long as they move.
+                if activity.in_flight() == 0 || activity.stalled(options.idle_timeout) {
+                    return;
+                }
+                hang_up_at = Some(Instant::now() + IDLE_GOODBYE);
+            }
         }
     }
 }
 
 /// See `hang_up_at` in [`serve_connection`].
 const IDLE_GOODBYE: Duration = Duration::from_secs(2);
+
+/// A request in flight that makes no progress (no body frame sent: a client that stopped
+/// reading, say) for the idle timeout plus this long is given up; handlers themselves are
+/// cut at 30 s by the request timeout.
+const STALL_GRACE: Duration = Duration::from_secs(30);
 
 async fn sleep_until_some(deadline: Option<Instant>) {
     match deadline {
@@ -222,7 +233,7 @@ impl Drop for InFlight {
 /// A response body that keeps its request counted as in flight until it is sent or dropped.
 struct TrackedBody {
     inner: axum::body::Body,
-    _in_flight: InFlight,
+    in_flight_guard: InFlight,
 }
 
 impl http_body::Body for TrackedBody {
@@ -233,7 +244,13 @@ impl http_body::Body for TrackedBody {
         self: std::pin::Pin<&mut Self>,
         cx: &mut std::task::Context<'_>,
     ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
-        std::pin::Pin::new(&mut self.get_mut().inner).poll_frame(cx)
+        let this = self.get_mut();
+        let frame = std::pin::Pin::new(&mut this.inner).poll_frame(cx);
+        if frame.is_ready() {
+            // Progress: hyper only asks for the next frame once the last one was taken.
+            this.in_flight_guard.0.touch();
+        }
+        frame
     }
 
     fn is_end_stream(&self) -> bool {
@@ -260,19 +277,30 @@ impl Activity {
         *self.last.lock().expect("activity lock poisoned") = Instant::now();
     }
 
-    /// Resolves once no request has been in flight for `idle`.
+    fn in_flight(&self) -> usize {
+        self.in_flight.load(Ordering::SeqCst)
+    }
+
+    fn since_last(&self) -> Duration {
+        self.last.lock().expect("activity lock poisoned").elapsed()
+    }
+
+    /// A request is in flight but nothing moved for `idle` plus [`STALL_GRACE`].
+    fn stalled(&self, idle: Duration) -> bool {
+        self.in_flight() > 0 && self.since_last() >= idle + STALL_GRACE
+    }
+
+    /// Resolves once no request has been in flight for `idle`, or one in flight has stalled.
     async fn idle_for(&self, idle: Duration) {
         loop {
-            let deadline = *self.last.lock().expect("activity lock poisoned") + idle;
-            if Instant::now() < deadline {
-                tokio::time::sleep_until(deadline).await;
-                continue;
-            }
-            if self.in_flight.load(Ordering::SeqCst) == 0 {
+            let limit = if self.in_flight() == 0 { idle } else { idle + STALL_GRACE };
+            let since = self.since_last();
+            if since >= limit {
                 return;
             }
-            // A long request (a stream, say): look again later.
-            tokio::time::sleep(idle).await;
+            // Look again when the limit would pass (at the latest after `idle`, as the request
+            // in flight may end meanwhile); a request beginning or ending moves `last`.
+            tokio::time::sleep((limit - since).min(idle)).await;
         }
     }
 }

@@ -168,6 +168,27 @@ async fn only_signed_form_errors_reach_the_page() {
         .unwrap();
     assert_eq!(res.status(), 200);
     assert!(res.text().await.unwrap().contains("age must be a whole number from 0 to 150"));
+
+    // The signature binds the page: the same error on another page is not shown.
+    let moved = location.replacen("/actors?", "/movies?", 1);
+    let res = http.get(app.url(&moved)).header(header::COOKIE, &session).send().await.unwrap();
+    assert_eq!(res.status(), 303);
+    // Parameter names are compared decoded, as Leptos reads them.
+    let encoded = format!("/actors?__path=%2Fapi%2Factors%2Fcreate&%5F%5Ferr={forged}");
+    let res = http.get(app.url(&encoded)).header(header::COOKIE, &session).send().await.unwrap();
+    assert_eq!(res.status(), 303);
+    // A Referer that already carries an error (relative, so Leptos leaves it as it is) does not
+    // get that error signed: the redirect drops it, and a call that succeeds adds none.
+    let referer = format!("/actors?__path=%2Fapi%2Factors%2Fcreate&__err={forged}");
+    let res = http
+        .post(app.url("/api/session"))
+        .header(header::ACCEPT, "text/html")
+        .header(header::REFERER, &referer)
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_redirection(), "{}", res.status());
+    assert_eq!(res.headers()[header::LOCATION], "/actors");
 }
 
 /// `GET //pkg` was answered `307 Location: //pkg/`, which a browser opens on another host.

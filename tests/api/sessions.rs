@@ -38,45 +38,29 @@ async fn signing_out_revokes_the_session_everywhere(db: TestDb) {
     let copied = session.clone();
     let token = session.split_once('=').unwrap().1.to_owned();
     let origin = format!("http://{}", local.addr);
-    let res = server_fn(
-        &local,
-        "/api/actors/create",
-        &copied,
-        &origin,
-        &[("name", "A"), ("age", "3"), ("gender", "f")],
-    )
-    .await;
-    assert_eq!(res.status(), 200, "the session works before sign-out");
+    let create = |name: &'static str| {
+        let form = [("name", name), ("age", "3"), ("gender", "f")];
+        let (local, copied, origin) = (&local, copied.clone(), origin.clone());
+        async move { server_fn(local, "/api/actors/create", &copied, &origin, &form).await }
+    };
+    assert_eq!(create("A").await.status(), 200, "the session works before sign-out");
 
     let res = logout(&local, &session).await;
     assert_eq!(res.status(), 303);
     assert_eq!(cookie_pair(&res, "casting_session").as_deref(), Some("casting_session="));
 
-    let res = server_fn(
-        &local,
-        "/api/actors/create",
-        &copied,
-        &origin,
-        &[("name", "B"), ("age", "3"), ("gender", "f")],
-    )
-    .await;
-    assert_eq!(res.status(), 401, "a copied cookie no longer writes");
+    assert_eq!(create("B").await.status(), 401, "a copied cookie no longer writes");
     let res = local.request(Method::GET, "/actors", Some(&token)).send().await.unwrap();
     expect_error(res, 401, "token_revoked").await;
 
     // Another server on the same PostgreSQL database learns of the sign-out within a second
     // or so. (Auth0 mode: both trust the same issuer, so the same token is valid on both.)
     if local.db.is_postgres() {
-        let first = TestApp::start(
-            TestDb::sqlite(),
-            Options { database_url: Some(local.db.url()), ..Options::default() },
-        )
-        .await;
-        let second = TestApp::start(
-            TestDb::sqlite(),
-            Options { database_url: Some(local.db.url()), ..Options::default() },
-        )
-        .await;
+        let sharing = || {
+            let options = Options { database_url: Some(local.db.url()), ..Options::default() };
+            TestApp::start(TestDb::sqlite(), options)
+        };
+        let (first, second) = (sharing().await, sharing().await);
         let token = first.token(Role::Director);
         let res = second.request(Method::GET, "/actors", Some(&token)).send().await.unwrap();
         assert_eq!(res.status(), 200);

@@ -31,7 +31,17 @@ impl AllowedHosts {
         if !local && listed.is_empty() {
             return AllowedHosts(None);
         }
-        let mut names: Vec<String> = listed.iter().map(|h| h.trim().to_ascii_lowercase()).collect();
+        // An entry may be written as a URL or with a port (`https://box.lan:3000`): its host
+        // name is what counts.
+        let mut names: Vec<String> = listed
+            .iter()
+            .map(|entry| {
+                let entry = entry.trim();
+                let authority = entry.split_once("://").map_or(entry, |(_, rest)| rest);
+                let authority = authority.split('/').next().unwrap_or(authority);
+                host_name(authority).to_ascii_lowercase()
+            })
+            .collect();
         if local {
             names.extend(LOOPBACK.iter().map(|h| (*h).to_owned()));
         }
@@ -94,6 +104,10 @@ mod tests {
         assert!(!hosts.allows(None));
         let listed = AllowedHosts::new(true, None, &["box.lan".to_owned()]);
         assert!(listed.allows(Some("box.lan:3000")));
+        for written in ["box.lan:3000", "https://Box.lan:3000/", " box.lan "] {
+            let listed = AllowedHosts::new(true, None, &[written.to_owned()]);
+            assert!(listed.allows(Some("box.lan:3000")), "{written}");
+        }
     }
 
     #[test]

@@ -21,9 +21,12 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Response},
 };
-use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use base64::{
+    Engine,
+    engine::general_purpose::{URL_SAFE, URL_SAFE_NO_PAD},
+};
 
-use super::paths::local_location;
+use super::paths::{local_location, merge_slashes};
 use crate::model::AppError;
 
 /// Leptos' marker header on a failed server function's response.
@@ -40,18 +43,20 @@ impl FormErrorSigner {
         FormErrorSigner(Arc::new(hmac::Key::new(hmac::HMAC_SHA256, secret)))
     }
 
-    fn message(path: &str, err: &str) -> Vec<u8> {
-        [path.as_bytes(), b"\0", err.as_bytes()].concat()
+    /// What is signed: the page the error is shown on, the server function that failed, and
+    /// the error, so a signed error cannot be moved to another page.
+    fn message(page: &str, fn_path: &str, err: &str) -> Vec<u8> {
+        [page.as_bytes(), b"\0", fn_path.as_bytes(), b"\0", err.as_bytes()].concat()
     }
 
-    pub fn sign(&self, path: &str, err: &str) -> String {
-        URL_SAFE_NO_PAD.encode(hmac::sign(&self.0, &Self::message(path, err)))
+    pub fn sign(&self, page: &str, fn_path: &str, err: &str) -> String {
+        URL_SAFE_NO_PAD.encode(hmac::sign(&self.0, &Self::message(page, fn_path, err)))
     }
 
-    pub fn verify(&self, path: &str, err: &str, sig: &str) -> bool {
-        URL_SAFE_NO_PAD
-            .decode(sig)
-            .is_ok_and(|tag| hmac::verify(&self.0, &Self::message(path, err), &tag).is_ok())
+    pub fn verify(&self, page: &str, fn_path: &str, err: &str, sig: &str) -> bool {
+        URL_SAFE_NO_PAD.decode(sig).is_ok_and(|tag| {
+            hmac::verify(&self.0, &Self::message(page, fn_path, err), &tag).is_ok()
+        })
     }
 }
 
@@ -90,13 +95,9 @@ pub async fn server_fn_responses(
     if !req.uri().path().starts_with("/api/") {
         return next.run(req).await;
     }
-    let mut response = next.run(req).await;
-    if let Some(location) = response.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()) {
-        let location = signed_local_location(&signer, location);
-        if let Ok(value) = HeaderValue::from_str(&location) {
-            response.headers_mut().insert(header::LOCATION, value);
-        }
-        return response;
+    let response = next.run(req).await;
+    if response.headers().contains_key(header::LOCATION) {
+        return with_local_signed_location(&signer, response).await;
     }
     if response.status() == StatusCode::INTERNAL_SERVER_ERROR
         && response.headers().contains_key(SERVER_FN_ERROR)
@@ -106,9 +107,49 @@ pub async fn server_fn_responses(
     response
 }
 
-/// The path and query of a redirect target (whatever host it named), with the form error, if
-/// any, signed.
-fn signed_local_location(signer: &FormErrorSigner, location: &str) -> String {
+/// A server function's redirect back to its page: only the path and query of the target
+/// (whatever host it named), with whatever form error the target carried removed, and this
+/// response's own error, if it is one, added and signed. The target is the client's `Referer`,
+/// so an error it carried is the client's text, never signed.
+async fn with_local_signed_location(signer: &FormErrorSigner, response: Response) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let location = parts.headers.get(header::LOCATION).and_then(|v| v.to_str().ok());
+    let (path, query) = split_location(location.unwrap_or("/"));
+    let mut pairs = split_query(&query).rest;
+    let error_of = parts.headers.get(SERVER_FN_ERROR).and_then(|v| v.to_str().ok());
+    let body = match error_of.map(str::to_owned) {
+        Some(fn_path) => {
+            let Ok(bytes) = to_bytes(body, MAX_ERROR_BODY).await else {
+                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            };
+            // What Leptos puts in `__err`: the serialized error, base64 (URL alphabet).
+            let err = URL_SAFE.encode(&bytes);
+            let sig = signer.sign(&path, &fn_path, &err);
+            pairs.extend([
+                ("__path".into(), fn_path),
+                ("__err".into(), err),
+                ("__sig".into(), sig),
+            ]);
+            Body::from(bytes)
+        }
+        None => body,
+    };
+    let location = match join_query(&pairs) {
+        query if query.is_empty() => path,
+        query => format!("{path}?{query}"),
+    };
+    match HeaderValue::from_str(&location) {
+        Ok(value) => {
+            parts.headers.insert(header::LOCATION, value);
+            Response::from_parts(parts, body)
+        }
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+/// The path (kept on this origin, slashes merged) and query of a redirect target, absolute or
+/// not.
+fn split_location(location: &str) -> (String, String) {
     let (path, query) = match reqwest::Url::parse(location) {
         Ok(url) => (url.path().to_owned(), url.query().unwrap_or_default().to_owned()),
         Err(_) => match location.split_once('?') {
@@ -117,19 +158,7 @@ fn signed_local_location(signer: &FormErrorSigner, location: &str) -> String {
         },
     };
     let path = local_location(&path).unwrap_or_else(|| "/".to_owned());
-    let mut split = split_query(&query);
-    if let (Some(fn_path), Some(err)) = (split.path.take(), split.err.take()) {
-        let sig = signer.sign(&fn_path, &err);
-        split.rest.extend([
-            ("__path".into(), fn_path),
-            ("__err".into(), err),
-            ("__sig".into(), sig),
-        ]);
-    }
-    match join_query(&split.rest) {
-        query if query.is_empty() => path,
-        query => format!("{path}?{query}"),
-    }
+    (merge_slashes(&path).unwrap_or(path), query)
 }
 
 async fn with_stated_status(response: Response) -> Response {
@@ -153,14 +182,16 @@ pub async fn unsigned_form_errors(
     req: Request,
     next: Next,
 ) -> Response {
+    // Names are compared decoded (`%5F%5Ferr` is `__err` to Leptos too).
     let query = req.uri().query().unwrap_or_default();
-    if req.method() != Method::GET || !query.contains("__err") {
+    if req.method() != Method::GET || query.is_empty() {
         return next.run(req).await;
     }
     let split = split_query(query);
+    let page = req.uri().path();
     let signed = match (&split.path, &split.err, &split.sig) {
-        (Some(path), Some(err), Some(sig)) => signer.verify(path, err, sig),
-        (_, None, _) => true,
+        (None, None, _) => true,
+        (Some(fn_path), Some(err), Some(sig)) => signer.verify(page, fn_path, err, sig),
         _ => false,
     };
     if signed {
@@ -180,17 +211,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn form_errors_are_signed_and_kept_on_this_origin() {
+    fn signatures_bind_page_function_and_error() {
         let signer = FormErrorSigner::new(b"key");
-        let location = signed_local_location(
-            &signer,
-            "https://evil.example/actors?q=a&__path=%2Fapi%2Fx&__err=ZXJy",
-        );
-        assert!(location.starts_with("/actors?q=a&__path=%2Fapi%2Fx&__err=ZXJy&__sig="));
-        let split = split_query(location.split_once('?').unwrap().1);
-        assert!(signer.verify("/api/x", "ZXJy", split.sig.as_deref().unwrap()));
-        assert!(!signer.verify("/api/x", "ZXJz", split.sig.as_deref().unwrap()));
-        assert!(!FormErrorSigner::new(b"other").verify("/api/x", "ZXJy", &split.sig.unwrap()));
-        assert_eq!(signed_local_location(&signer, "//evil.example/x"), "/evil.example/x");
+        let sig = signer.sign("/actors", "/api/x", "ZXJy");
+        assert!(signer.verify("/actors", "/api/x", "ZXJy", &sig));
+        assert!(!signer.verify("/movies", "/api/x", "ZXJy", &sig));
+        assert!(!signer.verify("/actors", "/api/y", "ZXJy", &sig));
+        assert!(!signer.verify("/actors", "/api/x", "ZXJz", &sig));
+        assert!(!FormErrorSigner::new(b"other").verify("/actors", "/api/x", "ZXJy", &sig));
+    }
+
+    #[test]
+    fn redirect_targets_keep_path_and_query_only() {
+        let split = |l| split_location(l);
+        assert_eq!(split("https://evil.example/actors?q=a"), ("/actors".into(), "q=a".into()));
+        assert_eq!(split("//evil.example/x"), ("/evil.example/x".into(), String::new()));
+        assert_eq!(split("/a//b?c=d"), ("/a/b".into(), "c=d".into()));
     }
 }

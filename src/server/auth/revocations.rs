@@ -15,7 +15,7 @@ use std::{
     time::Duration,
 };
 
-use super::token_cache::TokenHash;
+use super::{token_cache::TokenHash, verifier::LEEWAY_SECS};
 use crate::server::{
     ApiError,
     db::{Db, revoked},
@@ -73,9 +73,11 @@ impl Revocations {
 
     /// Revokes the token with `hash` until `expires_at` (its `exp`).
     pub async fn revoke(&self, hash: &TokenHash, expires_at: u64) -> Result<(), ApiError> {
-        let expires_at = i64::try_from(expires_at).unwrap_or(i64::MAX);
-        revoked::insert(self.db.writer(), revoked::Kind::Session, &hex(hash), expires_at, now())
-            .await?;
+        // Kept past `exp` by the leeway the verifier grants on it, or the token would be
+        // accepted again for that long.
+        let expires_at = i64::try_from(expires_at.saturating_add(LEEWAY_SECS)).unwrap_or(i64::MAX);
+        revoked::prune(self.db.writer(), now()).await?;
+        revoked::insert(self.db.writer(), revoked::Kind::Session, &hex(hash), expires_at).await?;
         self.revoked.write().expect("revocation lock poisoned").insert(*hash, expires_at);
         Ok(())
     }
@@ -84,8 +86,7 @@ impl Revocations {
     /// by this server or any other sharing the database.
     pub async fn use_once(&self, value: &str, expires_at: i64) -> Result<bool, ApiError> {
         let hash = hex(&super::token_cache::hash(value));
-        Ok(revoked::insert(self.db.writer(), revoked::Kind::OauthState, &hash, expires_at, now())
-            .await?)
+        Ok(revoked::insert(self.db.writer(), revoked::Kind::OauthState, &hash, expires_at).await?)
     }
 
     /// Reads rows other servers added, and forgets expired ones.

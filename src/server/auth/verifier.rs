@@ -14,7 +14,7 @@ use super::{
 use crate::{model::Permission, server::ApiError};
 
 /// Clock skew tolerated on `exp` and `nbf`.
-const LEEWAY_SECS: u64 = 30;
+pub(crate) const LEEWAY_SECS: u64 = 30;
 
 pub struct Verifier {
     keys: Arc<KeyStore>,

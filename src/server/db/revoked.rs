@@ -20,15 +20,8 @@ impl Kind {
 }
 
 /// Records `hash` until `expires_at` (Unix seconds). `false` if it was recorded already, which
-/// for a single-use value means it was used before. Expired rows are pruned on the way.
-pub async fn insert(
-    pool: &AnyPool,
-    kind: Kind,
-    hash: &str,
-    expires_at: i64,
-    now: i64,
-) -> sqlx::Result<bool> {
-    sqlx::query("DELETE FROM revoked_tokens WHERE expires_at < $1").bind(now).execute(pool).await?;
+/// for a single-use value means it was used before.
+pub async fn insert(pool: &AnyPool, kind: Kind, hash: &str, expires_at: i64) -> sqlx::Result<bool> {
     let done = sqlx::query(
         "INSERT INTO revoked_tokens (token_hash, kind, expires_at) VALUES ($1, $2, $3) \
          ON CONFLICT (token_hash) DO NOTHING",
@@ -39,6 +32,12 @@ pub async fn insert(
     .execute(pool)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Forgets rows past their expiry (on sign-out, which is rare, rather than on every insert).
+pub async fn prune(pool: &AnyPool, now: i64) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM revoked_tokens WHERE expires_at < $1").bind(now).execute(pool).await?;
+    Ok(())
 }
 
 /// Revoked sessions with an id above `after` that have not expired: `(id, hash, expires_at)`.
