@@ -159,6 +159,12 @@ impl From<sqlx::Error> for ApiError {
     }
 }
 
+impl From<crate::server::db::Unavailable> for ApiError {
+    fn from(_: crate::server::db::Unavailable) -> Self {
+        ApiError::Unavailable(None)
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         self.log();

@@ -16,8 +16,6 @@ use std::{sync::Arc, time::Duration};
 use changes::{ChangeClock, WriteMark};
 use snapshot::{ProbeFailure, SnapshotClock};
 
-use crate::server::ApiError;
-
 use sqlx::{
     Any, AnyPool, Connection, Executor, Transaction,
     any::AnyPoolOptions,
@@ -115,6 +113,12 @@ impl std::ops::DerefMut for WriteTx {
         &mut self.tx
     }
 }
+
+/// The database cannot be reached right now (a 503 to the client, which may retry). Storage
+/// has its own error types, never the HTTP layer's: the service maps them.
+#[derive(Debug, thiserror::Error)]
+#[error("the database is unavailable")]
+pub struct Unavailable;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbSetupError {
@@ -220,13 +224,14 @@ impl Db {
         self.write_pool.as_ref().unwrap_or(&self.pool)
     }
 
-    /// A turn to run a search; 503 when none frees up within the acquire timeout.
-    pub async fn search_slot(&self) -> Result<tokio::sync::OwnedSemaphorePermit, ApiError> {
+    /// A turn to run a search; like a pool timeout (503) when none frees up within the
+    /// acquire timeout.
+    pub async fn search_slot(&self) -> Result<tokio::sync::OwnedSemaphorePermit, sqlx::Error> {
         match tokio::time::timeout(self.acquire_timeout, self.search_slots.clone().acquire_owned())
             .await
         {
             Ok(Ok(permit)) => Ok(permit),
-            _ => Err(ApiError::Unavailable(None)),
+            _ => Err(sqlx::Error::PoolTimedOut),
         }
     }
 
@@ -266,16 +271,16 @@ impl Db {
     /// SQLite: this process's [`ChangeClock`], exact because no other process writes (the
     /// file is locked). PostgreSQL: the shared snapshot ([`SnapshotClock`]), probed after this
     /// call begins, so a write acknowledged by any instance before then is seen.
-    pub async fn generation(&self) -> Result<Option<u64>, ApiError> {
+    pub async fn generation(&self) -> Result<Option<u64>, Unavailable> {
         self.generation_within(self.acquire_timeout).await
     }
 
     /// [`generation`](Db::generation), waiting at most `patience` for PostgreSQL's answer.
-    pub async fn generation_within(&self, patience: Duration) -> Result<Option<u64>, ApiError> {
+    pub async fn generation_within(&self, patience: Duration) -> Result<Option<u64>, Unavailable> {
         match (&self.snapshots, &self.owner) {
             (Some(snapshots), _) => match snapshots.generation(patience).await {
                 Ok(generation) => Ok(Some(generation)),
-                Err(ProbeFailure::Unavailable) => Err(ApiError::Unavailable(None)),
+                Err(ProbeFailure::Unavailable) => Err(Unavailable),
                 Err(ProbeFailure::Failed) => Ok(None),
             },
             (None, Some(_)) => Ok(self.changes.settled()),
