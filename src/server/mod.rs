@@ -8,6 +8,7 @@ pub mod api;
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod core;
 pub mod db;
 pub mod error;
 pub mod serve;

@@ -2,20 +2,15 @@
 
 use std::{sync::Arc, time::Duration};
 
-use axum::{
-    Extension, Router,
-    extract::{DefaultBodyLimit, FromRef},
-    http::StatusCode,
-    middleware,
-};
+use axum::{Extension, Router, extract::DefaultBodyLimit, http::StatusCode, middleware};
 use leptos::prelude::*;
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use tower_http::{limit::RequestBodyLimitLayer, timeout::TimeoutLayer, trace::TraceLayer};
 
+pub use crate::server::{api::state::AppState, core::Core};
 use crate::{
     app::{App, shell},
     server::{
-        ApiError,
         api::{
             self, REST_PATHS, body::BodyLimit, hosts::AllowedHosts, negotiate::PageRenderer,
             server_fn_responses::FormErrorSigner,
@@ -32,49 +27,6 @@ use crate::{
         service::Service,
     },
 };
-
-/// What request handlers and server functions need; provided to Leptos as context too.
-#[derive(Clone)]
-pub struct Core {
-    pub service: Service,
-    pub verifier: Arc<Verifier>,
-    /// `Some` only in local sign-in mode.
-    pub local: Option<Arc<LocalIssuer>>,
-    /// Auth0 sign-in for the web app (Auth0 mode with a client id).
-    pub auth0: Option<Arc<Auth0Login>>,
-    /// The web app's session cookie.
-    pub cookie: SessionCookie,
-    pub local_token_ttl: Duration,
-}
-
-impl Core {
-    /// The local issuer; a 404 when local sign-in is off (its routes are not even mounted
-    /// then, so this only guards against a wiring mistake).
-    pub fn local_issuer(&self) -> Result<&LocalIssuer, ApiError> {
-        self.local
-            .as_deref()
-            .ok_or_else(|| ApiError::NotFound("local sign-in is not enabled".into()))
-    }
-}
-
-#[derive(Clone)]
-pub struct AppState {
-    pub core: Core,
-    pub leptos: LeptosOptions,
-    pub pages: PageRenderer,
-}
-
-impl FromRef<AppState> for LeptosOptions {
-    fn from_ref(state: &AppState) -> Self {
-        state.leptos.clone()
-    }
-}
-
-impl FromRef<AppState> for Service {
-    fn from_ref(state: &AppState) -> Self {
-        state.core.service.clone()
-    }
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {

@@ -13,8 +13,8 @@ use crate::{
             Principal,
             session::{Access, authenticate},
         },
+        core::Core,
         service::{CastingChoice, Input, Service},
-        startup::Core,
     },
 };
 

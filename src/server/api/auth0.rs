@@ -10,11 +10,11 @@ use serde::Deserialize;
 
 use crate::server::{
     ApiError,
+    api::state::AppState,
     auth::{
         oidc::{FLOW_TTL, Flow, flow_cookie_name},
         session::read_cookie,
     },
-    startup::AppState,
 };
 
 fn redirect(to: &str) -> Response {

@@ -6,7 +6,7 @@ use axum::{Json, extract::State};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::server::{ApiError, db::Backend, startup::AppState};
+use crate::server::{ApiError, api::state::AppState, db::Backend};
 
 #[derive(Serialize, ToSchema)]
 pub struct Home {

@@ -6,7 +6,7 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::body::JsonBody;
-use crate::server::{ApiError, auth::local::IssuedToken, service::Input, startup::AppState};
+use crate::server::{ApiError, api::state::AppState, auth::local::IssuedToken, service::Input};
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -14,16 +14,18 @@ mod movies;
 pub mod negotiate;
 pub mod openapi;
 pub mod paths;
+mod principal;
 pub mod query;
 pub mod security_headers;
 pub mod server_fn_responses;
 mod session;
+pub mod state;
 
 use utoipa::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::server::startup::AppState;
+use state::AppState;
 
 /// Paths served by REST routes. A web page at one of these paths is reached through content
 /// negotiation (see [`negotiate`]), never registered as a second route.

@@ -17,7 +17,7 @@ use axum::{
     response::Response,
 };
 
-use crate::server::startup::AppState;
+use crate::server::api::state::AppState;
 
 type RenderFuture = Pin<Box<dyn Future<Output = Response> + Send>>;
 

@@ -9,7 +9,7 @@ use axum::{
 };
 use serde::Deserialize;
 
-use crate::server::{ApiError, auth::token_cache::hash, startup::AppState};
+use crate::server::{ApiError, api::state::AppState, auth::token_cache::hash};
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct LocalLogin {

@@ -3,7 +3,7 @@
 //! Every token, Auth0's or one issued by local sign-in, goes through [`Verifier::verify`]:
 //! RS256 only, `exp`/`iss`/`aud`/`sub` required, keys looked up by `kid` in a [`KeyStore`].
 
-pub(crate) mod extract;
+pub(crate) mod bearer;
 mod jwks;
 pub mod local;
 pub mod oidc;

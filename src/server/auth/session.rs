@@ -6,7 +6,7 @@
 
 use axum::http::{HeaderMap, HeaderValue, header, request::Parts};
 
-use super::{Principal, Verifier, extract::bearer_token};
+use super::{Principal, Verifier, bearer::bearer_token};
 use crate::server::ApiError;
 
 /// Whether an operation reads or changes data. Writes authenticated by cookie must be

@@ -1,18 +1,8 @@
-//! `Principal` as an axum extractor: a handler that takes one only runs for a verified caller.
+//! The bearer token of a request, for every way in (REST handlers and server functions).
 
-use axum::{extract::FromRequestParts, http::header, http::request::Parts};
+use axum::http::{header, request::Parts};
 
-use super::Principal;
-use crate::server::{ApiError, startup::AppState};
-
-impl FromRequestParts<AppState> for Principal {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = bearer_token(parts)?;
-        state.core.verifier.verify(token).await
-    }
-}
+use crate::server::ApiError;
 
 /// The token of an `Authorization: Bearer <token>` header.
 pub fn bearer_token(parts: &Parts) -> Result<&str, ApiError> {

@@ -1,0 +1,34 @@
+//! What every request handler and server function works with: the service layer, token
+//! verification, and the sign-in pieces of the configured mode. Built once by `startup`.
+
+use std::{sync::Arc, time::Duration};
+
+use crate::server::{
+    ApiError,
+    auth::{LocalIssuer, Verifier, oidc::Auth0Login, session::SessionCookie},
+    service::Service,
+};
+
+/// What request handlers and server functions need; provided to Leptos as context too.
+#[derive(Clone)]
+pub struct Core {
+    pub service: Service,
+    pub verifier: Arc<Verifier>,
+    /// `Some` only in local sign-in mode.
+    pub local: Option<Arc<LocalIssuer>>,
+    /// Auth0 sign-in for the web app (Auth0 mode with a client id).
+    pub auth0: Option<Arc<Auth0Login>>,
+    /// The web app's session cookie.
+    pub cookie: SessionCookie,
+    pub local_token_ttl: Duration,
+}
+
+impl Core {
+    /// The local issuer; a 404 when local sign-in is off (its routes are not even mounted
+    /// then, so this only guards against a wiring mistake).
+    pub fn local_issuer(&self) -> Result<&LocalIssuer, ApiError> {
+        self.local
+            .as_deref()
+            .ok_or_else(|| ApiError::NotFound("local sign-in is not enabled".into()))
+    }
+}
