@@ -64,6 +64,30 @@ pub trait RowOnly: RowInput {
     fn for_row(id: i64) -> Self;
 }
 
+/// Row actions for a table whose update and delete server functions both take the row's `id`
+/// (the delete nothing else). The UI's traits are implemented here, beside the UI, so the
+/// server functions know nothing of the pages.
+macro_rules! row_actions_for {
+    ($update:ident, $delete:ident) => {
+        impl $crate::app::row_actions::RowInput for $update {
+            fn row(&self) -> i64 {
+                self.id
+            }
+        }
+        impl $crate::app::row_actions::RowInput for $delete {
+            fn row(&self) -> i64 {
+                self.id
+            }
+        }
+        impl $crate::app::row_actions::RowOnly for $delete {
+            fn for_row(id: i64) -> Self {
+                $delete { id }
+            }
+        }
+    };
+}
+pub(crate) use row_actions_for;
+
 /// A server action for a table's rows, and which row submitted it last.
 pub struct RowAction<S>
 where

@@ -60,21 +60,3 @@ pub async fn delete_actor(id: i64) -> Result<i64, AppError> {
     let (svc, who) = super::caller(Access::Write).await?;
     Ok(svc.delete_actor(&who, id).await?.item.id)
 }
-
-impl crate::app::row_actions::RowInput for UpdateActor {
-    fn row(&self) -> i64 {
-        self.id
-    }
-}
-
-impl crate::app::row_actions::RowInput for DeleteActor {
-    fn row(&self) -> i64 {
-        self.id
-    }
-}
-
-impl crate::app::row_actions::RowOnly for DeleteActor {
-    fn for_row(id: i64) -> Self {
-        DeleteActor { id }
-    }
-}

@@ -61,21 +61,3 @@ pub async fn delete_movie(id: i64) -> Result<i64, AppError> {
     let (svc, who) = super::caller(Access::Write).await?;
     Ok(svc.delete_movie(&who, id).await?.item.id)
 }
-
-impl crate::app::row_actions::RowInput for UpdateMovie {
-    fn row(&self) -> i64 {
-        self.id
-    }
-}
-
-impl crate::app::row_actions::RowInput for DeleteMovie {
-    fn row(&self) -> i64 {
-        self.id
-    }
-}
-
-impl crate::app::row_actions::RowOnly for DeleteMovie {
-    fn for_row(id: i64) -> Self {
-        DeleteMovie { id }
-    }
-}

@@ -221,3 +221,5 @@ pub fn ActorPage() -> impl IntoView {
         </Suspense>
     }
 }
+
+crate::app::row_actions::row_actions_for!(UpdateActor, DeleteActor);

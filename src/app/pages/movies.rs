@@ -223,3 +223,5 @@ pub fn MoviePage() -> impl IntoView {
         </Suspense>
     }
 }
+
+crate::app::row_actions::row_actions_for!(UpdateMovie, DeleteMovie);
