@@ -17,7 +17,16 @@ pub struct SessionInfo {
 
 #[server(prefix = "/api", endpoint = "session")]
 pub async fn get_session() -> Result<SessionInfo, AppError> {
-    crate::server::web::session_info().await
+    let state = crate::server::web::session_state().await?;
+    Ok(SessionInfo {
+        user: state.who.map(|who| UserInfo {
+            subject: who.subject().to_owned(),
+            permissions: who.permissions().to_vec(),
+        }),
+        local_mode: state.local_mode,
+        auth0_sign_in: state.auth0_sign_in,
+        expired: state.expired,
+    })
 }
 
 /// Counts for the dashboard; `None` for a table the user may not read.

@@ -218,11 +218,12 @@ pub struct ErrorBody {
 pub type ApiResult<T> = Result<T, ApiError>;
 
 /// Server functions answer the web app with the same status, code, message and field as the
-/// REST API's JSON errors (internal causes are logged here, never sent).
+/// REST API's JSON errors (internal causes are logged here, never sent). The HTTP status of a
+/// server function's response is set from this body at the edge
+/// (`api::server_fn_responses`), where it is also right for errors raised before our code runs.
 impl From<ApiError> for crate::model::AppError {
     fn from(err: ApiError) -> Self {
         err.log();
-        crate::server::web::set_error_status(err.status());
         crate::model::AppError {
             status: err.status().as_u16(),
             code: err.code().to_owned(),

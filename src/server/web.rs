@@ -1,12 +1,11 @@
 //! Glue between server functions and the server: who is calling, from the request Leptos is
 //! handling.
 
-use axum::http::{StatusCode, header, request::Parts};
+use axum::http::request::Parts;
 use leptos::prelude::use_context;
 
 use crate::{
-    model::{ActorPatch, AppError, CastingInput, MoviePatch, NewActor, NewMovie, UserInfo},
-    rpc::session::SessionInfo,
+    model::{ActorPatch, AppError, CastingInput, MoviePatch, NewActor, NewMovie},
     server::{
         ApiError,
         auth::{
@@ -17,25 +16,6 @@ use crate::{
         service::{CastingChoice, Input, Service},
     },
 };
-
-/// Gives a failing server function's response the error's real status (a 422 logged as a 500
-/// would mislead). Not for a form posted without JavaScript: Leptos answers that with a
-/// redirect back to the page, which a status change would break.
-pub fn set_error_status(status: StatusCode) {
-    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
-        return;
-    };
-    let form_post = use_context::<Parts>().is_some_and(|parts| {
-        parts
-            .headers
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|accept| accept.contains("text/html"))
-    });
-    if !form_post {
-        response.set_status(status);
-    }
-}
 
 fn context() -> Result<(Core, Parts), AppError> {
     let missing =
@@ -58,26 +38,25 @@ pub async fn caller(access: Access) -> Result<(Service, Principal), AppError> {
     Ok((core.service.clone(), who))
 }
 
-pub async fn session_info() -> Result<SessionInfo, AppError> {
+/// Who is signed in to the web app (if anyone), and how sign-in works on this server.
+pub struct SessionState {
+    pub who: Option<Principal>,
+    /// Local sign-in (no Auth0 configured).
+    pub local_mode: bool,
+    /// Auth0 sign-in for the web app is configured.
+    pub auth0_sign_in: bool,
+    /// A session was sent but its token has expired or is no longer valid.
+    pub expired: bool,
+}
+
+pub async fn session_state() -> Result<SessionState, AppError> {
     let (core, parts) = context()?;
     let local_mode = core.local.is_some();
     let auth0_sign_in = core.auth0.is_some();
+    let state = |who, expired| SessionState { who, local_mode, auth0_sign_in, expired };
     match authenticate(&core.verifier, &core.cookie, &parts, Access::Read).await {
-        Ok(who) => Ok(SessionInfo {
-            user: Some(UserInfo {
-                subject: who.subject().to_owned(),
-                permissions: who.permissions().to_vec(),
-            }),
-            local_mode,
-            auth0_sign_in,
-            expired: false,
-        }),
-        Err(ApiError::Unauthorized { code, .. }) => Ok(SessionInfo {
-            user: None,
-            local_mode,
-            auth0_sign_in,
-            expired: code != "not_signed_in",
-        }),
+        Ok(who) => Ok(state(Some(who), false)),
+        Err(ApiError::Unauthorized { code, .. }) => Ok(state(None, code != "not_signed_in")),
         Err(other) => Err(other.into()),
     }
 }
