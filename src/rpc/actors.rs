@@ -9,11 +9,8 @@ pub async fn list_actors(
     sort: Option<String>,
     page: Option<i64>,
 ) -> Result<ListPage<Actor>, AppError> {
-    use crate::{
-        model::query::UI_PER_PAGE,
-        server::{api::query::QueryParams, auth::session::Access},
-    };
-    let (svc, who) = super::caller(Access::Read).await?;
+    use crate::{model::query::UI_PER_PAGE, server::api::query::QueryParams};
+    let (svc, who) = super::reader().await?;
     let params = QueryParams::from_controls(q, sort, page, UI_PER_PAGE);
     let listing = svc.list_actors(&who, params).await?;
     let page = listing.page.map(|p| p.page).unwrap_or(1);
@@ -27,16 +24,15 @@ pub async fn list_actors(
 
 #[server(prefix = "/api", endpoint = "actors/get")]
 pub async fn get_actor(id: i64) -> Result<Actor, AppError> {
-    use crate::server::auth::session::Access;
-    let (svc, who) = super::caller(Access::Read).await?;
+    let (svc, who) = super::reader().await?;
     Ok(svc.get_actor(&who, id).await?)
 }
 
 /// Form fields arrive as text; the service decodes them after the permission check.
 #[server(prefix = "/api", endpoint = "actors/create")]
 pub async fn create_actor(name: String, age: String, gender: String) -> Result<Actor, AppError> {
-    use crate::server::{auth::session::Access, web::ActorForm};
-    let (svc, who) = super::caller(Access::Write).await?;
+    use crate::server::web::ActorForm;
+    let (svc, who) = super::writer().await?;
     let form = ActorForm { name, age, gender };
     Ok(svc.create_actor(&who, form).await?)
 }
@@ -48,15 +44,14 @@ pub async fn update_actor(
     age: String,
     gender: String,
 ) -> Result<Actor, AppError> {
-    use crate::server::{auth::session::Access, web::ActorForm};
-    let (svc, who) = super::caller(Access::Write).await?;
+    use crate::server::web::ActorForm;
+    let (svc, who) = super::writer().await?;
     let form = ActorForm { name, age, gender };
     Ok(svc.update_actor(&who, id, form).await?.after)
 }
 
 #[server(prefix = "/api", endpoint = "actors/delete")]
 pub async fn delete_actor(id: i64) -> Result<i64, AppError> {
-    use crate::server::auth::session::Access;
-    let (svc, who) = super::caller(Access::Write).await?;
+    let (svc, who) = super::writer().await?;
     Ok(svc.delete_actor(&who, id).await?.item.id)
 }

@@ -4,23 +4,20 @@ use crate::model::{Actor, AppError, CastMember, Credit};
 
 #[server(prefix = "/api", endpoint = "movies/cast")]
 pub async fn get_cast(movie_id: i64) -> Result<Vec<CastMember>, AppError> {
-    use crate::server::auth::session::Access;
-    let (svc, who) = super::caller(Access::Read).await?;
+    let (svc, who) = super::reader().await?;
     Ok(svc.cast_of(&who, movie_id).await?)
 }
 
 #[server(prefix = "/api", endpoint = "actors/movies")]
 pub async fn get_filmography(actor_id: i64) -> Result<Vec<Credit>, AppError> {
-    use crate::server::auth::session::Access;
-    let (svc, who) = super::caller(Access::Read).await?;
+    let (svc, who) = super::reader().await?;
     Ok(svc.filmography(&who, actor_id).await?)
 }
 
 /// The cast picker's search-as-you-type.
 #[server(prefix = "/api", endpoint = "actors/search")]
 pub async fn search_actors(query: String) -> Result<Vec<Actor>, AppError> {
-    use crate::server::auth::session::Access;
-    let (svc, who) = super::caller(Access::Read).await?;
+    let (svc, who) = super::reader().await?;
     Ok(svc.search_actors(&who, &query, 20).await?)
 }
 
@@ -31,8 +28,8 @@ pub async fn assign_actor(
     actor_id: String,
     character: String,
 ) -> Result<(), AppError> {
-    use crate::server::{auth::session::Access, web::CastingForm};
-    let (svc, who) = super::caller(Access::Write).await?;
+    use crate::server::web::CastingForm;
+    let (svc, who) = super::writer().await?;
     let form = CastingForm { actor_id, character };
     svc.assign_choice(&who, movie_id, form).await?;
     Ok(())
@@ -40,7 +37,6 @@ pub async fn assign_actor(
 
 #[server(prefix = "/api", endpoint = "movies/cast/remove")]
 pub async fn unassign_actor(movie_id: i64, actor_id: i64) -> Result<(), AppError> {
-    use crate::server::auth::session::Access;
-    let (svc, who) = super::caller(Access::Write).await?;
+    let (svc, who) = super::writer().await?;
     Ok(svc.unassign(&who, movie_id, actor_id).await?)
 }

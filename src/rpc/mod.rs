@@ -8,4 +8,4 @@ pub mod movies;
 pub mod session;
 
 #[cfg(feature = "ssr")]
-pub(crate) use crate::server::web::caller;
+pub(crate) use crate::server::web::{reader, writer};

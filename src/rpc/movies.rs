@@ -9,11 +9,8 @@ pub async fn list_movies(
     sort: Option<String>,
     page: Option<i64>,
 ) -> Result<ListPage<Movie>, AppError> {
-    use crate::{
-        model::query::UI_PER_PAGE,
-        server::{api::query::QueryParams, auth::session::Access},
-    };
-    let (svc, who) = super::caller(Access::Read).await?;
+    use crate::{model::query::UI_PER_PAGE, server::api::query::QueryParams};
+    let (svc, who) = super::reader().await?;
     let params = QueryParams::from_controls(q, sort, page, UI_PER_PAGE);
     let listing = svc.list_movies(&who, params).await?;
     let page = listing.page.map(|p| p.page).unwrap_or(1);
@@ -27,16 +24,15 @@ pub async fn list_movies(
 
 #[server(prefix = "/api", endpoint = "movies/get")]
 pub async fn get_movie(id: i64) -> Result<Movie, AppError> {
-    use crate::server::auth::session::Access;
-    let (svc, who) = super::caller(Access::Read).await?;
+    let (svc, who) = super::reader().await?;
     Ok(svc.get_movie(&who, id).await?)
 }
 
 /// `release_date` comes from a date input (`YYYY-MM-DD`) or any accepted form.
 #[server(prefix = "/api", endpoint = "movies/create")]
 pub async fn create_movie(title: String, release_date: String) -> Result<Movie, AppError> {
-    use crate::server::{auth::session::Access, web::MovieForm};
-    let (svc, who) = super::caller(Access::Write).await?;
+    use crate::server::web::MovieForm;
+    let (svc, who) = super::writer().await?;
     let form = MovieForm { title, release_date, previous_date: None };
     Ok(svc.create_movie(&who, form).await?)
 }
@@ -49,15 +45,14 @@ pub async fn update_movie(
     release_date: String,
     previous_date: String,
 ) -> Result<Movie, AppError> {
-    use crate::server::{auth::session::Access, web::MovieForm};
-    let (svc, who) = super::caller(Access::Write).await?;
+    use crate::server::web::MovieForm;
+    let (svc, who) = super::writer().await?;
     let form = MovieForm { title, release_date, previous_date: Some(previous_date) };
     Ok(svc.update_movie(&who, id, form).await?.after)
 }
 
 #[server(prefix = "/api", endpoint = "movies/delete")]
 pub async fn delete_movie(id: i64) -> Result<i64, AppError> {
-    use crate::server::auth::session::Access;
-    let (svc, who) = super::caller(Access::Write).await?;
+    let (svc, who) = super::writer().await?;
     Ok(svc.delete_movie(&who, id).await?.item.id)
 }

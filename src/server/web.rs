@@ -9,8 +9,8 @@ use crate::{
     server::{
         ApiError,
         auth::{
-            Principal,
-            session::{Access, authenticate},
+            Principal, Writer,
+            session::{authenticate_reader, authenticate_writer},
         },
         core::Core,
         service::{CastingChoice, Input, Service},
@@ -25,17 +25,30 @@ fn context() -> Result<(Core, Parts), AppError> {
     Ok((core, parts))
 }
 
-/// The verified caller of a server function and the service to call.
-pub async fn caller(access: Access) -> Result<(Service, Principal), AppError> {
+/// The verified caller of a server function that reads, and the service to call.
+pub async fn reader() -> Result<(Service, Principal), AppError> {
     let (core, parts) = context()?;
-    let who = authenticate(&core.verifier, &core.cookie, &parts, access).await?;
-    // Hand the thread back once before the service call. Measured on the list page under wrk:
-    // when the service answered from the read cache on the first poll, server-side rendering
-    // ran at 1,233 req/s; with this yield, 3,510 (PostgreSQL, whose reads always wait, 2,030).
-    // The slow path is inside Leptos' async rendering of a resource that is ready at once; the
-    // context was read above, because it is not there after a yield.
-    tokio::task::yield_now().await;
+    let who = authenticate_reader(&core.verifier, &core.cookie, &parts).await?;
+    yield_before_service().await;
     Ok((core.service.clone(), who))
+}
+
+/// The verified caller of a server function that writes (a cookie only from our own pages),
+/// and the service to call.
+pub async fn writer() -> Result<(Service, Writer), AppError> {
+    let (core, parts) = context()?;
+    let who = authenticate_writer(&core.verifier, &core.cookie, &parts).await?;
+    yield_before_service().await;
+    Ok((core.service.clone(), who))
+}
+
+/// Hands the thread back once before the service call. Measured on the list page under wrk:
+/// when the service answered from the read cache on the first poll, server-side rendering ran
+/// at 1,233 req/s; with this yield, 3,510 (PostgreSQL, whose reads always wait, 2,030). The
+/// slow path is inside Leptos' async rendering of a resource that is ready at once; the context
+/// is read before, because it is not there after a yield.
+async fn yield_before_service() {
+    tokio::task::yield_now().await;
 }
 
 /// Who is signed in to the web app (if anyone), and how sign-in works on this server.
@@ -54,7 +67,7 @@ pub async fn session_state() -> Result<SessionState, AppError> {
     let local_mode = core.local.is_some();
     let auth0_sign_in = core.auth0.is_some();
     let state = |who, expired| SessionState { who, local_mode, auth0_sign_in, expired };
-    match authenticate(&core.verifier, &core.cookie, &parts, Access::Read).await {
+    match authenticate_reader(&core.verifier, &core.cookie, &parts).await {
         Ok(who) => Ok(state(Some(who), false)),
         Err(ApiError::Unauthorized { code, .. }) => Ok(state(None, code != "not_signed_in")),
         Err(other) => Err(other.into()),

@@ -12,7 +12,11 @@ use super::{
 };
 use crate::{
     model::{Actor, ActorPatch, Credit, NewActor},
-    server::{ApiError, auth::Principal, service::Service},
+    server::{
+        ApiError,
+        auth::{Principal, Writer},
+        service::Service,
+    },
 };
 
 #[derive(Serialize, ToSchema)]
@@ -110,7 +114,7 @@ pub async fn show(
     responses((status = OK, description = "The new actor (200, as the seed APIs answered)", body = ActorCreated)))]
 pub async fn create(
     State(svc): State<Service>,
-    who: Principal,
+    who: Writer,
     body: JsonBody,
 ) -> Result<Json<ActorCreated>, ApiError> {
     let actor = svc.create_actor(&who, body).await?;
@@ -132,7 +136,7 @@ pub async fn create(
     responses((status = OK, description = "The actor before and after", body = ActorUpdated)))]
 pub async fn update(
     State(svc): State<Service>,
-    who: Principal,
+    who: Writer,
     Id(id): Id,
     body: JsonBody,
 ) -> Result<Json<ActorUpdated>, ApiError> {
@@ -154,7 +158,7 @@ pub async fn update(
     responses((status = OK, description = "The deleted actor and the counts", body = ActorDeleted)))]
 pub async fn delete(
     State(svc): State<Service>,
-    who: Principal,
+    who: Writer,
     Id(id): Id,
 ) -> Result<Json<ActorDeleted>, ApiError> {
     let gone = svc.delete_actor(&who, id).await?;

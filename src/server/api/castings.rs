@@ -10,7 +10,11 @@ use super::{
 };
 use crate::{
     model::{CastMember, CastingInput, Credit},
-    server::{ApiError, auth::Principal, service::Service},
+    server::{
+        ApiError,
+        auth::{Principal, Writer},
+        service::Service,
+    },
 };
 
 #[derive(Serialize, ToSchema)]
@@ -88,7 +92,7 @@ pub async fn filmography(
     responses((status = OK, description = "The assignment", body = Assigned)))]
 pub async fn assign(
     State(svc): State<Service>,
-    who: Principal,
+    who: Writer,
     IdPair(movie_id, actor_id): IdPair,
     body: JsonBody,
 ) -> Result<Json<Assigned>, ApiError> {
@@ -116,7 +120,7 @@ pub async fn assign(
     responses((status = OK, description = "The actor is no longer in the cast", body = Unassigned)))]
 pub async fn unassign(
     State(svc): State<Service>,
-    who: Principal,
+    who: Writer,
     IdPair(movie_id, actor_id): IdPair,
 ) -> Result<Json<Unassigned>, ApiError> {
     svc.unassign(&who, movie_id, actor_id).await?;

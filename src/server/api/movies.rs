@@ -11,7 +11,11 @@ use super::{
 };
 use crate::{
     model::{CastMember, Movie, MoviePatch, NewMovie},
-    server::{ApiError, auth::Principal, service::Service},
+    server::{
+        ApiError,
+        auth::{Principal, Writer},
+        service::Service,
+    },
 };
 
 #[derive(Serialize, ToSchema)]
@@ -108,7 +112,7 @@ pub async fn show(
     responses((status = OK, description = "The new movie (200, as the seed APIs answered)", body = MovieCreated)))]
 pub async fn create(
     State(svc): State<Service>,
-    who: Principal,
+    who: Writer,
     body: JsonBody,
 ) -> Result<Json<MovieCreated>, ApiError> {
     let movie = svc.create_movie(&who, body).await?;
@@ -130,7 +134,7 @@ pub async fn create(
     responses((status = OK, description = "The movie before and after", body = MovieUpdated)))]
 pub async fn update(
     State(svc): State<Service>,
-    who: Principal,
+    who: Writer,
     Id(id): Id,
     body: JsonBody,
 ) -> Result<Json<MovieUpdated>, ApiError> {
@@ -152,7 +156,7 @@ pub async fn update(
     responses((status = OK, description = "The deleted movie and the counts", body = MovieDeleted)))]
 pub async fn delete(
     State(svc): State<Service>,
-    who: Principal,
+    who: Writer,
     Id(id): Id,
 ) -> Result<Json<MovieDeleted>, ApiError> {
     let gone = svc.delete_movie(&who, id).await?;

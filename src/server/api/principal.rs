@@ -1,12 +1,15 @@
-//! `Principal` as an axum extractor: a REST handler that takes one only runs for a verified
-//! caller.
+//! `Principal` and `Writer` as axum extractors: a REST handler that takes one only runs for a
+//! verified caller.
 
 use axum::{extract::FromRequestParts, http::request::Parts};
 
 use super::state::AppState;
 use crate::server::{
     ApiError,
-    auth::{Principal, bearer::bearer_token},
+    auth::{
+        Principal, Writer,
+        bearer::{bearer_token, bearer_writer},
+    },
 };
 
 impl FromRequestParts<AppState> for Principal {
@@ -15,5 +18,14 @@ impl FromRequestParts<AppState> for Principal {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let token = bearer_token(parts)?;
         state.core.verifier.verify(token).await
+    }
+}
+
+/// The caller of a REST write: the API takes bearer tokens only, never the cookie.
+impl FromRequestParts<AppState> for Writer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        bearer_writer(&state.core.verifier, parts).await
     }
 }

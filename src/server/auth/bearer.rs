@@ -2,6 +2,7 @@
 
 use axum::http::{header, request::Parts};
 
+use super::{Verifier, Writer};
 use crate::server::ApiError;
 
 /// The token of an `Authorization: Bearer <token>` header.
@@ -24,4 +25,10 @@ pub fn bearer_token(parts: &Parts) -> Result<&str, ApiError> {
         (Some(scheme), Some(token), None) if scheme.eq_ignore_ascii_case("bearer") => Ok(token),
         _ => Err(malformed()),
     }
+}
+
+/// The caller of a request that writes with a bearer token. A browser never attaches one on
+/// its own, so no other site can make such a request in the caller's name.
+pub async fn bearer_writer(verifier: &Verifier, parts: &Parts) -> Result<Writer, ApiError> {
+    Ok(Writer(verifier.verify(bearer_token(parts)?).await?))
 }

@@ -71,3 +71,26 @@ impl Principal {
         if self.has(permission) { Ok(()) } else { Err(ApiError::Forbidden(permission)) }
     }
 }
+
+/// A caller allowed to change data: a verified [`Principal`] whose request another site cannot
+/// have made in their name. Either a bearer token (browsers never attach one on their own) or
+/// the session cookie on a same-origin request. Only this module makes one
+/// ([`session::authenticate_writer`], [`bearer::bearer_writer`]), and the service's write
+/// methods take nothing else, so a write checked only as a read does not compile:
+///
+/// ```compile_fail
+/// use casting_agency::server::{auth::Principal, service::Service};
+/// async fn mislabelled(svc: Service, reader: Principal) {
+///     // A caller authenticated for reading (no same-origin check) cannot delete.
+///     let _ = svc.delete_actor(&reader, 1).await;
+/// }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Writer(Principal);
+
+impl std::ops::Deref for Writer {
+    type Target = Principal;
+    fn deref(&self) -> &Principal {
+        &self.0
+    }
+}

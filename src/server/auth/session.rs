@@ -6,16 +6,8 @@
 
 use axum::http::{HeaderMap, HeaderValue, header, request::Parts};
 
-use super::{Principal, Verifier, bearer::bearer_token};
+use super::{Principal, Verifier, Writer, bearer::bearer_token};
 use crate::server::ApiError;
-
-/// Whether an operation reads or changes data. Writes authenticated by cookie must be
-/// same-origin.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Access {
-    Read,
-    Write,
-}
 
 #[derive(Clone, Debug)]
 pub struct SessionCookie {
@@ -76,29 +68,54 @@ impl SessionCookie {
     }
 }
 
-/// The caller of a web-app request: a bearer token if one is sent, else the session cookie.
-pub async fn authenticate(
+/// The caller of a web-app request that reads: a bearer token if one is sent, else the
+/// session cookie.
+pub async fn authenticate_reader(
     verifier: &Verifier,
     cookie: &SessionCookie,
     parts: &Parts,
-    access: Access,
 ) -> Result<Principal, ApiError> {
-    // A bearer token wins; any other scheme (a proxy's Basic auth, say) is not ours to judge,
-    // so the session cookie is used.
+    match session_token(cookie, parts)? {
+        Credential::Bearer => verifier.verify(bearer_token(parts)?).await,
+        Credential::Cookie(token) => verifier.verify(token).await,
+    }
+}
+
+/// The caller of a web-app request that writes: as [`authenticate_reader`], and a cookie only
+/// on a same-origin request.
+pub async fn authenticate_writer(
+    verifier: &Verifier,
+    cookie: &SessionCookie,
+    parts: &Parts,
+) -> Result<Writer, ApiError> {
+    match session_token(cookie, parts)? {
+        Credential::Bearer => super::bearer::bearer_writer(verifier, parts).await,
+        Credential::Cookie(token) => {
+            cookie.require_same_origin(&parts.headers)?;
+            Ok(Writer(verifier.verify(token).await?))
+        }
+    }
+}
+
+enum Credential<'a> {
+    Bearer,
+    Cookie(&'a str),
+}
+
+/// A bearer token wins; any other scheme (a proxy's Basic auth, say) is not ours to judge, so
+/// the session cookie is used.
+fn session_token<'a>(cookie: &SessionCookie, parts: &'a Parts) -> Result<Credential<'a>, ApiError> {
     let bearer =
         parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).is_some_and(|v| {
             v.trim_start().get(..7).is_some_and(|s| s.eq_ignore_ascii_case("bearer "))
         });
     if bearer {
-        return verifier.verify(bearer_token(parts)?).await;
+        return Ok(Credential::Bearer);
     }
-    let token = cookie
+    cookie
         .read(&parts.headers)
-        .ok_or_else(|| ApiError::unauthorized("not_signed_in", "sign in to continue"))?;
-    if access == Access::Write {
-        cookie.require_same_origin(&parts.headers)?;
-    }
-    verifier.verify(token).await
+        .map(Credential::Cookie)
+        .ok_or_else(|| ApiError::unauthorized("not_signed_in", "sign in to continue"))
 }
 
 /// Refuses a cookie-authenticated write that a browser says came from another site. Browsers

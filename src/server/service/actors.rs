@@ -1,4 +1,5 @@
 use super::{Deleted, Input, Listing, ReadKey, Service, Updated, validate};
+use crate::server::auth::Writer;
 use crate::{
     model::{
         Actor, ActorPatch, NewActor, Permission,
@@ -126,7 +127,7 @@ impl Service {
 
     pub async fn create_actor(
         &self,
-        who: &Principal,
+        who: &Writer,
         input: impl Input<NewActor>,
     ) -> Result<Actor, ApiError> {
         who.require(Permission::PostActors)?;
@@ -139,7 +140,7 @@ impl Service {
 
     pub async fn update_actor(
         &self,
-        who: &Principal,
+        who: &Writer,
         id: i64,
         input: impl Input<ActorPatch>,
     ) -> Result<Updated<Actor>, ApiError> {
@@ -154,7 +155,7 @@ impl Service {
         Ok(Updated { before, after })
     }
 
-    pub async fn delete_actor(&self, who: &Principal, id: i64) -> Result<Deleted<Actor>, ApiError> {
+    pub async fn delete_actor(&self, who: &Writer, id: i64) -> Result<Deleted<Actor>, ApiError> {
         who.require(Permission::DeleteActors)?;
         let mut tx = self.db().begin_write().await?;
         let item = sql::find_for_update(&mut tx, self.db().backend(), id)

@@ -2,6 +2,7 @@
 //! reading a cast or a filmography needs both `get:movies` and `get:actors`.
 
 use super::{Input, ReadKey, Service, validate};
+use crate::server::auth::Writer;
 use crate::{
     model::{CastMember, CastingInput, Credit, MAX_NAME_CHARS, Permission},
     server::{
@@ -92,7 +93,7 @@ impl Service {
     /// Casts an actor in a movie; idempotent.
     pub async fn assign(
         &self,
-        who: &Principal,
+        who: &Writer,
         movie_id: i64,
         actor_id: i64,
         input: impl Input<CastingInput>,
@@ -105,7 +106,7 @@ impl Service {
     /// Like [`Service::assign`], with the actor chosen in the input (the web app's picker).
     pub async fn assign_choice(
         &self,
-        who: &Principal,
+        who: &Writer,
         movie_id: i64,
         input: impl Input<CastingChoice>,
     ) -> Result<Assignment, ApiError> {
@@ -137,7 +138,7 @@ impl Service {
 
     pub async fn unassign(
         &self,
-        who: &Principal,
+        who: &Writer,
         movie_id: i64,
         actor_id: i64,
     ) -> Result<(), ApiError> {

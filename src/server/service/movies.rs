@@ -1,4 +1,5 @@
 use super::{Deleted, Input, Listing, ReadKey, Service, Updated, validate};
+use crate::server::auth::Writer;
 use crate::{
     model::{
         Movie, MoviePatch, NewMovie, Permission,
@@ -103,7 +104,7 @@ impl Service {
 
     pub async fn create_movie(
         &self,
-        who: &Principal,
+        who: &Writer,
         input: impl Input<NewMovie>,
     ) -> Result<Movie, ApiError> {
         who.require(Permission::PostMovies)?;
@@ -116,7 +117,7 @@ impl Service {
 
     pub async fn update_movie(
         &self,
-        who: &Principal,
+        who: &Writer,
         id: i64,
         input: impl Input<MoviePatch>,
     ) -> Result<Updated<Movie>, ApiError> {
@@ -131,7 +132,7 @@ impl Service {
         Ok(Updated { before, after })
     }
 
-    pub async fn delete_movie(&self, who: &Principal, id: i64) -> Result<Deleted<Movie>, ApiError> {
+    pub async fn delete_movie(&self, who: &Writer, id: i64) -> Result<Deleted<Movie>, ApiError> {
         who.require(Permission::DeleteMovies)?;
         let mut tx = self.db().begin_write().await?;
         let item = sql::find_for_update(&mut tx, self.db().backend(), id)
