@@ -74,6 +74,30 @@ pub struct MovieQuery {
     pub page: Option<Page>,
 }
 
+/// The `sort` values of each list (the REST API's documented `pattern`s say the same; a test
+/// checks). One source for the REST query string and the web app's controls.
+pub const ACTOR_SORTS: [(&str, ActorSort); 4] = [
+    ("id", ActorSort::Id),
+    ("name", ActorSort::Name),
+    ("age", ActorSort::Age),
+    ("gender", ActorSort::Gender),
+];
+pub const MOVIE_SORTS: [(&str, MovieSort); 3] =
+    [("id", MovieSort::Id), ("title", MovieSort::Title), ("release_date", MovieSort::ReleaseDate)];
+
+/// `name` or `-name` (descending), among `columns`: the column and whether it is descending.
+/// `Err` is the message that names the accepted values.
+pub fn parse_sort<T: Copy>(raw: &str, columns: &[(&str, T)]) -> Result<(T, bool), String> {
+    let (name, descending) = match raw.strip_prefix('-') {
+        Some(name) => (name, true),
+        None => (raw, false),
+    };
+    columns.iter().find(|(n, _)| *n == name).map(|(_, c)| (*c, descending)).ok_or_else(|| {
+        let names: Vec<&str> = columns.iter().map(|(n, _)| *n).collect();
+        format!("sort must be one of {} (prefix - for descending)", names.join(", "))
+    })
+}
+
 /// One page of a list, as the web app shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListPage<T> {

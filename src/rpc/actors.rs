@@ -9,9 +9,9 @@ pub async fn list_actors(
     sort: Option<String>,
     page: Option<i64>,
 ) -> Result<ListPage<Actor>, AppError> {
-    use crate::{model::query::UI_PER_PAGE, server::api::query::QueryParams};
+    use crate::{model::query::UI_PER_PAGE, server::web::ListControls};
     let (svc, who) = super::reader().await?;
-    let params = QueryParams::from_controls(q, sort, page, UI_PER_PAGE);
+    let params = ListControls { q, sort, page };
     let listing = svc.list_actors(&who, params).await?;
     let page = listing.page.map(|p| p.page).unwrap_or(1);
     Ok(ListPage {

@@ -5,7 +5,13 @@ use axum::http::request::Parts;
 use leptos::prelude::use_context;
 
 use crate::{
-    model::{ActorPatch, AppError, CastingInput, MoviePatch, NewActor, NewMovie},
+    model::{
+        ActorPatch, AppError, CastingInput, MoviePatch, NewActor, NewMovie,
+        query::{
+            ACTOR_SORTS, ActorQuery, ActorSort, MOVIE_SORTS, MovieQuery, MovieSort, Page,
+            UI_PER_PAGE, parse_sort,
+        },
+    },
     server::{
         ApiError,
         auth::{
@@ -71,6 +77,59 @@ pub async fn session_state() -> Result<SessionState, AppError> {
         Ok(who) => Ok(state(Some(who), false)),
         Err(ApiError::Unauthorized { code, .. }) => Ok(state(None, code != "not_signed_in")),
         Err(other) => Err(other.into()),
+    }
+}
+
+/// The web app's list controls: search, sort (`-name`) and page, with the app's page size.
+/// Decoded inside the service after the permission check, like every input.
+pub struct ListControls {
+    pub q: Option<String>,
+    pub sort: Option<String>,
+    pub page: Option<i64>,
+}
+
+impl ListControls {
+    fn sort<T: Copy>(&self, columns: &[(&str, T)], default: T) -> Result<(T, bool), ApiError> {
+        match self.sort.as_deref().filter(|s| !s.is_empty()) {
+            None => Ok((default, false)),
+            Some(raw) => {
+                parse_sort(raw, columns).map_err(|message| ApiError::invalid("sort", message))
+            }
+        }
+    }
+
+    fn page(&self) -> Option<Page> {
+        Some(Page { page: self.page.unwrap_or(1), per_page: UI_PER_PAGE })
+    }
+
+    fn search(&self) -> Option<String> {
+        self.q.clone().filter(|q| !q.trim().is_empty())
+    }
+}
+
+impl Input<ActorQuery> for ListControls {
+    fn into_input(self) -> Result<ActorQuery, ApiError> {
+        let (sort, descending) = self.sort(&ACTOR_SORTS, ActorSort::Id)?;
+        Ok(ActorQuery {
+            q: self.search(),
+            sort,
+            descending,
+            page: self.page(),
+            ..ActorQuery::default()
+        })
+    }
+}
+
+impl Input<MovieQuery> for ListControls {
+    fn into_input(self) -> Result<MovieQuery, ApiError> {
+        let (sort, descending) = self.sort(&MOVIE_SORTS, MovieSort::Id)?;
+        Ok(MovieQuery {
+            q: self.search(),
+            sort,
+            descending,
+            page: self.page(),
+            ..MovieQuery::default()
+        })
     }
 }
 

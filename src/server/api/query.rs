@@ -10,7 +10,10 @@ use utoipa::IntoParams;
 use crate::{
     model::{
         dates,
-        query::{ActorQuery, ActorSort, MovieQuery, MovieSort, Page},
+        query::{
+            ACTOR_SORTS, ActorQuery, ActorSort, MOVIE_SORTS, MovieQuery, MovieSort, Page,
+            parse_sort,
+        },
     },
     server::{ApiError, service::Input},
 };
@@ -92,16 +95,6 @@ pub struct MovieListParams {
     per_page: Option<i64>,
 }
 
-/// The `sort` values of each list (the documented `pattern`s say the same; a test checks).
-const ACTOR_SORTS: [(&str, ActorSort); 4] = [
-    ("id", ActorSort::Id),
-    ("name", ActorSort::Name),
-    ("age", ActorSort::Age),
-    ("gender", ActorSort::Gender),
-];
-const MOVIE_SORTS: [(&str, MovieSort); 3] =
-    [("id", MovieSort::Id), ("title", MovieSort::Title), ("release_date", MovieSort::ReleaseDate)];
-
 fn names<P: IntoParams>() -> Vec<String> {
     P::into_params(|| None).into_iter().map(|p| p.name).collect()
 }
@@ -124,20 +117,6 @@ impl<S: Send + Sync> FromRequestParts<S> for QueryParams {
 }
 
 impl QueryParams {
-    /// The web app's list controls, as the parameters the REST API would get.
-    pub fn from_controls(
-        q: Option<String>,
-        sort: Option<String>,
-        page: Option<i64>,
-        per_page: i64,
-    ) -> QueryParams {
-        let mut pairs = vec![("per_page".to_owned(), per_page.to_string())];
-        pairs.extend(q.filter(|q| !q.trim().is_empty()).map(|q| ("q".to_owned(), q)));
-        pairs.extend(sort.filter(|s| !s.is_empty()).map(|s| ("sort".to_owned(), s)));
-        pairs.push(("page".to_owned(), page.unwrap_or(1).to_string()));
-        QueryParams(pairs)
-    }
-
     /// Each parameter once, all of them among `allowed`.
     fn checked(&self, allowed: &[String]) -> Result<(), ApiError> {
         for (i, (key, _)) in self.0.iter().enumerate() {
@@ -189,20 +168,12 @@ impl QueryParams {
 
     /// `sort=name` or `sort=-name` (descending), among `columns`.
     fn sort<T: Copy>(&self, columns: &[(&str, T)], default: T) -> Result<(T, bool), ApiError> {
-        let Some(raw) = self.get("sort") else { return Ok((default, false)) };
-        let (name, descending) = match raw.strip_prefix('-') {
-            Some(name) => (name, true),
-            None => (raw, false),
-        };
-        let column =
-            columns.iter().find(|(n, _)| *n == name).map(|(_, c)| *c).ok_or_else(|| {
-                let names: Vec<&str> = columns.iter().map(|(n, _)| *n).collect();
-                ApiError::invalid(
-                    "sort",
-                    format!("sort must be one of {} (prefix - for descending)", names.join(", ")),
-                )
-            })?;
-        Ok((column, descending))
+        match self.get("sort") {
+            None => Ok((default, false)),
+            Some(raw) => {
+                parse_sort(raw, columns).map_err(|message| ApiError::invalid("sort", message))
+            }
+        }
     }
 }
 
