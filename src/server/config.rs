@@ -91,7 +91,7 @@ pub struct Config {
     /// A connection with no request in flight for this long is closed (`IDLE_TIMEOUT_SECS`).
     pub idle_timeout: Duration,
     /// Extra host names the server answers for (`ALLOWED_HOSTS`, comma-separated); see
-    /// `api::hosts`.
+    /// `api::edge::hosts`.
     pub allowed_hosts: Vec<String>,
 }
 

@@ -33,7 +33,7 @@ pub enum ApiError {
     #[error("{0}")]
     NotFound(String),
 
-    /// 421: a `Host` this server does not answer for (DNS rebinding; see `api::hosts`).
+    /// 421: a `Host` this server does not answer for (DNS rebinding; see `api::edge::hosts`).
     #[error("this server does not answer for that host name")]
     MisdirectedRequest,
 
@@ -220,7 +220,7 @@ pub type ApiResult<T> = Result<T, ApiError>;
 /// Server functions answer the web app with the same status, code, message and field as the
 /// REST API's JSON errors (internal causes are logged here, never sent). The HTTP status of a
 /// server function's response is set from this body at the edge
-/// (`api::server_fn_responses`), where it is also right for errors raised before our code runs.
+/// (`api::edge::server_fn_responses`), where it is also right for errors raised before our code runs.
 impl From<ApiError> for crate::model::AppError {
     fn from(err: ApiError) -> Self {
         err.log();

@@ -12,8 +12,11 @@ use crate::{
     app::{App, shell},
     server::{
         api::{
-            self, REST_PATHS, body::BodyLimit, hosts::AllowedHosts, negotiate::PageRenderer,
-            server_fn_responses::FormErrorSigner,
+            self, REST_PATHS,
+            edge::{
+                hosts::AllowedHosts, negotiate::PageRenderer, server_fn_responses::FormErrorSigner,
+            },
+            extract::body::BodyLimit,
         },
         auth::{
             KeyStore, LocalIssuer, Verifier,
@@ -149,7 +152,7 @@ fn router(core: Core, leptos: LeptosOptions, body_limit: usize, edge: Edge) -> R
         let core = core.clone();
         move || {
             provide_context(core.clone());
-            api::security_headers::set_page_policy(&form_targets);
+            api::edge::security_headers::set_page_policy(&form_targets);
         }
     };
     let app_shell = {
@@ -183,11 +186,11 @@ fn router(core: Core, leptos: LeptosOptions, body_limit: usize, edge: Edge) -> R
         .layer(middleware::from_fn(api::json_error_bodies))
         .layer(middleware::from_fn_with_state(
             edge.form_errors.clone(),
-            api::server_fn_responses::server_fn_responses,
+            api::edge::server_fn_responses::server_fn_responses,
         ))
         .layer(middleware::from_fn_with_state(
             edge.form_errors,
-            api::server_fn_responses::unsigned_form_errors,
+            api::edge::server_fn_responses::unsigned_form_errors,
         ))
         .layer(Extension(BodyLimit(body_limit)))
         .layer(TraceLayer::new_for_http())
@@ -196,9 +199,9 @@ fn router(core: Core, leptos: LeptosOptions, body_limit: usize, edge: Edge) -> R
     // check, the path clean-up routing depends on, and the headers every answer carries.
     Router::new()
         .fallback_service(app)
-        .layer(middleware::from_fn(api::paths::normalize_path))
-        .layer(middleware::from_fn_with_state(edge.hosts, api::hosts::check_host))
-        .layer(middleware::from_fn(api::security_headers::security_headers))
+        .layer(middleware::from_fn(api::edge::paths::normalize_path))
+        .layer(middleware::from_fn_with_state(edge.hosts, api::edge::hosts::check_host))
+        .layer(middleware::from_fn(api::edge::security_headers::security_headers))
 }
 
 pub use crate::server::serve::{ServeOptions, serve};

@@ -1,24 +1,11 @@
 //! The HTTP surface: REST routes (thin handlers over the service layer), health checks, local
 //! sign-in, content negotiation with the web app, and JSON errors everywhere.
 
-mod actors;
-mod auth0;
-pub mod body;
-mod castings;
-mod fallback;
-mod health;
-pub mod hosts;
-mod id;
-mod local_auth;
-mod movies;
-pub mod negotiate;
+pub mod edge;
+pub mod extract;
 pub mod openapi;
-pub mod paths;
-mod principal;
-pub mod query;
-pub mod security_headers;
-pub mod server_fn_responses;
-mod session;
+mod rest;
+mod signin;
 pub mod state;
 
 use utoipa::OpenApi;
@@ -60,41 +47,45 @@ pub fn routes(state: &AppState, mounted: Mounted) -> axum::Router<AppState> {
 /// The REST API, with browser navigations on its paths handed to the web app.
 fn rest_routes(state: &AppState) -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(health::home))
-        .routes(routes!(actors::list, actors::create))
-        .routes(routes!(actors::show, actors::update, actors::delete))
-        .routes(routes!(movies::list, movies::create))
-        .routes(routes!(movies::show, movies::update, movies::delete))
-        .routes(routes!(castings::cast))
-        .routes(routes!(castings::assign, castings::unassign))
-        .routes(routes!(castings::filmography))
+        .routes(routes!(rest::health::home))
+        .routes(routes!(rest::actors::list, rest::actors::create))
+        .routes(routes!(rest::actors::show, rest::actors::update, rest::actors::delete))
+        .routes(routes!(rest::movies::list, rest::movies::create))
+        .routes(routes!(rest::movies::show, rest::movies::update, rest::movies::delete))
+        .routes(routes!(rest::castings::cast))
+        .routes(routes!(rest::castings::assign, rest::castings::unassign))
+        .routes(routes!(rest::castings::filmography))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            negotiate::pages_for_browsers,
+            edge::negotiate::pages_for_browsers,
         ))
 }
 
 /// Liveness and readiness, for load balancers and orchestrators.
 fn health_routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(health::healthz)).routes(routes!(health::readyz))
+    OpenApiRouter::new()
+        .routes(routes!(rest::health::healthz))
+        .routes(routes!(rest::health::readyz))
 }
 
 /// Local sign-in; mounted only when Auth0 is not configured.
 fn local_auth_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(local_auth::dev_token))
-        .routes(routes!(local_auth::jwks))
-        .routes(routes!(session::local_login))
+        .routes(routes!(signin::tokens::dev_token))
+        .routes(routes!(signin::tokens::jwks))
+        .routes(routes!(signin::forms::local_login))
 }
 
 /// Auth0 sign-in for the web app; mounted only with Auth0 and a client id configured.
 fn auth0_routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(auth0::login)).routes(routes!(auth0::callback))
+    OpenApiRouter::new()
+        .routes(routes!(signin::auth0::login))
+        .routes(routes!(signin::auth0::callback))
 }
 
 /// Web-app sign-out.
 fn session_routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(session::logout))
+    OpenApiRouter::new().routes(routes!(signin::forms::logout))
 }
 
-pub use fallback::{json_error_bodies, not_found};
+pub use edge::fallback::{json_error_bodies, not_found};

@@ -4,7 +4,7 @@
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 
-use super::negotiate::PageRenderer;
+use crate::server::api::edge::negotiate::PageRenderer;
 use crate::server::{core::Core, service::Service};
 
 #[derive(Clone)]

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use super::body::JsonBody;
+use crate::server::api::extract::body::JsonBody;
 use crate::server::{ApiError, api::state::AppState, auth::local::IssuedToken, service::Input};
 
 #[derive(Deserialize, ToSchema)]
@@ -23,7 +23,7 @@ pub struct TokenIssued {
     token: IssuedToken,
 }
 
-impl super::body::BodyFields for TokenRequest {
+impl crate::server::api::extract::body::BodyFields for TokenRequest {
     const ALLOWED: &'static [&'static str] = &["role"];
     const REQUIRED: &'static [&'static str] = &["role"];
 }

@@ -11,8 +11,8 @@ use axum::{
 use tower::ServiceExt;
 use tower_http::services::ServeDir;
 
-use super::negotiate::is_page_request;
-use crate::server::{ApiError, api::body::BodyLimit, api::state::AppState};
+use crate::server::api::edge::negotiate::is_page_request;
+use crate::server::{ApiError, api::extract::body::BodyLimit, api::state::AppState};
 
 /// Static files from the site root (the WASM bundle, CSS, `public/`), else the app's own 404
 /// page for a browser, else a JSON 404.

@@ -5,10 +5,10 @@ use axum::{Json, extract::State};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{
-    body::JsonBody,
-    id::Id,
-    query::{ActorListParams, Paging, QueryParams},
+use crate::server::api::{
+    extract::body::JsonBody,
+    extract::id::Id,
+    extract::query::{ActorListParams, Paging, QueryParams},
 };
 use crate::{
     model::{Actor, ActorPatch, Credit, NewActor},

@@ -3,7 +3,7 @@
 
 use axum::{extract::FromRequestParts, http::request::Parts};
 
-use super::state::AppState;
+use crate::server::api::state::AppState;
 use crate::server::{
     ApiError,
     auth::{

@@ -26,8 +26,8 @@ use base64::{
     engine::general_purpose::{URL_SAFE, URL_SAFE_NO_PAD},
 };
 
-use super::paths::{local_location, merge_slashes};
 use crate::model::AppError;
+use crate::server::api::edge::paths::{local_location, merge_slashes};
 
 /// Leptos' marker header on a failed server function's response.
 const SERVER_FN_ERROR: &str = "serverfnerror";

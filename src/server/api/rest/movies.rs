@@ -4,10 +4,10 @@ use axum::{Json, extract::State};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{
-    body::JsonBody,
-    id::Id,
-    query::{MovieListParams, Paging, QueryParams},
+use crate::server::api::{
+    extract::body::JsonBody,
+    extract::id::Id,
+    extract::query::{MovieListParams, Paging, QueryParams},
 };
 use crate::{
     model::{CastMember, Movie, MoviePatch, NewMovie},

@@ -4,9 +4,9 @@ use axum::{Json, extract::State};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{
-    body::JsonBody,
-    id::{Id, IdPair},
+use crate::server::api::{
+    extract::body::JsonBody,
+    extract::id::{Id, IdPair},
 };
 use crate::{
     model::{CastMember, CastingInput, Credit},

@@ -1,0 +1,9 @@
+//! What every request passes on its way in and out: host and path checks, security
+//! headers, content negotiation with the web app, server-function responses, fallbacks.
+
+pub mod fallback;
+pub mod hosts;
+pub mod negotiate;
+pub mod paths;
+pub mod security_headers;
+pub mod server_fn_responses;

@@ -1,0 +1,7 @@
+//! What handlers take from a request: the verified caller, ids in paths, JSON bodies and
+//! list query strings, each decoded only after the permission check.
+
+pub mod body;
+pub(super) mod id;
+pub(super) mod principal;
+pub mod query;

@@ -1,0 +1,7 @@
+//! The REST API's handlers, one file per resource: each decodes nothing itself and calls
+//! the service.
+
+pub(super) mod actors;
+pub(super) mod castings;
+pub(super) mod health;
+pub(super) mod movies;
