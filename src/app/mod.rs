@@ -5,7 +5,7 @@ mod forms;
 mod list_controls;
 mod pages;
 pub(crate) mod row_actions;
-mod session;
+mod session_ui;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -15,7 +15,7 @@ use leptos_router::{
 };
 
 use pages::{ActorPage, ActorsPage, HomePage, LoginPage, MoviePage, MoviesPage, NotFound};
-pub use session::{SessionResource, use_session};
+pub use session_ui::{SessionResource, use_session};
 
 /// The HTML document around the app; only rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -67,7 +67,7 @@ fn title_text(title: String) -> String {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    session::provide_session();
+    session_ui::provide_session();
     // Effects run only in the browser: `data-hydrated` tells tests (and curious people) that
     // the WASM has taken over the server-rendered page.
     let hydrated = RwSignal::new(false);
@@ -85,9 +85,9 @@ pub fn App() -> impl IntoView {
                         <A href="/actors">"Actors"</A>
                         <A href="/movies">"Movies"</A>
                     </nav>
-                    <session::UserBadge />
+                    <session_ui::UserBadge />
                 </header>
-                <session::LocalModeBanner />
+                <session_ui::LocalModeBanner />
                 <main class="page" id="content">
                     <Routes fallback=NotFound>
                         <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />

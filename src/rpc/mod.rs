@@ -5,7 +5,7 @@
 pub mod actors;
 pub mod castings;
 pub mod movies;
-pub mod session;
+pub mod session_info;
 
 #[cfg(feature = "ssr")]
 pub(crate) use crate::server::web::{reader, writer};

@@ -5,7 +5,7 @@ use std::{sync::Arc, time::Duration};
 
 use crate::server::{
     ApiError,
-    auth::{LocalIssuer, Verifier, oidc::Auth0Login, session::SessionCookie},
+    auth::{LocalIssuer, Verifier, oidc::Auth0Login, web_session::SessionCookie},
     service::Service,
 };
 

@@ -23,7 +23,7 @@ use crate::{
             local::{LOCAL_AUDIENCE, LOCAL_ISSUER, LocalKeyError},
             oidc::Auth0Login,
             revocations::Revocations,
-            session::SessionCookie,
+            web_session::SessionCookie,
         },
         config::{AuthConfig, Config},
         db::{Db, DbSetupError, secrets},

@@ -16,7 +16,7 @@ use crate::{
         ApiError,
         auth::{
             Principal, Writer,
-            session::{authenticate_reader, authenticate_writer},
+            web_session::{authenticate_reader, authenticate_writer},
         },
         core::Core,
         service::{CastingChoice, Input, Service},

@@ -11,7 +11,7 @@ use crate::{
         forms::{Field, FormError, last_error},
         list_controls::{ListState, Pager, SearchBox, SortHeader, newest_first, use_list_state},
         row_actions::{CancelLink, RowAction, RowControls},
-        session::SignInPrompt,
+        session_ui::SignInPrompt,
         use_session,
     },
     model::{Actor, MAX_GENDER_CHARS, MAX_NAME_CHARS, Permission, UserInfo},

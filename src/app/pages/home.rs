@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::{app::use_session, rpc::session::get_counts};
+use crate::{app::use_session, rpc::session_info::get_counts};
 
 /// Dashboard: who is signed in, what they may do, and how much there is.
 #[component]
@@ -18,7 +18,7 @@ pub fn HomePage() -> impl IntoView {
                     let expired = session.is_some_and(|s| s.expired);
                     return view! {
                         <p class="lead">"Manage actors and movies, and cast one into the other."</p>
-                        <crate::app::session::SignInPrompt expired what="the dashboard" />
+                        <crate::app::session_ui::SignInPrompt expired what="the dashboard" />
                     }.into_any();
                 };
                 let role = user.role().map(|r| r.title()).unwrap_or("a user with custom permissions");

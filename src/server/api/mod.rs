@@ -47,7 +47,7 @@ pub fn routes(state: &AppState, mounted: Mounted) -> axum::Router<AppState> {
 /// The REST API, with browser navigations on its paths handed to the web app.
 fn rest_routes(state: &AppState) -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(rest::health::home))
+        .routes(routes!(rest::home::home))
         .routes(routes!(rest::actors::list, rest::actors::create))
         .routes(routes!(rest::actors::show, rest::actors::update, rest::actors::delete))
         .routes(routes!(rest::movies::list, rest::movies::create))

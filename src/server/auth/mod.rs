@@ -8,10 +8,10 @@ mod jwks;
 pub mod local;
 pub mod oidc;
 pub mod revocations;
-pub mod session;
 pub mod signing;
 pub(crate) mod token_cache;
 mod verifier;
+pub mod web_session;
 
 pub use jwks::KeyStore;
 pub use local::LocalIssuer;
@@ -75,7 +75,7 @@ impl Principal {
 /// A caller allowed to change data: a verified [`Principal`] whose request another site cannot
 /// have made in their name. Either a bearer token (browsers never attach one on their own) or
 /// the session cookie on a same-origin request. Only this module makes one
-/// ([`session::authenticate_writer`], [`bearer::bearer_writer`]), and the service's write
+/// ([`web_session::authenticate_writer`], [`bearer::bearer_writer`]), and the service's write
 /// methods take nothing else, so a write checked only as a read does not compile:
 ///
 /// ```compile_fail

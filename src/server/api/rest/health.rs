@@ -1,4 +1,4 @@
-//! `GET /` for API clients (seed 004's home route), liveness and readiness.
+//! Liveness and readiness, for load balancers and orchestrators.
 
 use std::time::Duration;
 
@@ -7,12 +7,6 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::server::{ApiError, api::state::AppState, db::Backend};
-
-#[derive(Serialize, ToSchema)]
-pub struct Home {
-    success: bool,
-    home_route: bool,
-}
 
 #[derive(Serialize, ToSchema)]
 pub struct Health {
@@ -29,15 +23,6 @@ pub struct Ready {
     /// `sqlite` or `postgres`.
     #[schema(example = "sqlite")]
     database: &'static str,
-}
-
-/// Home
-///
-/// Seed 004's home route. A browser asking for HTML gets the web app instead.
-#[utoipa::path(get, path = "/", tag = "health", operation_id = "home",
-    responses((status = OK, description = "The API answers", body = Home)))]
-pub async fn home() -> Json<Home> {
-    Json(Home { success: true, home_route: true })
 }
 
 /// Liveness

@@ -4,4 +4,5 @@
 pub(super) mod actors;
 pub(super) mod castings;
 pub(super) mod health;
+pub(super) mod home;
 pub(super) mod movies;

@@ -13,7 +13,7 @@ use crate::server::{
     api::state::AppState,
     auth::{
         oidc::{FLOW_TTL, Flow, flow_cookie_name},
-        session::read_cookie,
+        web_session::read_cookie,
     },
 };
 

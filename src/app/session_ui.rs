@@ -5,7 +5,7 @@ use leptos_router::components::Redirect;
 
 use crate::{
     model::{AppError, UserInfo},
-    rpc::session::{SessionInfo, get_session},
+    rpc::session_info::{SessionInfo, get_session},
 };
 
 pub type SessionResource = Resource<Result<SessionInfo, AppError>>;
