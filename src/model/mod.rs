@@ -13,7 +13,12 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 // Text fields: trimmed, not empty, no control characters (the schema `pattern` says the same
-// for OpenAPI clients and fuzzers).
+// for OpenAPI clients and fuzzers). The schema attributes below take only literals, so they
+// repeat these limits; `limits_in_the_schema_are_the_constants` (server::api::openapi) checks
+// every copy against the constants here.
+
+/// The schema `pattern` of a required text field: not blank, no control characters.
+pub const TEXT_PATTERN: &str = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$";
 
 /// Longest accepted actor name or movie title, in characters.
 pub const MAX_NAME_CHARS: usize = 200;

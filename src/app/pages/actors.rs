@@ -14,7 +14,7 @@ use crate::{
         session_ui::SignInPrompt,
         use_session,
     },
-    model::{Actor, MAX_GENDER_CHARS, MAX_NAME_CHARS, Permission, UserInfo},
+    model::{AGE_RANGE, Actor, MAX_GENDER_CHARS, MAX_NAME_CHARS, Permission, UserInfo},
     rpc::actors::{CreateActor, DeleteActor, UpdateActor, get_actor, list_actors},
 };
 
@@ -101,7 +101,7 @@ fn CreateActorForm(changed: RwSignal<u32>) -> impl IntoView {
             <h2 id="new-actor">"Add an actor"</h2>
             <ActionForm action=create node_ref=form attr:class="form-row">
                 <Field label="Name" name="name" id="new-actor-name" required=true max_length=MAX_NAME_CHARS error />
-                <Field label="Age" name="age" id="new-actor-age" kind="number" required=true min=0 max=150 error />
+                <Field label="Age" name="age" id="new-actor-age" kind="number" required=true min=*AGE_RANGE.start() max=*AGE_RANGE.end() error />
                 <Field label="Gender" name="gender" id="new-actor-gender" required=true max_length=MAX_GENDER_CHARS error />
                 <button class="button" type="submit" disabled=move || create.pending().get()>
                     {move || if create.pending().get() { "Adding…" } else { "Add actor" }}
@@ -176,7 +176,7 @@ fn EditActor(
         <ActionForm action=update.action attr:class="form-row">
             <input type="hidden" name="id" value=id />
             <Field label="Name" name="name" id=format!("{prefix}-name") value=actor.name required=true max_length=MAX_NAME_CHARS autofocus=true error />
-            <Field label="Age" name="age" id=format!("{prefix}-age") kind="number" value=actor.age.to_string() required=true min=0 max=150 error />
+            <Field label="Age" name="age" id=format!("{prefix}-age") kind="number" value=actor.age.to_string() required=true min=*AGE_RANGE.start() max=*AGE_RANGE.end() error />
             <Field label="Gender" name="gender" id=format!("{prefix}-gender") value=actor.gender required=true max_length=MAX_GENDER_CHARS error />
             <div class="form-buttons">
                 <button class="button" type="submit" disabled=pending>

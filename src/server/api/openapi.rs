@@ -164,3 +164,84 @@ fn operation_mut<'a>(
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use crate::model::{
+        AGE_RANGE, ActorPatch, CastingInput, MAX_GENDER_CHARS, MAX_NAME_CHARS, MoviePatch,
+        NewActor, NewMovie, TEXT_PATTERN,
+    };
+    use crate::server::api::extract::body::BodyFields;
+
+    /// The schemas of the request bodies, by name, as the document gives them.
+    fn schemas() -> Value {
+        fn of<T: utoipa::PartialSchema>() -> Value {
+            serde_json::to_value(T::schema()).unwrap()
+        }
+        json!({
+            "NewActor": of::<NewActor>(),
+            "ActorPatch": of::<ActorPatch>(),
+            "NewMovie": of::<NewMovie>(),
+            "MoviePatch": of::<MoviePatch>(),
+            "CastingInput": of::<CastingInput>(),
+        })
+    }
+
+    /// The schema attributes take only literals; every copy must equal the constants the
+    /// service validates with and the web app's forms use.
+    #[test]
+    fn limits_in_the_schema_are_the_constants() {
+        let schemas = schemas();
+        let text = |max: usize| json!({"maxLength": max, "pattern": TEXT_PATTERN});
+        let optional_text =
+            json!({"maxLength": MAX_NAME_CHARS, "pattern": format!("^\\s*$|{TEXT_PATTERN}")});
+        let age = json!({"minimum": AGE_RANGE.start(), "maximum": AGE_RANGE.end()});
+        let expected = [
+            ("NewActor", "name", text(MAX_NAME_CHARS)),
+            ("NewActor", "gender", text(MAX_GENDER_CHARS)),
+            ("NewActor", "age", age.clone()),
+            ("ActorPatch", "name", text(MAX_NAME_CHARS)),
+            ("ActorPatch", "gender", text(MAX_GENDER_CHARS)),
+            ("ActorPatch", "age", age),
+            ("NewMovie", "title", text(MAX_NAME_CHARS)),
+            ("MoviePatch", "title", json!({"maxLength": MAX_NAME_CHARS})),
+            ("CastingInput", "character", optional_text),
+        ];
+        for (schema, field, limits) in expected {
+            let property = &schemas[schema]["properties"][field];
+            for (key, value) in limits.as_object().unwrap() {
+                assert_eq!(&property[key], value, "{schema}.{field}.{key}");
+            }
+        }
+    }
+
+    /// The field lists bodies are checked against are the schema's properties and required.
+    #[test]
+    fn body_field_lists_are_the_schema() {
+        fn check<T: BodyFields>(name: &str, schemas: &Value) {
+            let schema = &schemas[name];
+            let mut properties: Vec<&str> =
+                schema["properties"].as_object().unwrap().keys().map(String::as_str).collect();
+            let mut allowed = T::ALLOWED.to_vec();
+            properties.sort();
+            allowed.sort();
+            assert_eq!(allowed, properties, "{name}: allowed fields");
+            let mut required: Vec<&str> = schema["required"]
+                .as_array()
+                .map(|r| r.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            let mut expected = T::REQUIRED.to_vec();
+            required.sort();
+            expected.sort();
+            assert_eq!(expected, required, "{name}: required fields");
+        }
+        let schemas = schemas();
+        check::<NewActor>("NewActor", &schemas);
+        check::<ActorPatch>("ActorPatch", &schemas);
+        check::<NewMovie>("NewMovie", &schemas);
+        check::<MoviePatch>("MoviePatch", &schemas);
+        check::<CastingInput>("CastingInput", &schemas);
+    }
+}
