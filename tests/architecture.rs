@@ -23,18 +23,18 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
             "server::error",
             "server::service",
             "server::auth",
-            "server::web",
+            "server::rpc",
             "server::core",
             "server::startup",
         ],
     ),
     (
         "server::auth",
-        &["app", "rpc", "server::api", "server::startup", "server::web", "server::core"],
+        &["app", "rpc", "server::api", "server::startup", "server::rpc", "server::core"],
     ),
     (
         "server::service",
-        &["app", "rpc", "server::api", "server::startup", "server::web", "server::core"],
+        &["app", "rpc", "server::api", "server::startup", "server::rpc", "server::core"],
     ),
 ];
 

@@ -9,7 +9,7 @@ pub async fn list_actors(
     sort: Option<String>,
     page: Option<i64>,
 ) -> Result<ListPage<Actor>, AppError> {
-    use crate::{model::query::UI_PER_PAGE, server::web::ListControls};
+    use crate::{model::query::UI_PER_PAGE, server::rpc::ListControls};
     let (svc, who) = super::reader().await?;
     let params = ListControls { q, sort, page };
     let listing = svc.list_actors(&who, params).await?;
@@ -31,7 +31,7 @@ pub async fn get_actor(id: i64) -> Result<Actor, AppError> {
 /// Form fields arrive as text; the service decodes them after the permission check.
 #[server(prefix = "/api", endpoint = "actors/create")]
 pub async fn create_actor(name: String, age: String, gender: String) -> Result<Actor, AppError> {
-    use crate::server::web::ActorForm;
+    use crate::server::rpc::ActorForm;
     let (svc, who) = super::writer().await?;
     let form = ActorForm { name, age, gender };
     Ok(svc.create_actor(&who, form).await?)
@@ -44,7 +44,7 @@ pub async fn update_actor(
     age: String,
     gender: String,
 ) -> Result<Actor, AppError> {
-    use crate::server::web::ActorForm;
+    use crate::server::rpc::ActorForm;
     let (svc, who) = super::writer().await?;
     let form = ActorForm { name, age, gender };
     Ok(svc.update_actor(&who, id, form).await?.after)

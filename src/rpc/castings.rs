@@ -28,7 +28,7 @@ pub async fn assign_actor(
     actor_id: String,
     character: String,
 ) -> Result<(), AppError> {
-    use crate::server::web::CastingForm;
+    use crate::server::rpc::CastingForm;
     let (svc, who) = super::writer().await?;
     let form = CastingForm { actor_id, character };
     svc.assign_choice(&who, movie_id, form).await?;

@@ -8,4 +8,4 @@ pub mod movies;
 pub mod session_info;
 
 #[cfg(feature = "ssr")]
-pub(crate) use crate::server::web::{reader, writer};
+pub(crate) use crate::server::rpc::{reader, writer};

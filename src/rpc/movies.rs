@@ -9,7 +9,7 @@ pub async fn list_movies(
     sort: Option<String>,
     page: Option<i64>,
 ) -> Result<ListPage<Movie>, AppError> {
-    use crate::{model::query::UI_PER_PAGE, server::web::ListControls};
+    use crate::{model::query::UI_PER_PAGE, server::rpc::ListControls};
     let (svc, who) = super::reader().await?;
     let params = ListControls { q, sort, page };
     let listing = svc.list_movies(&who, params).await?;
@@ -31,7 +31,7 @@ pub async fn get_movie(id: i64) -> Result<Movie, AppError> {
 /// `release_date` comes from a date input (`YYYY-MM-DD`) or any accepted form.
 #[server(prefix = "/api", endpoint = "movies/create")]
 pub async fn create_movie(title: String, release_date: String) -> Result<Movie, AppError> {
-    use crate::server::web::MovieForm;
+    use crate::server::rpc::MovieForm;
     let (svc, who) = super::writer().await?;
     let form = MovieForm { title, release_date, previous_date: None };
     Ok(svc.create_movie(&who, form).await?)
@@ -45,7 +45,7 @@ pub async fn update_movie(
     release_date: String,
     previous_date: String,
 ) -> Result<Movie, AppError> {
-    use crate::server::web::MovieForm;
+    use crate::server::rpc::MovieForm;
     let (svc, who) = super::writer().await?;
     let form = MovieForm { title, release_date, previous_date: Some(previous_date) };
     Ok(svc.update_movie(&who, id, form).await?.after)

@@ -17,7 +17,7 @@ pub struct SessionInfo {
 
 #[server(prefix = "/api", endpoint = "session")]
 pub async fn get_session() -> Result<SessionInfo, AppError> {
-    let state = crate::server::web::session_state().await?;
+    let state = crate::server::rpc::session_state().await?;
     Ok(SessionInfo {
         user: state.who.map(|who| UserInfo {
             subject: who.subject().to_owned(),

@@ -138,7 +138,7 @@ impl ApiError {
         }
     }
 
-    fn log(&self) {
+    pub(crate) fn log(&self) {
         match self {
             ApiError::Internal(cause) => tracing::error!(error = %cause, ?cause, "internal error"),
             ApiError::Unavailable(Some(cause)) => {
@@ -216,19 +216,3 @@ pub struct ErrorBody {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
-
-/// Server functions answer the web app with the same status, code, message and field as the
-/// REST API's JSON errors (internal causes are logged here, never sent). The HTTP status of a
-/// server function's response is set from this body at the edge
-/// (`api::edge::server_fn_responses`), where it is also right for errors raised before our code runs.
-impl From<ApiError> for crate::model::AppError {
-    fn from(err: ApiError) -> Self {
-        err.log();
-        crate::model::AppError {
-            status: err.status().as_u16(),
-            code: err.code().to_owned(),
-            message: err.message(),
-            field: err.field().map(str::to_owned),
-        }
-    }
-}

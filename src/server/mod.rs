@@ -1,8 +1,9 @@
 //! Everything that runs only on the server.
 //!
-//! Request flow: `api` (REST handlers, thin) and the Leptos server functions both call into
-//! `service`, the one place that decides authorization and validation; `service` uses `db`
-//! for storage. `auth` turns a bearer token into a verified `Principal`.
+//! Request flow: `api` (REST handlers, thin) and the Leptos server functions (`crate::rpc`,
+//! with their server side in `rpc`) both call into `service`, the one place that decides
+//! authorization and validation; `service` uses `db` for storage. `auth` turns a bearer token
+//! or the session cookie into a verified `Principal` (a `Writer` for writes).
 
 pub mod api;
 pub mod auth;
@@ -11,9 +12,9 @@ pub mod config;
 pub mod core;
 pub mod db;
 pub mod error;
+pub mod rpc;
 pub mod serve;
 pub mod service;
 pub mod startup;
-pub mod web;
 
 pub use error::{ApiError, ErrorBody};

@@ -1,5 +1,5 @@
-//! Glue between server functions and the server: who is calling, from the request Leptos is
-//! handling.
+//! The server side of the server functions (`crate::rpc`): who is calling, from the request
+//! Leptos is handling; their inputs as typed; and the error the web app gets.
 
 use axum::http::request::Parts;
 use leptos::prelude::use_context;
@@ -205,4 +205,20 @@ fn whole_number(field: &'static str, input: &str) -> Result<i64, ApiError> {
 fn release_date(input: &str) -> Result<chrono::DateTime<chrono::Utc>, ApiError> {
     crate::model::dates::parse_release_date(input)
         .map_err(|message| ApiError::invalid("release_date", message))
+}
+
+/// Server functions answer the web app with the same status, code, message and field as the
+/// REST API's JSON errors (internal causes are logged here, never sent). The HTTP status of a
+/// server function's response is set from this body at the edge
+/// (`api::edge::server_fn_responses`), where it is also right for errors raised before our code runs.
+impl From<ApiError> for AppError {
+    fn from(err: ApiError) -> Self {
+        err.log();
+        AppError {
+            status: err.status().as_u16(),
+            code: err.code().to_owned(),
+            message: err.message(),
+            field: err.field().map(str::to_owned),
+        }
+    }
 }
