@@ -57,3 +57,18 @@ test("an expired or invalid session sends the person to sign in again, with a me
   await page.getByRole("button", { name: "Sign in as Casting Assistant" }).click();
   await expect(page.locator(".role-badge")).toHaveText("Casting Assistant");
 });
+
+test("Back after signing out does not show the previous person's data", async ({ page, request }) => {
+  const name = unique("Private");
+  expect((await api(request, "director", "POST", "/actors", { name, age: 40, gender: "female" })).status).toBe(200);
+  await signIn(page, "director");
+  await page.goto(`/actors?q=${encodeURIComponent(name)}`);
+  await hydrated(page);
+  await expect(page.getByRole("link", { name })).toBeVisible();
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await page.goBack();
+  await expect(page).toHaveURL(/\/actors/);
+  await expect(page.getByText("Sign in to see actors.")).toBeVisible();
+  await expect(page.getByRole("link", { name })).toHaveCount(0);
+});

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use crate::{
     support::{Options, TestApp, TestDb},
-    web::{local_session, no_redirects},
+    web::{local_session, no_redirects, server_fn},
 };
 
 crate::on_both_databases!(hostile_text_stays_text_on_every_page);
@@ -98,7 +98,13 @@ async fn hostile_text_stays_text_on_every_page(db: TestDb) {
         assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
         assert_eq!(headers[header::REFERRER_POLICY], "same-origin");
         assert_eq!(headers[header::X_FRAME_OPTIONS], "DENY");
+        // Back after signing out must not show the last person's data from a cache.
+        assert_eq!(headers[header::CACHE_CONTROL], "no-store", "{path}");
     }
+    let res =
+        server_fn(&app, "/api/actors/list", &session, &format!("http://{}", app.addr), &[]).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()[header::CACHE_CONTROL], "no-store", "server-function answers");
     // The detail pages name the record in the title, as text.
     let (_, html) = page(&app, &format!("/actors/{actor}"), &session).await;
     assert!(title(&html).starts_with("&lt;/title&gt;&lt;script&gt;"), "{}", title(&html));

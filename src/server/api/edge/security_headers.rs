@@ -55,12 +55,15 @@ pub fn set_page_policy(form_targets: &str) {
 /// Adds `nosniff`, `Referrer-Policy`, `X-Frame-Options` and (unless the page set its own) a
 /// Content-Security-Policy to every response.
 pub async fn security_headers(req: Request, next: Next) -> Response {
+    let server_fn = req.uri().path().starts_with("/api/");
     let mut response = next.run(req).await;
-    add_headers(response.headers_mut());
+    add_headers(response.headers_mut(), server_fn);
     response
 }
 
-fn add_headers(headers: &mut HeaderMap) {
+/// `server_fn`: the answer of a server function (`/api/...`).
+fn add_headers(headers: &mut HeaderMap, server_fn: bool) {
+    add_no_store(headers, server_fn);
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
@@ -73,6 +76,18 @@ fn add_headers(headers: &mut HeaderMap) {
         .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("text/html"));
     let policy = if html { DOCUMENT_POLICY } else { RESOURCE_POLICY };
     headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(policy));
+}
+
+/// Pages and server-function answers show a person's data: no cache may keep them, so Back
+/// after signing out on a shared computer does not show the last person's lists.
+fn add_no_store(headers: &mut HeaderMap, server_fn: bool) {
+    let html = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("text/html"));
+    if (html || server_fn) && !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
 }
 
 #[cfg(test)]
@@ -91,12 +106,14 @@ mod tests {
     fn html_without_a_policy_gets_the_document_policy() {
         let mut headers = HeaderMap::new();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-        add_headers(&mut headers);
+        add_headers(&mut headers, false);
         assert_eq!(headers[header::CONTENT_SECURITY_POLICY], DOCUMENT_POLICY);
         assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
         let mut json = HeaderMap::new();
         json.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        add_headers(&mut json);
+        add_headers(&mut json, false);
         assert_eq!(json[header::CONTENT_SECURITY_POLICY], RESOURCE_POLICY);
+        assert!(!json.contains_key(header::CACHE_CONTROL), "REST answers may be revalidated");
+        assert_eq!(headers[header::CACHE_CONTROL], "no-store");
     }
 }
