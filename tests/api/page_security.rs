@@ -212,3 +212,30 @@ async fn redirects_never_leave_the_origin() {
     let res = app.get("//actors", Role::Assistant).await;
     assert_eq!(res.status(), 200);
 }
+
+/// A missing record is a 404 page (it was a red line with status 200 and no title), with a
+/// heading, an explanation and the way back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn missing_records_are_404_pages() {
+    let app = TestApp::start(TestDb::sqlite(), Options { local: true, ..Options::default() }).await;
+    let session = local_session(&app, "producer").await;
+    for (path, what, back) in [
+        ("/actors/987654321", "actor", "/actors"),
+        ("/actors/not-a-number", "actor", "/actors"),
+        ("/movies/987654321", "movie", "/movies"),
+    ] {
+        let res = app
+            .client
+            .get(app.url(path))
+            .header(header::ACCEPT, "text/html")
+            .header(header::COOKIE, &session)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 404, "{path}");
+        let html = res.text().await.unwrap();
+        assert_eq!(title(&html), format!("No such {what} · Casting Agency"), "{path}");
+        assert!(html.contains(&format!("<h1>No such {what}")), "{path}");
+        assert!(html.contains(&format!("href=\"{back}\"")), "{path}");
+    }
+}

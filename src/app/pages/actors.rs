@@ -5,6 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::cast::FilmographySection;
+use super::not_found::{LoadFailed, RecordNotFound};
 
 use crate::{
     app::{
@@ -72,7 +73,7 @@ pub fn ActorsPage() -> impl IntoView {
                                         }.into_any()
                                     }
                                     Ok(None) => ().into_any(),
-                                    Err(err) => view! { <p class="error" role="alert">{err.message}</p> }.into_any(),
+                                    Err(err) => view! { <LoadFailed error=err /> }.into_any(),
                                 }
                             })
                         }}
@@ -213,9 +214,10 @@ pub fn ActorPage() -> impl IntoView {
                         </dl>
                         <FilmographySection actor_id=actor.id />
                     }.into_any(),
-                    Ok(None) => view! { <p class="error" role="alert">"No such actor."</p> }.into_any(),
+                    Ok(None) => view! { <RecordNotFound what="actor" back="/actors" /> }.into_any(),
+                    Err(err) if err.status == 404 => view! { <RecordNotFound what="actor" back="/actors" /> }.into_any(),
                     Err(err) if err.is_unauthenticated() => view! { <SignInPrompt expired=false what="this actor" /> }.into_any(),
-                    Err(err) => view! { <p class="error" role="alert">{err.message}</p> }.into_any(),
+                    Err(err) => view! { <LoadFailed error=err /> }.into_any(),
                 }
             })}
         </Suspense>

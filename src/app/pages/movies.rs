@@ -5,6 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::cast::CastSection;
+use super::not_found::{LoadFailed, RecordNotFound};
 
 use crate::{
     app::{
@@ -72,7 +73,7 @@ pub fn MoviesPage() -> impl IntoView {
                                         }.into_any()
                                     }
                                     Ok(None) => ().into_any(),
-                                    Err(err) => view! { <p class="error" role="alert">{err.message}</p> }.into_any(),
+                                    Err(err) => view! { <LoadFailed error=err /> }.into_any(),
                                 }
                             })
                         }}
@@ -215,9 +216,10 @@ pub fn MoviePage() -> impl IntoView {
                         </dl>
                         <CastSection movie_id=movie.id can_edit=can_edit_cast />
                     }.into_any(),
-                    Ok(None) => view! { <p class="error" role="alert">"No such movie."</p> }.into_any(),
+                    Ok(None) => view! { <RecordNotFound what="movie" back="/movies" /> }.into_any(),
+                    Err(err) if err.status == 404 => view! { <RecordNotFound what="movie" back="/movies" /> }.into_any(),
                     Err(err) if err.is_unauthenticated() => view! { <SignInPrompt expired=false what="this movie" /> }.into_any(),
-                    Err(err) => view! { <p class="error" role="alert">{err.message}</p> }.into_any(),
+                    Err(err) => view! { <LoadFailed error=err /> }.into_any(),
                 }
             })}
         </Suspense>
