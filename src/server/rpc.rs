@@ -9,7 +9,7 @@ use crate::{
         ActorPatch, AppError, CastingInput, MoviePatch, NewActor, NewMovie,
         query::{
             ACTOR_SORTS, ActorQuery, ActorSort, MOVIE_SORTS, MovieQuery, MovieSort, Page,
-            UI_PER_PAGE, parse_sort,
+            UI_PER_PAGE,
         },
     },
     server::{
@@ -19,7 +19,7 @@ use crate::{
             web_session::{authenticate_reader, authenticate_writer},
         },
         core::Core,
-        service::{CastingChoice, Input, Service},
+        service::{CastingChoice, Input, Service, validate},
     },
 };
 
@@ -90,12 +90,7 @@ pub struct ListControls {
 
 impl ListControls {
     fn sort<T: Copy>(&self, columns: &[(&str, T)], default: T) -> Result<(T, bool), ApiError> {
-        match self.sort.as_deref().filter(|s| !s.is_empty()) {
-            None => Ok((default, false)),
-            Some(raw) => {
-                parse_sort(raw, columns).map_err(|message| ApiError::invalid("sort", message))
-            }
-        }
+        validate::sort(self.sort.as_deref(), columns, default)
     }
 
     fn page(&self) -> Option<Page> {

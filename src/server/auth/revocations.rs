@@ -84,7 +84,10 @@ impl Revocations {
 
     /// Records a single-use value (an OAuth `state`) as used; `false` if it was used before,
     /// by this server or any other sharing the database.
-    pub async fn use_once(&self, value: &str, expires_at: i64) -> Result<bool, ApiError> {
+    /// Remembered for `lifetime` (how long the value could be presented at all).
+    pub async fn use_once(&self, value: &str, lifetime: Duration) -> Result<bool, ApiError> {
+        let expires_at =
+            now().saturating_add(i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX));
         let hash = hex(&super::token_cache::hash(value));
         Ok(revoked::insert(self.db.writer(), revoked::Kind::OauthState, &hash, expires_at).await?)
     }

@@ -9,7 +9,7 @@ mod actors;
 mod castings;
 mod movies;
 mod read_cache;
-mod validate;
+pub mod validate;
 
 pub use read_cache::{ReadCache, ReadKey};
 

@@ -111,6 +111,20 @@ pub fn search(q: Option<String>) -> Result<Option<String>, ApiError> {
     Ok(Some(q))
 }
 
+/// A `sort` value (`name` or `-name`) among `columns`, or `default` ascending when none (or an
+/// empty one) is given. The one rule for the REST query string and the web app's controls.
+pub fn sort<T: Copy>(
+    raw: Option<&str>,
+    columns: &[(&str, T)],
+    default: T,
+) -> Result<(T, bool), ApiError> {
+    match raw.filter(|raw| !raw.is_empty()) {
+        None => Ok((default, false)),
+        Some(raw) => crate::model::query::parse_sort(raw, columns)
+            .map_err(|message| ApiError::invalid("sort", message)),
+    }
+}
+
 /// `low` must not exceed `high`; the error names `low_name`.
 pub fn ordered<T: PartialOrd>(
     low: Option<T>,

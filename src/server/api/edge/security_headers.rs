@@ -70,22 +70,21 @@ fn add_headers(headers: &mut HeaderMap, server_fn: bool) {
     if headers.contains_key(header::CONTENT_SECURITY_POLICY) {
         return;
     }
-    let html = headers
+    let policy = if is_html(headers) { DOCUMENT_POLICY } else { RESOURCE_POLICY };
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(policy));
+}
+
+fn is_html(headers: &HeaderMap) -> bool {
+    headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("text/html"));
-    let policy = if html { DOCUMENT_POLICY } else { RESOURCE_POLICY };
-    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(policy));
+        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("text/html"))
 }
 
 /// Pages and server-function answers show a person's data: no cache may keep them, so Back
 /// after signing out on a shared computer does not show the last person's lists.
 fn add_no_store(headers: &mut HeaderMap, server_fn: bool) {
-    let html = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("text/html"));
-    if (html || server_fn) && !headers.contains_key(header::CACHE_CONTROL) {
+    if (is_html(headers) || server_fn) && !headers.contains_key(header::CACHE_CONTROL) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
 }

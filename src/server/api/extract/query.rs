@@ -10,12 +10,12 @@ use utoipa::IntoParams;
 use crate::{
     model::{
         dates,
-        query::{
-            ACTOR_SORTS, ActorQuery, ActorSort, MOVIE_SORTS, MovieQuery, MovieSort, Page,
-            parse_sort,
-        },
+        query::{ACTOR_SORTS, ActorQuery, ActorSort, MOVIE_SORTS, MovieQuery, MovieSort, Page},
     },
-    server::{ApiError, service::Input},
+    server::{
+        ApiError,
+        service::{Input, validate},
+    },
 };
 
 /// Default page size when a client asks for a page without saying how big.
@@ -168,12 +168,7 @@ impl QueryParams {
 
     /// `sort=name` or `sort=-name` (descending), among `columns`.
     fn sort<T: Copy>(&self, columns: &[(&str, T)], default: T) -> Result<(T, bool), ApiError> {
-        match self.get("sort") {
-            None => Ok((default, false)),
-            Some(raw) => {
-                parse_sort(raw, columns).map_err(|message| ApiError::invalid("sort", message))
-            }
-        }
+        validate::sort(self.get("sort"), columns, default)
     }
 }
 

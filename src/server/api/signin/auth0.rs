@@ -85,9 +85,8 @@ pub async fn callback(
     }
     // A state is good for one callback, on whichever server it lands: a replayed callback
     // (a copied URL with its cookie) is refused even before the code would be.
-    let expires = now_secs() + FLOW_TTL.as_secs() as i64;
     if let Some(revocations) = state.core.verifier.revocations()
-        && !revocations.use_once(&flow.state, expires).await?
+        && !revocations.use_once(&flow.state, FLOW_TTL).await?
     {
         tracing::warn!("Auth0 callback with a state that was already used");
         return Ok(fail("state"));
@@ -111,11 +110,4 @@ pub async fn callback(
     headers.append(header::SET_COOKIE, state.core.cookie.set(&token, lifetime));
     headers.append(header::SET_COOKIE, flow_cookie("", 0, secure));
     Ok(response)
-}
-
-fn now_secs() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
 }
