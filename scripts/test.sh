@@ -66,6 +66,24 @@ if [ "$group" = all ] || [ "$group" = live ]; then
     --env-var "director_token=$("${app_env[@]}" "$bin" token director)" \
     --env-var "producer_token=$("${app_env[@]}" "$bin" token producer)"
 
+  step "the dina seed's own Postman collection (its host ends in /), on an empty database"
+  seed_dir=$(mktemp -d)
+  seed_port=$((port + 1))
+  seed_env=(env DATA_DIR="$seed_dir" PORT="$seed_port" AUTH0_DOMAIN= AUTH0_AUDIENCE= DATABASE_URL= APP_ENV=
+    RUST_LOG="${RUST_LOG:-warn}")
+  "${seed_env[@]}" "$bin" &
+  seed_pid=$!
+  for _ in $(seq 150); do
+    curl -sf "http://127.0.0.1:$seed_port/healthz" >/dev/null && break
+    sleep 0.2
+  done
+  node scripts/seed-postman.mjs "http://127.0.0.1:$seed_port" \
+    "$("${seed_env[@]}" "$bin" token assistant)" "$("${seed_env[@]}" "$bin" token director)" \
+    "$("${seed_env[@]}" "$bin" token producer)"
+  kill "$seed_pid"
+  wait "$seed_pid" || true
+  rm -rf "$seed_dir"
+
   step "schemathesis: fuzz every API operation from /openapi.json (no 5xx, responses as documented)"
   # A fixed seed keeps CI reproducible; FUZZ_SEED=random (or any number) explores further.
   seed="${FUZZ_SEED:-20261123}"

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::model::AppError;
+use crate::{app::messages::human, model::AppError};
 
 /// The error of the last submission, if it failed.
 pub fn last_error<T, S>(value: S) -> Signal<Option<AppError>>
@@ -23,6 +23,7 @@ pub fn Field(
     #[prop(default = "text")] kind: &'static str,
     #[prop(into, optional)] value: String,
     #[prop(optional)] required: bool,
+    #[prop(optional)] placeholder: Option<&'static str>,
     #[prop(optional)] max_length: Option<usize>,
     #[prop(optional)] min: Option<i64>,
     #[prop(optional)] max: Option<i64>,
@@ -31,7 +32,8 @@ pub fn Field(
     autofocus: bool,
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
-    let message = move || error.get().and_then(|e| e.for_field(name).map(str::to_owned));
+    let message =
+        move || error.get().filter(|e| e.field.as_deref() == Some(name)).map(|e| human(&e));
     let error_id = format!("{id}-error");
     view! {
         <div class="field">
@@ -42,6 +44,7 @@ pub fn Field(
                 type=kind
                 value=value
                 required=required
+                placeholder=placeholder
                 maxlength=max_length.map(|n| n.to_string())
                 min=min.map(|n| n.to_string())
                 max=max.map(|n| n.to_string())
@@ -54,12 +57,16 @@ pub fn Field(
     }
 }
 
-/// An error of the last submission that is not about one field.
+/// An error of the last submission that is not about one of the form's fields (`fields`).
 #[component]
-pub fn FormError(error: Signal<Option<AppError>>) -> impl IntoView {
+pub fn FormError(
+    error: Signal<Option<AppError>>,
+    #[prop(optional)] fields: &'static [&'static str],
+) -> impl IntoView {
     move || {
-        error.get().filter(|e| e.field.is_none()).map(|e| {
-            view! { <p class="error" role="alert">{e.message}</p> }
-        })
+        error
+            .get()
+            .filter(|e| e.field.as_deref().is_none_or(|f| !fields.contains(&f)))
+            .map(|e| view! { <p class="error" role="alert">{human(&e)}</p> })
     }
 }

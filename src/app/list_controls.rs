@@ -140,13 +140,20 @@ pub fn SortHeader(
     label: &'static str,
 ) -> impl IntoView {
     let arrow = move || match state.get().aria_sort(column) {
-        Some("ascending") => " ▲",
-        Some(_) => " ▼",
-        None => "",
+        Some("ascending") => "▲",
+        Some(_) => "▼",
+        None => "↕",
+    };
+    // The link's name says what a click does; `aria-sort` says what the order is now.
+    let action = move || match state.get().aria_sort(column) {
+        Some("ascending") => format!("Sort by {label}, descending"),
+        _ => format!("Sort by {label}, ascending"),
     };
     view! {
         <th scope="col" aria-sort=move || state.get().aria_sort(column)>
-            <a href=move || state.get().sort_href(column)>{label}<span aria-hidden="true">{arrow}</span></a>
+            <a class="sort" href=move || state.get().sort_href(column) title=action>
+                {label}<span class="arrow" aria-hidden="true">{arrow}</span>
+            </a>
         </th>
     }
 }

@@ -3,12 +3,14 @@
 
 mod forms;
 mod list_controls;
+mod messages;
+mod notices;
 mod pages;
 pub(crate) mod row_actions;
 mod session_ui;
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::{
     ParamSegment, SsrMode, StaticSegment,
     components::{A, Route, Router, Routes},
@@ -28,6 +30,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light" />
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
                 <AutoReload options=options.clone() />
+                // Content-hashed names (cargo-leptos `hash-files`), cached for a year.
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -68,13 +72,13 @@ fn title_text(title: String) -> String {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     session_ui::provide_session();
+    notices::provide_notices();
     // Effects run only in the browser: `data-hydrated` tells tests (and curious people) that
     // the WASM has taken over the server-rendered page.
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/casting-agency.css" />
         <Title formatter=|page: String| title_text(format!("{page} · Casting Agency")) />
         <Router>
             <div class="layout" data-hydrated=move || hydrated.get().to_string()>
@@ -88,6 +92,7 @@ pub fn App() -> impl IntoView {
                     <session_ui::UserBadge />
                 </header>
                 <session_ui::LocalModeBanner />
+                <notices::NoticeRegion />
                 <main class="page" id="content">
                     <Routes fallback=NotFound>
                         <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />

@@ -13,12 +13,32 @@ use crate::{
     app::{
         forms::FormError,
         list_controls::{ListState, RowEditor, use_row_editor},
+        notices::use_notices,
     },
-    model::AppError,
+    model::{Actor, AppError, Movie},
 };
 
+/// A record's name as people know it (an actor's name, a movie's title), for notices.
+pub trait Named {
+    fn name(&self) -> &str;
+}
+
+impl Named for Actor {
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl Named for Movie {
+    fn name(&self) -> &str {
+        &self.title
+    }
+}
+
 /// A row's Edit and Delete links, each where the user may use it. They open the row's
-/// editor through the URL, so they work before hydration and without JavaScript.
+/// editor through the URL, so they work before hydration and without JavaScript. When the
+/// row's editor has just closed, the link that opened it takes the focus back (and with it
+/// the scroll position), so a keyboard user carries on where they were.
 #[component]
 pub fn EditorLinks(
     id: i64,
@@ -26,14 +46,28 @@ pub fn EditorLinks(
     edit: bool,
     delete: bool,
     state: Memo<ListState>,
+    closed: RwSignal<Option<RowEditor>>,
 ) -> impl IntoView {
     // Untracked: a new search, sort or page reloads the list, and with it every row.
     let current = state.get_untracked();
     let edit = edit.then(|| current.editor_href(RowEditor::Edit(id), &anchor));
     let delete = delete.then(|| current.editor_href(RowEditor::Delete(id), &anchor));
+    let edit_link = NodeRef::<leptos::html::A>::new();
+    let delete_link = NodeRef::<leptos::html::A>::new();
+    Effect::new(move |_| {
+        let link = match closed.get() {
+            Some(RowEditor::Edit(row)) if row == id => edit_link.get(),
+            Some(RowEditor::Delete(row)) if row == id => delete_link.get(),
+            _ => return,
+        };
+        if let Some(link) = link {
+            let _ = link.focus();
+            closed.set(None);
+        }
+    });
     view! {
-        {edit.map(|href| view! { <a class="button secondary" href=href data-noscroll="">"Edit"</a> })}
-        {delete.map(|href| view! { <a class="button danger" href=href data-noscroll="">"Delete"</a> })}
+        {edit.map(|href| view! { <a class="button secondary" href=href data-noscroll="" node_ref=edit_link>"Edit"</a> })}
+        {delete.map(|href| view! { <a class="button danger" href=href data-noscroll="" node_ref=delete_link>"Delete"</a> })}
     }
 }
 
@@ -111,9 +145,14 @@ where
     S: ServerFn<Error = AppError> + RowInput + Clone + Send + Sync + 'static,
     S::Output: Clone + Send + Sync + 'static,
 {
-    /// After every success `changed` is bumped, so the list reloads, and `done` runs (it
-    /// closes the row's editor).
-    pub fn new(changed: RwSignal<u32>, done: impl Fn() + 'static) -> Self {
+    /// After every success `changed` is bumped, so the list reloads, `done` runs (it closes
+    /// the row's editor) and the notice `say` words is given.
+    pub fn new(
+        changed: RwSignal<u32>,
+        done: impl Fn() + 'static,
+        say: fn(&S::Output) -> String,
+    ) -> Self {
+        let notices = use_notices();
         let action = ServerAction::<S>::new();
         let row = RwSignal::new(None);
         // Made once: each call of `action.value()` or `.pending()` makes a new signal.
@@ -125,9 +164,13 @@ where
             }
         });
         Effect::new(move |_| {
-            if value.with(|value| matches!(value, Some(Ok(_)))) {
+            if let Some(text) = value.with(|value| match value {
+                Some(Ok(output)) => Some(say(output)),
+                _ => None,
+            }) {
                 // Untracked: `done` navigates, and this must not re-run when the URL changes.
                 untrack(|| {
+                    notices.say(text);
                     changed.update(|n| *n += 1);
                     done();
                 });
@@ -207,6 +250,8 @@ pub struct RowControls<U: ServerFn + 'static, D: ServerFn + 'static> {
     pub update: Option<RowAction<U>>,
     pub delete: Option<RowAction<D>>,
     editor: Memo<Option<RowEditor>>,
+    /// The editor that closed last, until its row's link has taken the focus back.
+    closed: RwSignal<Option<RowEditor>>,
     state: Memo<ListState>,
 }
 
@@ -221,9 +266,9 @@ impl<U: ServerFn + 'static, D: ServerFn + 'static> Copy for RowControls<U, D> {}
 impl<U, D> RowControls<U, D>
 where
     U: ServerFn<Error = AppError> + RowInput + Clone + Send + Sync + 'static,
-    U::Output: Clone + Send + Sync + 'static,
+    U::Output: Named + Clone + Send + Sync + 'static,
     D: ServerFn<Error = AppError> + RowOnly + Clone + Send + Sync + 'static,
-    D::Output: Clone + Send + Sync + 'static,
+    D::Output: Named + Clone + Send + Sync + 'static,
 {
     /// The table's actions. Both are made, but a row offers (and the table shows the errors
     /// of) only those the user may use.
@@ -234,14 +279,36 @@ where
         state: Memo<ListState>,
     ) -> Self {
         let close = close_editor(state);
-        let update = RowAction::<U>::new(changed, close.clone());
-        let delete = RowAction::<D>::new(changed, close);
+        let update = RowAction::<U>::new(changed, close.clone(), |row| {
+            format!("Saved the changes to “{}”.", row.name())
+        });
+        let delete =
+            RowAction::<D>::new(changed, close, |row| format!("Deleted “{}”.", row.name()));
+        let editor = use_row_editor();
+        let closed = RwSignal::new(None);
+        Effect::new(move |previous: Option<Option<RowEditor>>| {
+            let now = editor.get();
+            if let Some(Some(before)) = previous
+                && now != Some(before)
+            {
+                closed.set(Some(before));
+            }
+            now
+        });
         RowControls {
             update: can_edit.then_some(update),
             delete: can_delete.then_some(delete),
-            editor: use_row_editor(),
+            editor,
+            closed,
             state,
         }
+    }
+
+    /// Whether row `id`'s editor (or delete confirmation) is open: the row then shows it
+    /// across its whole width instead of its cells.
+    pub fn is_open(self, id: i64) -> impl Fn() -> bool + Copy + Send + Sync + 'static {
+        let editor = self.editor;
+        move || matches!(editor.get(), Some(RowEditor::Edit(row) | RowEditor::Delete(row)) if row == id)
     }
 
     pub fn state(&self) -> Memo<ListState> {
@@ -262,18 +329,21 @@ where
     }
 
     /// Row `id`'s actions cell: its Edit and Delete links, or its open editor (`edit_form`)
-    /// or delete confirmation. `None` when the user may do neither.
+    /// or delete confirmation spanning all `columns` of the row. `None` when the user may do
+    /// neither.
     pub fn cell(
         self,
         id: i64,
         anchor: String,
         label: String,
+        columns: usize,
         edit_form: impl Fn(RowAction<U>) -> AnyView + Send + Sync + 'static,
     ) -> Option<impl IntoView> {
-        let RowControls { update, delete, editor, state } = self;
+        let RowControls { update, delete, editor, closed, state } = self;
+        let open = self.is_open(id);
         self.any().then(move || {
             view! {
-                <td class="actions">
+                <td class="actions" colspan=move || open().then(|| columns.to_string())>
                     {move || match (editor.get(), update, delete) {
                         (Some(RowEditor::Edit(open)), Some(update), _) if open == id => edit_form(update),
                         (Some(RowEditor::Delete(open)), _, Some(delete)) if open == id => {
@@ -286,7 +356,7 @@ where
                             .into_any()
                         }
                         _ => view! {
-                            <EditorLinks id anchor=anchor.clone() edit=update.is_some() delete=delete.is_some() state />
+                            <EditorLinks id anchor=anchor.clone() edit=update.is_some() delete=delete.is_some() state closed />
                         }.into_any(),
                     }}
                 </td>

@@ -48,20 +48,25 @@ fn SignedIn(user: UserInfo) -> impl IntoView {
     }
 }
 
+/// Says on every page that sign-in is local, except on the sign-in page, which explains it
+/// in full (once).
 #[component]
 pub fn LocalModeBanner() -> impl IntoView {
     let session = use_session();
+    let path = leptos_router::hooks::use_location().pathname;
     view! {
         <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
+            {move || {
+                let on_sign_in = path.get() == "/login";
+                Suspend::new(async move {
                 let local = session.await.map(|s| s.local_mode).unwrap_or(false);
-                local.then(|| view! {
+                (local && !on_sign_in).then(|| view! {
                     <p class="banner" role="note">
                         "Local sign-in mode: Auth0 is not configured, so anyone can sign in as any role. "
                         "For trying the app only."
                     </p>
                 })
-            })}
+            })}}
         </Suspense>
     }
 }

@@ -49,14 +49,25 @@ pub fn from_storage(s: &str) -> Result<DateTime<Utc>, chrono::ParseError> {
     DateTime::parse_from_rfc3339(s).map(|d| d.with_timezone(&Utc))
 }
 
-/// `23 Dec 2024`, for people.
-pub fn to_display(dt: &DateTime<Utc>) -> String {
-    dt.format("%-d %b %Y").to_string()
+/// What a movie without a release date shows.
+pub const UNSCHEDULED: &str = "TBA";
+
+/// `23 Dec 2024`, for people; "TBA" when not yet scheduled.
+pub fn to_display(dt: &Option<DateTime<Utc>>) -> String {
+    match dt {
+        Some(dt) => dt.format("%-d %b %Y").to_string(),
+        None => UNSCHEDULED.to_owned(),
+    }
 }
 
-/// `YYYY-MM-DD`, for date inputs in the UI.
-pub fn to_ymd(dt: &DateTime<Utc>) -> String {
-    dt.format("%Y-%m-%d").to_string()
+/// `YYYY-MM-DD`, for date inputs in the UI; empty when not yet scheduled.
+pub fn to_ymd(dt: &Option<DateTime<Utc>>) -> String {
+    dt.map(|dt| dt.format("%Y-%m-%d").to_string()).unwrap_or_default()
+}
+
+/// A `<time>` element's `datetime`: none for a movie not yet scheduled.
+pub fn datetime_attr(dt: &Option<DateTime<Utc>>) -> Option<String> {
+    dt.is_some().then(|| to_ymd(dt))
 }
 
 fn truncate(s: &str, max: usize) -> String {
@@ -78,6 +89,46 @@ pub mod http_date {
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
         let s = String::deserialize(d)?;
         parse_release_date(&s).map_err(D::Error::custom)
+    }
+}
+
+/// [`http_date`] for a date that may be missing (`null`).
+pub mod http_date_option {
+    use super::*;
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    pub fn serialize<S: Serializer>(dt: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
+        match dt {
+            Some(dt) => s.serialize_str(&to_http_date(dt)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+        match Option::<String>::deserialize(d)? {
+            Some(s) => parse_release_date(&s).map(Some).map_err(D::Error::custom),
+            None => Ok(None),
+        }
+    }
+}
+
+/// Serde for a patch's date: absent (`None`, with `#[serde(default)]`) leaves it as it is,
+/// `null` (`Some(None)`) removes it, a date (`Some(Some(…))`) sets it.
+pub mod patch {
+    use super::*;
+    use serde::{Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(
+        dt: &Option<Option<DateTime<Utc>>>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        flexible_option::serialize(&dt.flatten(), s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Option<DateTime<Utc>>>, D::Error> {
+        flexible_option::deserialize(d).map(Some)
     }
 }
 

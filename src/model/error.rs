@@ -43,17 +43,19 @@ impl std::error::Error for AppError {}
 impl leptos::server_fn::error::FromServerFnError for AppError {
     type Encoder = leptos::server_fn::codec::JsonEncoding;
 
-    /// Transport and framework failures (network down, undecodable arguments). Their text
-    /// comes from the framework, not from our server internals.
+    /// Transport and framework failures. On the server: arguments that could not be decoded
+    /// (the client's fault, 400). In the browser: no answer at all (the network), or an answer
+    /// that is not ours (a proxy's 502 page, a crash): the server's fault, never the form's.
     fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
         use leptos::server_fn::error::ServerFnErrorErr as E;
         match value {
-            E::Args(_) | E::Deserialization(_) => {
+            E::Args(_) | E::Deserialization(_) if cfg!(feature = "ssr") => {
                 AppError::new(400, "bad_request", "the form could not be read; check the values")
             }
-            E::Request(_) | E::Response(_) => {
-                AppError::new(503, "network", "the server could not be reached; try again")
+            E::Deserialization(_) | E::Response(_) => {
+                AppError::new(502, "bad_gateway", "the server's answer could not be read")
             }
+            E::Request(_) => AppError::new(503, "network", "the server could not be reached"),
             _ => AppError::new(500, "internal_error", "something went wrong; try again"),
         }
     }

@@ -41,10 +41,11 @@ pub struct Actor {
 pub struct Movie {
     pub id: i64,
     pub title: String,
-    /// Rendered as an HTTP-date (`Mon, 23 Dec 2024 00:00:00 GMT`), as both seed APIs did.
-    #[serde(with = "dates::http_date")]
-    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "Mon, 23 Dec 2024 00:00:00 GMT"))]
-    pub release_date: DateTime<Utc>,
+    /// Rendered as an HTTP-date (`Mon, 23 Dec 2024 00:00:00 GMT`), as both seed APIs did;
+    /// `null` for a movie not yet scheduled (shown as "TBA", listed after every dated one).
+    #[serde(with = "dates::http_date_option")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>, required = true, example = "Mon, 23 Dec 2024 00:00:00 GMT"))]
+    pub release_date: Option<DateTime<Utc>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -137,10 +138,11 @@ pub struct NewMovie {
         )
     )]
     pub title: String,
-    /// `YYYY-MM-DD`, RFC 3339 (any offset) or an HTTP-date; years 1800 to 9999.
-    #[serde(with = "dates::flexible")]
-    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "2024-12-23"))]
-    pub release_date: DateTime<Utc>,
+    /// `YYYY-MM-DD`, RFC 3339 (any offset) or an HTTP-date; years 1800 to 9999. Absent or
+    /// `null`: not yet scheduled.
+    #[serde(default, with = "dates::flexible_option")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>, example = "2024-12-23"))]
+    pub release_date: Option<DateTime<Utc>>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -159,10 +161,11 @@ pub struct MoviePatch {
         )
     )]
     pub title: Option<String>,
-    /// `YYYY-MM-DD`, RFC 3339 (any offset) or an HTTP-date; years 1800 to 9999.
-    #[serde(default, with = "dates::flexible_option", skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>, nullable = false, example = "2024-12-23"))]
-    pub release_date: Option<DateTime<Utc>>,
+    /// `YYYY-MM-DD`, RFC 3339 (any offset) or an HTTP-date; years 1800 to 9999. `null`
+    /// unschedules the movie (no release date yet).
+    #[serde(default, with = "dates::patch", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>, example = "2024-12-23"))]
+    pub release_date: Option<Option<DateTime<Utc>>>,
 }
 
 impl MoviePatch {
@@ -187,6 +190,16 @@ pub struct Credit {
     #[serde(flatten)]
     pub movie: Movie,
     pub character: Option<String>,
+}
+
+/// What a casting change in the web app did, for the notice that tells the person.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CastChange {
+    pub actor_id: i64,
+    pub actor_name: String,
+    pub character: Option<String>,
+    /// `false` when the actor was already cast and only the character changed.
+    pub created: bool,
 }
 
 /// The optional body of an assignment: who the actor plays. Empty or absent clears it.

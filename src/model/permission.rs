@@ -59,6 +59,22 @@ impl std::fmt::Display for Permission {
     }
 }
 
+impl Permission {
+    /// What the permission lets a person do, in their words.
+    pub const fn ability(self) -> &'static str {
+        match self {
+            Permission::GetActors => "See actors",
+            Permission::GetMovies => "See movies and their casts",
+            Permission::PostActors => "Add actors",
+            Permission::PatchActors => "Edit actors",
+            Permission::DeleteActors => "Delete actors",
+            Permission::PostMovies => "Add movies",
+            Permission::PatchMovies => "Edit movies and cast actors in them",
+            Permission::DeleteMovies => "Delete movies",
+        }
+    }
+}
+
 /// The three roles configured in Auth0 (and offered by local sign-in).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -95,6 +111,15 @@ impl Role {
             Role::Assistant => "Casting Assistant",
             Role::Director => "Casting Director",
             Role::Producer => "Executive Producer",
+        }
+    }
+
+    /// The role in a sentence, for people choosing or holding it.
+    pub const fn summary(self) -> &'static str {
+        match self {
+            Role::Assistant => "Looks things up: actors, movies and who is cast in what.",
+            Role::Director => "Manages actors and casts them in movies.",
+            Role::Producer => "Runs everything, including adding and deleting movies.",
         }
     }
 

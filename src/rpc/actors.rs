@@ -51,7 +51,7 @@ pub async fn update_actor(
 }
 
 #[server(prefix = "/api", endpoint = "actors/delete")]
-pub async fn delete_actor(id: i64) -> Result<i64, AppError> {
+pub async fn delete_actor(id: i64) -> Result<Actor, AppError> {
     let (svc, who) = super::writer().await?;
-    Ok(svc.delete_actor(&who, id).await?.item.id)
+    Ok(svc.delete_actor(&who, id).await?.item)
 }

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::model::{Actor, AppError, CastMember, Credit};
+use crate::model::{Actor, AppError, CastChange, CastMember, Credit};
 
 #[server(prefix = "/api", endpoint = "movies/cast")]
 pub async fn get_cast(movie_id: i64) -> Result<Vec<CastMember>, AppError> {
@@ -21,18 +21,40 @@ pub async fn search_actors(query: String) -> Result<Vec<Actor>, AppError> {
     Ok(svc.search_actors(&who, &query, 20).await?)
 }
 
-/// `actor_id` comes from a `<select>`; an empty choice is a field error.
+/// `actor_id` comes from a `<select>`; an empty choice is a field error, and so is an actor
+/// already cast picked with no character (it would erase the one they have).
 #[server(prefix = "/api", endpoint = "movies/cast/add")]
 pub async fn assign_actor(
     movie_id: i64,
     actor_id: String,
     character: String,
-) -> Result<(), AppError> {
+) -> Result<CastChange, AppError> {
     use crate::server::rpc::CastingForm;
     let (svc, who) = super::writer().await?;
     let form = CastingForm { actor_id, character };
-    svc.assign_choice(&who, movie_id, form).await?;
-    Ok(())
+    Ok(change(svc.assign_choice(&who, movie_id, form).await?))
+}
+
+/// A cast member's character, as typed; empty clears it (the person chose to).
+#[server(prefix = "/api", endpoint = "movies/cast/character")]
+pub async fn change_character(
+    movie_id: i64,
+    actor_id: i64,
+    character: String,
+) -> Result<CastChange, AppError> {
+    let (svc, who) = super::writer().await?;
+    let input = crate::model::CastingInput { character: Some(character) };
+    Ok(change(svc.assign(&who, movie_id, actor_id, input).await?))
+}
+
+#[cfg(feature = "ssr")]
+fn change(done: crate::server::service::Assignment) -> CastChange {
+    CastChange {
+        actor_id: done.actor.id,
+        actor_name: done.actor.name,
+        character: done.character,
+        created: done.created,
+    }
 }
 
 #[server(prefix = "/api", endpoint = "movies/cast/remove")]

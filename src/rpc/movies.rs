@@ -52,7 +52,7 @@ pub async fn update_movie(
 }
 
 #[server(prefix = "/api", endpoint = "movies/delete")]
-pub async fn delete_movie(id: i64) -> Result<i64, AppError> {
+pub async fn delete_movie(id: i64) -> Result<Movie, AppError> {
     let (svc, who) = super::writer().await?;
-    Ok(svc.delete_movie(&who, id).await?.item.id)
+    Ok(svc.delete_movie(&who, id).await?.item)
 }

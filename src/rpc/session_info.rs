@@ -29,11 +29,14 @@ pub async fn get_session() -> Result<SessionInfo, AppError> {
     })
 }
 
-/// Counts for the dashboard; `None` for a table the user may not read.
+/// Counts for the dashboard, and what was added last; `None` (and no rows) for a table the
+/// user may not read.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
     pub actors: Option<i64>,
     pub movies: Option<i64>,
+    pub newest_actors: Vec<crate::model::Actor>,
+    pub newest_movies: Vec<crate::model::Movie>,
 }
 
 #[server(prefix = "/api", endpoint = "counts")]
@@ -42,10 +45,20 @@ pub async fn get_counts() -> Result<Counts, AppError> {
     let (svc, who) = match super::reader().await {
         Ok(caller) => caller,
         Err(err) if err.is_unauthenticated() => {
-            return Ok(Counts { actors: None, movies: None });
+            return Ok(Counts {
+                actors: None,
+                movies: None,
+                newest_actors: Vec::new(),
+                newest_movies: Vec::new(),
+            });
         }
         Err(err) => return Err(err),
     };
     let (actors, movies) = svc.visible_counts(&who).await?;
-    Ok(Counts { actors, movies })
+    let (newest_actors, newest_movies) = svc.newest(&who, NEWEST).await?;
+    Ok(Counts { actors, movies, newest_actors, newest_movies })
 }
+
+/// How many of the newest actors and movies the dashboard lists.
+#[cfg(feature = "ssr")]
+const NEWEST: i64 = 5;

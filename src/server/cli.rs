@@ -16,9 +16,10 @@ use crate::{
 };
 
 const USAGE: &str = "\
-usage: casting-agency            serve the app (configured by environment / .env)
-       casting-agency token ROLE print a local sign-in token for ROLE
-                                 (assistant, director or producer; local mode only)";
+usage: casting-agency             serve the app (configured by environment / .env)
+       casting-agency precompress write brotli and gzip variants of the site's bundle
+       casting-agency token ROLE  print a local sign-in token for ROLE
+                                  (assistant, director or producer; local mode only)";
 
 pub async fn main() -> ExitCode {
     // A missing .env is normal; a broken one is worth saying.
@@ -40,6 +41,7 @@ pub async fn main() -> ExitCode {
     match args.as_slice() {
         [] | ["serve"] => run().await,
         ["token", role] => print_token(role),
+        ["precompress"] => precompress(),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -48,6 +50,37 @@ pub async fn main() -> ExitCode {
             eprintln!("{USAGE}");
             ExitCode::from(2)
         }
+    }
+}
+
+fn hash_file_beside_binary(name: &str) -> bool {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join(name)))
+        .is_some_and(|path| path.is_file())
+}
+
+/// Writes the `.br` and `.gz` variants of the site's bundle (part of `make release`).
+fn precompress() -> ExitCode {
+    let conf = match get_configuration(None).or_else(|_| get_configuration(Some("Cargo.toml"))) {
+        Ok(conf) => conf,
+        Err(err) => return fail("cannot read the Leptos configuration", err),
+    };
+    let options = conf.leptos_options;
+    let dir = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+    match crate::server::api::edge::assets::precompress(&dir) {
+        Ok(done) => {
+            println!(
+                "{}: {} files, {} bytes → {} brotli, {} gzip",
+                dir.display(),
+                done.files,
+                done.raw_bytes,
+                done.brotli_bytes,
+                done.gzip_bytes
+            );
+            ExitCode::SUCCESS
+        }
+        Err(err) => fail(&format!("cannot precompress {}", dir.display()), err),
     }
 }
 
@@ -64,7 +97,13 @@ async fn run() -> ExitCode {
         Ok(conf) => conf,
         Err(err) => return fail("cannot read the Leptos configuration", err),
     };
-    let leptos = conf.leptos_options;
+    let mut leptos = conf.leptos_options;
+    // cargo-leptos writes the bundle's content hashes beside the binary (`hash-files`); a
+    // binary started without cargo-leptos's environment (LEPTOS_HASH_FILES) finds them there,
+    // or its pages would name files that do not exist.
+    if !leptos.hash_files && hash_file_beside_binary(&leptos.hash_file) {
+        leptos.hash_files = true;
+    }
     let config = match Config::from_env(leptos.site_addr) {
         Ok(config) => config,
         Err(err) => return fail("invalid configuration", err),

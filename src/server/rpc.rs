@@ -197,8 +197,13 @@ fn whole_number(field: &'static str, input: &str) -> Result<i64, ApiError> {
         .map_err(|_| ApiError::invalid(field, format!("{field} must be a whole number")))
 }
 
-fn release_date(input: &str) -> Result<chrono::DateTime<chrono::Utc>, ApiError> {
+/// A date input left empty: the movie is not yet scheduled.
+fn release_date(input: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>, ApiError> {
+    if input.trim().is_empty() {
+        return Ok(None);
+    }
     crate::model::dates::parse_release_date(input)
+        .map(Some)
         .map_err(|message| ApiError::invalid("release_date", message))
 }
 

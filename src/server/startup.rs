@@ -162,6 +162,12 @@ fn router(core: Core, leptos: LeptosOptions, body_limit: usize, edge: Edge) -> R
     // Async rendering: the page is sent once its data has loaded, so the first paint has the
     // data (no loading flash) and the page is complete without JavaScript.
     let render = leptos_axum::render_app_async_with_context(context.clone(), app_shell.clone());
+    // The browser bundle, precompressed and (with hashed names) cached for a year.
+    let pkg_path = format!("/{}", leptos.site_pkg_dir);
+    let pkg_dir =
+        std::path::Path::new(leptos.site_root.as_ref()).join(leptos.site_pkg_dir.as_ref());
+    api::edge::assets::precompress_in_background(pkg_dir.clone());
+    let pkg_files = api::edge::assets::pkg_router::<()>(pkg_dir, leptos.hash_files);
     let state = AppState { core: core.clone(), leptos, pages: PageRenderer::new(render) };
 
     // Page routes on REST paths are served through negotiation, not registered twice.
@@ -173,6 +179,7 @@ fn router(core: Core, leptos: LeptosOptions, body_limit: usize, edge: Edge) -> R
 
     let mounted = api::Mounted { local_auth: core.local.is_some(), auth0: core.auth0.is_some() };
     let app = api::routes(&state, mounted)
+        .nest_service(&pkg_path, pkg_files)
         .leptos_routes_with_context(&state, pages, context, app_shell)
         .fallback(api::not_found)
         .layer(DefaultBodyLimit::max(body_limit))

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod assets;
 mod auth;
 mod casting;
 mod concurrency;
@@ -21,5 +22,6 @@ mod read_cache;
 mod search;
 mod sessions;
 mod shutdown;
+mod unscheduled;
 mod validation;
 mod web;

@@ -173,7 +173,8 @@ async fn only_signed_form_errors_reach_the_page() {
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
-    assert!(res.text().await.unwrap().contains("age must be a whole number from 0 to 150"));
+    // In the person's words (app::messages), not the API's.
+    assert!(res.text().await.unwrap().contains("Age must be a whole number from 0 to 150."));
 
     // The signature binds the page: the same error on another page is not shown.
     let moved = location.replacen("/actors?", "/movies?", 1);
@@ -202,11 +203,22 @@ async fn only_signed_form_errors_reach_the_page() {
 async fn redirects_never_leave_the_origin() {
     let app = TestApp::start(TestDb::sqlite(), Options::default()).await;
     std::fs::create_dir_all(app.data_dir.path().join("pkg")).unwrap();
+    std::fs::create_dir_all(app.data_dir.path().join("media")).unwrap();
     let http = no_redirects();
-    for path in ["//pkg", "///pkg", "/pkg"] {
+    // A directory of the site root: redirected to its slashed form, on this origin.
+    for path in ["//media", "///media", "/media"] {
         let res = http.get(app.url(path)).send().await.unwrap();
         assert!(res.status().is_redirection(), "{path}: {}", res.status());
-        assert_eq!(res.headers()[header::LOCATION], "/pkg/", "{path}");
+        assert_eq!(res.headers()[header::LOCATION], "/media/", "{path}");
+    }
+    // The bundle's directory is no page: not found, and never sent elsewhere.
+    for path in ["//pkg", "///pkg", "/pkg", "//pkg/"] {
+        let res = http.get(app.url(path)).send().await.unwrap();
+        let location = res.headers().get(header::LOCATION).map(|l| l.to_str().unwrap().to_owned());
+        assert!(
+            location.as_deref().is_none_or(|l| l.starts_with('/') && !l.starts_with("//")),
+            "{path}: {location:?}"
+        );
     }
     // Repeated slashes are merged before routing, so the REST routes answer as usual.
     let res = app.get("//actors", Role::Assistant).await;

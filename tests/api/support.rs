@@ -268,6 +268,8 @@ pub struct Options {
     pub max_connections: Option<usize>,
     /// Overrides the database pool: its size and how long a request waits for a connection.
     pub db_pool: Option<(u32, Duration)>,
+    /// The site's bundle has content-hashed names (cargo-leptos `hash-files`).
+    pub hash_files: bool,
 }
 
 impl Default for Options {
@@ -281,6 +283,7 @@ impl Default for Options {
             fake_issuer: false,
             header_read_timeout: None,
             idle_timeout: None,
+            hash_files: false,
             max_connections: None,
             db_pool: None,
         }
@@ -335,6 +338,7 @@ impl TestApp {
         let leptos = LeptosOptions::builder()
             .output_name("casting-agency")
             .site_root(data_dir.path().display().to_string())
+            .hash_files(options.hash_files)
             .build();
         let app = startup::build(&config, leptos).await.expect("the app builds");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

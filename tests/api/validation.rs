@@ -76,8 +76,8 @@ async fn invalid_actors_are_refused(db: TestDb) {
 async fn invalid_movies_are_refused(db: TestDb) {
     let app = TestApp::start(db, Options::default()).await;
     let cases = [
-        (json!({"title": "T"}), "release_date"),
         (json!({"release_date": "2024-12-23"}), "title"),
+        (json!({"title": null, "release_date": null}), "title"),
         (json!({"title": " ", "release_date": "2024-12-23"}), "title"),
         (json!({"title": "T", "release_date": "soon"}), "release_date"),
         (json!({"title": "T", "release_date": "2024-02-30"}), "release_date"),

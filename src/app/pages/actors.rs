@@ -11,6 +11,7 @@ use crate::{
     app::{
         forms::{Field, FormError, last_error},
         list_controls::{ListState, Pager, SearchBox, SortHeader, newest_first, use_list_state},
+        notices::use_notices,
         row_actions::{CancelLink, RowAction, RowControls},
         session_ui::SignInPrompt,
         use_session,
@@ -18,6 +19,9 @@ use crate::{
     model::{AGE_RANGE, Actor, MAX_GENDER_CHARS, MAX_NAME_CHARS, Permission, UserInfo},
     rpc::actors::{CreateActor, DeleteActor, UpdateActor, get_actor, list_actors},
 };
+
+/// The actor form's fields, whose errors show beside them.
+const ACTOR_FIELDS: &[&str] = &["name", "age", "gender"];
 
 #[component]
 pub fn ActorsPage() -> impl IntoView {
@@ -86,11 +90,18 @@ pub fn ActorsPage() -> impl IntoView {
 
 #[component]
 fn CreateActorForm(changed: RwSignal<u32>) -> impl IntoView {
+    let notices = use_notices();
     let create = ServerAction::<CreateActor>::new();
     let error = last_error(create.value());
     let form = NodeRef::<html::Form>::new();
     Effect::new(move |_| {
-        if let Some(Ok(_)) = create.value().get() {
+        if let Some(Ok(actor)) = create.value().get() {
+            // The list may not show the new row (a search, another page): the link does.
+            notices.say_with_link(
+                format!("Added “{}”.", actor.name),
+                format!("/actors/{}", actor.id),
+                format!("Open {}", actor.name),
+            );
             if let Some(form) = form.get() {
                 form.reset();
             }
@@ -98,9 +109,11 @@ fn CreateActorForm(changed: RwSignal<u32>) -> impl IntoView {
         }
     });
     view! {
-        <section class="panel" aria-labelledby="new-actor">
+        // Open after a failed submission, so its errors show on a phone too.
+        <details class="panel add-panel" open=move || error.get().is_some()>
+            <summary class="button">"Add actor"</summary>
             <h2 id="new-actor">"Add an actor"</h2>
-            <ActionForm action=create node_ref=form attr:class="form-row">
+            <ActionForm action=create node_ref=form attr:class="form-row" attr:aria-labelledby="new-actor">
                 <Field label="Name" name="name" id="new-actor-name" required=true max_length=MAX_NAME_CHARS error />
                 <Field label="Age" name="age" id="new-actor-age" kind="number" required=true min=*AGE_RANGE.start() max=*AGE_RANGE.end() error />
                 <Field label="Gender" name="gender" id="new-actor-gender" required=true max_length=MAX_GENDER_CHARS error />
@@ -108,8 +121,8 @@ fn CreateActorForm(changed: RwSignal<u32>) -> impl IntoView {
                     {move || if create.pending().get() { "Adding…" } else { "Add actor" }}
                 </button>
             </ActionForm>
-            <FormError error />
-        </section>
+            <FormError error fields=ACTOR_FIELDS />
+        </details>
     }
 }
 
@@ -128,6 +141,12 @@ fn ActorTable(
         {controls.unclaimed_errors()}
         <table class="data">
             <caption class="visually-hidden">"Actors"</caption>
+            <colgroup>
+                <col class="col-name" />
+                <col class="col-number" />
+                <col class="col-text" />
+                {(can_edit || can_delete).then(|| view! { <col class="col-actions" /> })}
+            </colgroup>
             <thead>
                 <tr>
                     <SortHeader state column="name" label="Name" />
@@ -150,14 +169,19 @@ fn ActorRow(actor: Actor, controls: RowControls<UpdateActor, DeleteActor>) -> im
     let anchor = format!("actor-{id}");
     let state = controls.state();
     let editing = actor.clone();
-    let actions = controls.cell(id, anchor.clone(), actor.name.clone(), move |update| {
+    let open = controls.is_open(id);
+    let actions = controls.cell(id, anchor.clone(), actor.name.clone(), 4, move |update| {
         view! { <EditActor actor=editing.clone() update state /> }.into_any()
     });
+    let (name, age, gender) = (actor.name, actor.age, actor.gender);
     view! {
         <tr id=anchor data-actor-id=id>
-            <td><a href=format!("/actors/{id}")>{actor.name}</a></td>
-            <td>{actor.age}</td>
-            <td>{actor.gender}</td>
+            // While the row's editor is open it spans the row in place of these cells.
+            {move || (!open()).then(|| view! {
+                <td class="primary"><a href=format!("/actors/{id}")>{name.clone()}</a></td>
+                <td data-label="Age">{age}</td>
+                <td data-label="Gender">{gender.clone()}</td>
+            })}
             {actions}
         </tr>
     }
@@ -174,7 +198,8 @@ fn EditActor(
     let error = update.rows.error_for(id);
     let pending = update.rows.pending_for(id);
     view! {
-        <ActionForm action=update.action attr:class="form-row">
+        <p class="editor-title">"Editing " <strong>{actor.name.clone()}</strong></p>
+        <ActionForm action=update.action attr:class="form-row row-editor">
             <input type="hidden" name="id" value=id />
             <Field label="Name" name="name" id=format!("{prefix}-name") value=actor.name required=true max_length=MAX_NAME_CHARS autofocus=true error />
             <Field label="Age" name="age" id=format!("{prefix}-age") kind="number" value=actor.age.to_string() required=true min=*AGE_RANGE.start() max=*AGE_RANGE.end() error />
@@ -186,7 +211,7 @@ fn EditActor(
                 <CancelLink state />
             </div>
         </ActionForm>
-        <FormError error />
+        <FormError error fields=ACTOR_FIELDS />
     }
 }
 

@@ -3,10 +3,19 @@
 use leptos::{html, prelude::*};
 
 use crate::{
-    app::forms::{Field, FormError, last_error},
-    model::{CastMember, MAX_NAME_CHARS, dates},
-    rpc::castings::{AssignActor, UnassignActor, get_cast, get_filmography, search_actors},
+    app::{
+        forms::{Field, FormError, last_error},
+        messages::human,
+        notices::use_notices,
+    },
+    model::{AppError, CastChange, CastMember, MAX_NAME_CHARS, dates},
+    rpc::castings::{
+        AssignActor, ChangeCharacter, UnassignActor, get_cast, get_filmography, search_actors,
+    },
 };
+
+/// The cast picker's fields, whose errors show beside them.
+const CAST_FIELDS: &[&str] = &["actor_id", "character"];
 
 #[component]
 pub fn CastSection(movie_id: i64, can_edit: bool) -> impl IntoView {
@@ -31,12 +40,22 @@ pub fn CastSection(movie_id: i64, can_edit: bool) -> impl IntoView {
                             </ul>
                         }
                         .into_any(),
-                        Err(err) => view! { <p class="error" role="alert">{err.message}</p> }.into_any(),
+                        Err(err) => view! { <p class="error" role="alert">{human(&err)}</p> }.into_any(),
                     }
                 })}
             </Transition>
-            {can_edit.then(|| view! { <AddToCast movie_id changed /> })}
+            {can_edit.then(|| view! { <AddToCast movie_id cast changed /> })}
         </section>
+    }
+}
+
+/// What the notice says after a casting change.
+fn cast_notice(change: &CastChange) -> String {
+    match (&change.character, change.created) {
+        (Some(c), true) => format!("Cast {} as {c}.", change.actor_name),
+        (None, true) => format!("Cast {}.", change.actor_name),
+        (Some(c), false) => format!("{} now plays {c}.", change.actor_name),
+        (None, false) => format!("{} no longer has a character.", change.actor_name),
     }
 }
 
@@ -47,53 +66,94 @@ fn CastRow(
     can_edit: bool,
     changed: RwSignal<u32>,
 ) -> impl IntoView {
+    let notices = use_notices();
     let remove = ServerAction::<UnassignActor>::new();
-    let error = last_error(remove.value());
+    let rename = ServerAction::<ChangeCharacter>::new();
+    let remove_error = last_error(remove.value());
+    let rename_error = last_error(rename.value());
+    let actor = member.actor;
+    let name = actor.name.clone();
     Effect::new(move |_| {
         if let Some(Ok(())) = remove.value().get() {
+            notices.say(format!("Removed {name} from the cast."));
             changed.update(|n| *n += 1);
         }
     });
-    let actor = member.actor;
+    Effect::new(move |_| {
+        if let Some(Ok(change)) = rename.value().get() {
+            notices.say(cast_notice(&change));
+            changed.update(|n| *n += 1);
+        }
+    });
+    let field_id = format!("character-{}", actor.id);
     view! {
         <li data-actor-id=actor.id>
             <a href=format!("/actors/{}", actor.id)>{actor.name.clone()}</a>
-            {member.character.map(|c| view! { <span class="character">" as " {c}</span> })}
+            {member.character.clone().map(|c| view! { <span class="character">" as " {c}</span> })}
             {can_edit.then(|| view! {
-                <ActionForm action=remove attr:class="inline">
-                    <input type="hidden" name="movie_id" value=movie_id />
-                    <input type="hidden" name="actor_id" value=actor.id />
-                    <button class="button danger small" type="submit" aria-label=format!("Remove {} from the cast", actor.name)>
-                        "Remove"
-                    </button>
-                </ActionForm>
+                <div class="cast-actions">
+                    <details class="character-edit">
+                        <summary class="button secondary small">"Change character"</summary>
+                        <ActionForm action=rename attr:class="form-row compact">
+                            <input type="hidden" name="movie_id" value=movie_id />
+                            <input type="hidden" name="actor_id" value=actor.id />
+                            <Field label="Character (empty clears it)" name="character" id=field_id value=member.character.unwrap_or_default() max_length=MAX_NAME_CHARS error=rename_error />
+                            <button class="button small" type="submit" disabled=move || rename.pending().get()>"Save"</button>
+                        </ActionForm>
+                    </details>
+                    <ActionForm action=remove attr:class="inline">
+                        <input type="hidden" name="movie_id" value=movie_id />
+                        <input type="hidden" name="actor_id" value=actor.id />
+                        <button class="button danger small" type="submit" aria-label=format!("Remove {} from the cast", actor.name)>
+                            "Remove"
+                        </button>
+                    </ActionForm>
+                </div>
             })}
-            <FormError error />
+            <FormError error=remove_error />
+            <FormError error=rename_error fields=&["character"] />
         </li>
     }
 }
 
-/// Search-as-you-type: the list of actors to choose from follows what is typed.
+/// Search-as-you-type: the list of actors to choose from follows what is typed. Nobody is
+/// chosen until the person chooses; those already cast are marked, and picking one of them
+/// changes their character instead of adding them twice.
 #[component]
-fn AddToCast(movie_id: i64, changed: RwSignal<u32>) -> impl IntoView {
+fn AddToCast(
+    movie_id: i64,
+    cast: Resource<Result<Vec<CastMember>, AppError>>,
+    changed: RwSignal<u32>,
+) -> impl IntoView {
+    let notices = use_notices();
     let query = RwSignal::new(String::new());
+    let chosen = RwSignal::new(String::new());
     let matches = Resource::new(move || query.get(), search_actors);
     let add = ServerAction::<AssignActor>::new();
     let error = last_error(add.value());
     let form = NodeRef::<html::Form>::new();
     Effect::new(move |_| {
-        if let Some(Ok(())) = add.value().get() {
+        if let Some(Ok(change)) = add.value().get() {
+            notices.say(cast_notice(&change));
             if let Some(form) = form.get() {
                 form.reset();
             }
             query.set(String::new());
+            chosen.set(String::new());
             changed.update(|n| *n += 1);
         }
     });
-    let actor_error = move || error.get().and_then(|e| e.for_field("actor_id").map(str::to_owned));
+    // The chosen actor's current character, when they are already cast.
+    let already = move || {
+        let id = chosen.get().parse::<i64>().ok()?;
+        let cast = cast.get()?.ok()?;
+        cast.into_iter().find(|m| m.actor.id == id)
+    };
+    let actor_error =
+        move || error.get().filter(|e| e.field.as_deref() == Some("actor_id")).map(|e| human(&e));
     view! {
         <h3>"Add to the cast"</h3>
-        <ActionForm action=add node_ref=form attr:class="form-row">
+        <ActionForm action=add node_ref=form attr:class="form-row" attr:novalidate=true>
             <input type="hidden" name="movie_id" value=movie_id />
             <div class="field">
                 <label for="cast-search">"Find an actor"</label>
@@ -111,32 +171,51 @@ fn AddToCast(movie_id: i64, changed: RwSignal<u32>) -> impl IntoView {
                 <Transition fallback=|| view! { <select id="cast-actor" name="actor_id" disabled=true></select> }>
                     {move || Suspend::new(async move {
                         let actors = matches.await.unwrap_or_default();
-                        let empty = actors.is_empty();
+                        let cast = cast.await.unwrap_or_default();
+                        let placeholder = if actors.is_empty() { "No actor matches" } else { "Choose an actor…" };
                         view! {
                             <select
                                 id="cast-actor"
                                 name="actor_id"
-                                required=true
                                 aria-invalid=move || actor_error().is_some().then_some("true")
-                                aria-describedby="cast-actor-error"
+                                aria-describedby="cast-actor-error cast-actor-hint"
+                                on:change=move |ev| chosen.set(event_target_value(&ev))
                             >
-                                {empty.then(|| view! { <option value="">"No actor matches"</option> })}
+                                <option value="" selected=true>{placeholder}</option>
                                 {actors
                                     .into_iter()
-                                    .map(|a| view! { <option value=a.id>{format!("{} ({})", a.name, a.age)}</option> })
+                                    .map(|a| {
+                                        let member = cast.iter().find(|m| m.actor.id == a.id);
+                                        let text = match member.map(|m| m.character.as_deref()) {
+                                            Some(Some(c)) => format!("{} ({}) · in the cast as {c}", a.name, a.age),
+                                            Some(None) => format!("{} ({}) · in the cast", a.name, a.age),
+                                            None => format!("{} ({})", a.name, a.age),
+                                        };
+                                        view! { <option value=a.id>{text}</option> }
+                                    })
                                     .collect_view()}
                             </select>
                         }
                     })}
                 </Transition>
                 <p class="field-error" id="cast-actor-error" role="alert">{actor_error}</p>
+                <p class="hint" id="cast-actor-hint">
+                    {move || already().map(|m| match m.character {
+                        Some(c) => format!("Already in the cast as {c}. The character you type replaces it."),
+                        None => "Already in the cast. The character you type is given to them.".to_owned(),
+                    })}
+                </p>
             </div>
             <Field label="Character (optional)" name="character" id="cast-character" max_length=MAX_NAME_CHARS error />
             <button class="button" type="submit" disabled=move || add.pending().get()>
-                {move || if add.pending().get() { "Adding…" } else { "Add to cast" }}
+                {move || match (add.pending().get(), already().is_some()) {
+                    (true, _) => "Saving…",
+                    (false, true) => "Change character",
+                    (false, false) => "Add to cast",
+                }}
             </button>
         </ActionForm>
-        <FormError error />
+        <FormError error fields=CAST_FIELDS />
     }
 }
 
@@ -160,7 +239,7 @@ pub fn FilmographySection(actor_id: i64) -> impl IntoView {
                                         <li data-movie-id=credit.movie.id>
                                             <a href=format!("/movies/{}", credit.movie.id)>{credit.movie.title.clone()}</a>
                                             " "
-                                            <time datetime=dates::to_ymd(&credit.movie.release_date)>
+                                            <time datetime=dates::datetime_attr(&credit.movie.release_date)>
                                                 "(" {dates::to_display(&credit.movie.release_date)} ")"
                                             </time>
                                             {credit.character.map(|c| view! { <span class="character">" as " {c}</span> })}
@@ -170,7 +249,7 @@ pub fn FilmographySection(actor_id: i64) -> impl IntoView {
                             </ul>
                         }
                         .into_any(),
-                        Err(err) => view! { <p class="error" role="alert">{err.message}</p> }.into_any(),
+                        Err(err) => view! { <p class="error" role="alert">{human(&err)}</p> }.into_any(),
                     }
                 })}
             </Suspense>

@@ -40,14 +40,22 @@ pub fn LoginPage() -> impl IntoView {
                         view! {
                             <p class="lead">
                                 "This server runs in " <strong>"local sign-in mode"</strong>
-                                " (no Auth0 configured): pick a role to try the app as."
+                                ": no Auth0 account is needed, and anyone can try the app in any role. "
+                                "Choose the role to try it as."
                             </p>
                             <div class="role-choices">
                                 {Role::ALL.into_iter().map(|role| view! {
-                                    <form method="post" action="/auth/local-login">
-                                        <input type="hidden" name="role" value=role.slug() />
-                                        <button class="button" type="submit">"Sign in as " {role.title()}</button>
-                                    </form>
+                                    <section class="role-card" aria-labelledby=format!("role-{}", role.slug())>
+                                        <h2 id=format!("role-{}", role.slug())>{role.title()}</h2>
+                                        <p>{role.summary()}</p>
+                                        <ul>
+                                            {role.permissions().iter().map(|p| view! { <li>{p.ability()}</li> }).collect_view()}
+                                        </ul>
+                                        <form method="post" action="/auth/local-login">
+                                            <input type="hidden" name="role" value=role.slug() />
+                                            <button class="button" type="submit">"Sign in as " {role.title()}</button>
+                                        </form>
+                                    </section>
                                 }).collect_view()}
                             </div>
                         }.into_any()

@@ -11,6 +11,7 @@ use crate::{
     app::{
         forms::{Field, FormError, last_error},
         list_controls::{ListState, Pager, SearchBox, SortHeader, newest_first, use_list_state},
+        notices::use_notices,
         row_actions::{CancelLink, RowAction, RowControls},
         session_ui::SignInPrompt,
         use_session,
@@ -18,6 +19,9 @@ use crate::{
     model::{MAX_NAME_CHARS, Movie, Permission, UserInfo, dates},
     rpc::movies::{CreateMovie, DeleteMovie, UpdateMovie, get_movie, list_movies},
 };
+
+/// The movie form's fields, whose errors show beside them.
+const MOVIE_FIELDS: &[&str] = &["title", "release_date"];
 
 #[component]
 pub fn MoviesPage() -> impl IntoView {
@@ -86,11 +90,18 @@ pub fn MoviesPage() -> impl IntoView {
 
 #[component]
 fn CreateMovieForm(changed: RwSignal<u32>) -> impl IntoView {
+    let notices = use_notices();
     let create = ServerAction::<CreateMovie>::new();
     let error = last_error(create.value());
     let form = NodeRef::<html::Form>::new();
     Effect::new(move |_| {
-        if let Some(Ok(_)) = create.value().get() {
+        if let Some(Ok(movie)) = create.value().get() {
+            // The list may not show the new row (a search, another page): the link does.
+            notices.say_with_link(
+                format!("Added “{}”.", movie.title),
+                format!("/movies/{}", movie.id),
+                format!("Open {}", movie.title),
+            );
             if let Some(form) = form.get() {
                 form.reset();
             }
@@ -98,17 +109,19 @@ fn CreateMovieForm(changed: RwSignal<u32>) -> impl IntoView {
         }
     });
     view! {
-        <section class="panel" aria-labelledby="new-movie">
+        // Open after a failed submission, so its errors show on a phone too.
+        <details class="panel add-panel" open=move || error.get().is_some()>
+            <summary class="button">"Add movie"</summary>
             <h2 id="new-movie">"Add a movie"</h2>
-            <ActionForm action=create node_ref=form attr:class="form-row">
+            <ActionForm action=create node_ref=form attr:class="form-row" attr:aria-labelledby="new-movie">
                 <Field label="Title" name="title" id="new-movie-title" required=true max_length=MAX_NAME_CHARS error />
-                <Field label="Release date" name="release_date" id="new-movie-release-date" kind="date" required=true error />
+                <Field label="Release date (empty if not yet scheduled)" name="release_date" id="new-movie-release-date" kind="date" error />
                 <button class="button" type="submit" disabled=move || create.pending().get()>
                     {move || if create.pending().get() { "Adding…" } else { "Add movie" }}
                 </button>
             </ActionForm>
-            <FormError error />
-        </section>
+            <FormError error fields=MOVIE_FIELDS />
+        </details>
     }
 }
 
@@ -127,6 +140,11 @@ fn MovieTable(
         {controls.unclaimed_errors()}
         <table class="data">
             <caption class="visually-hidden">"Movies"</caption>
+            <colgroup>
+                <col class="col-name" />
+                <col class="col-date" />
+                {(can_edit || can_delete).then(|| view! { <col class="col-actions" /> })}
+            </colgroup>
             <thead>
                 <tr>
                     <SortHeader state column="title" label="Title" />
@@ -146,16 +164,22 @@ fn MovieTable(
 fn MovieRow(movie: Movie, controls: RowControls<UpdateMovie, DeleteMovie>) -> impl IntoView {
     let id = movie.id;
     let anchor = format!("movie-{id}");
-    let ymd = dates::to_ymd(&movie.release_date);
+    let datetime = dates::datetime_attr(&movie.release_date);
     let state = controls.state();
     let editing = movie.clone();
-    let actions = controls.cell(id, anchor.clone(), movie.title.clone(), move |update| {
+    let open = controls.is_open(id);
+    let actions = controls.cell(id, anchor.clone(), movie.title.clone(), 3, move |update| {
         view! { <EditMovie movie=editing.clone() update state /> }.into_any()
     });
+    let title = movie.title;
+    let shown = dates::to_display(&movie.release_date);
     view! {
         <tr id=anchor data-movie-id=id>
-            <td><a href=format!("/movies/{id}")>{movie.title}</a></td>
-            <td><time datetime=ymd>{dates::to_display(&movie.release_date)}</time></td>
+            // While the row's editor is open it spans the row in place of these cells.
+            {move || (!open()).then(|| view! {
+                <td class="primary"><a href=format!("/movies/{id}")>{title.clone()}</a></td>
+                <td data-label="Release date"><time datetime=datetime.clone()>{shown.clone()}</time></td>
+            })}
             {actions}
         </tr>
     }
@@ -173,11 +197,12 @@ fn EditMovie(
     let error = update.rows.error_for(id);
     let pending = update.rows.pending_for(id);
     view! {
-        <ActionForm action=update.action attr:class="form-row">
+        <p class="editor-title">"Editing " <strong>{movie.title.clone()}</strong></p>
+        <ActionForm action=update.action attr:class="form-row row-editor">
             <input type="hidden" name="id" value=id />
             <input type="hidden" name="previous_date" value=ymd.clone() />
             <Field label="Title" name="title" id=format!("{prefix}-title") value=movie.title required=true max_length=MAX_NAME_CHARS autofocus=true error />
-            <Field label="Release date" name="release_date" id=format!("{prefix}-release-date") kind="date" value=ymd required=true error />
+            <Field label="Release date (empty if not yet scheduled)" name="release_date" id=format!("{prefix}-release-date") kind="date" value=ymd error />
             <div class="form-buttons">
                 <button class="button" type="submit" disabled=pending>
                     {move || if pending() { "Saving…" } else { "Save" }}
@@ -185,7 +210,7 @@ fn EditMovie(
                 <CancelLink state />
             </div>
         </ActionForm>
-        <FormError error />
+        <FormError error fields=MOVIE_FIELDS />
     }
 }
 
@@ -212,7 +237,7 @@ pub fn MoviePage() -> impl IntoView {
                         <h1>{movie.title.clone()}</h1>
                         <dl class="details">
                             <dt>"Release date"</dt>
-                            <dd><time datetime=dates::to_ymd(&movie.release_date)>{dates::to_display(&movie.release_date)}</time></dd>
+                            <dd><time datetime=dates::datetime_attr(&movie.release_date)>{dates::to_display(&movie.release_date)}</time></dd>
                         </dl>
                         <CastSection movie_id=movie.id can_edit=can_edit_cast />
                     }.into_any(),

@@ -2,7 +2,7 @@
 
 use sqlx::{AnyConnection, Row, any::AnyRow};
 
-use crate::model::{Actor, CastMember, Credit, Movie, dates};
+use crate::model::{Actor, CastMember, Credit, Movie};
 
 fn cast_member(row: &AnyRow) -> sqlx::Result<CastMember> {
     Ok(CastMember {
@@ -17,9 +17,7 @@ fn cast_member(row: &AnyRow) -> sqlx::Result<CastMember> {
 }
 
 fn credit(row: &AnyRow) -> sqlx::Result<Credit> {
-    let stored: String = row.try_get("release_date")?;
-    let release_date =
-        dates::from_storage(&stored).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    let release_date = super::movies::decode(row.try_get("release_date")?)?;
     Ok(Credit {
         movie: Movie { id: row.try_get("id")?, title: row.try_get("title")?, release_date },
         character: row.try_get("character")?,
@@ -38,16 +36,31 @@ pub async fn cast_of(conn: &mut AnyConnection, movie_id: i64) -> sqlx::Result<Ve
     rows.iter().map(cast_member).collect()
 }
 
-/// The movies of an actor, by release date then id.
+/// The movies of an actor, by release date (unscheduled ones last) then id.
 pub async fn filmography(conn: &mut AnyConnection, actor_id: i64) -> sqlx::Result<Vec<Credit>> {
     let rows = sqlx::query(
         "SELECT m.id, m.title, m.release_date, c.character FROM castings c \
-         JOIN movies m ON m.id = c.movie_id WHERE c.actor_id = $1 ORDER BY m.release_date, m.id",
+         JOIN movies m ON m.id = c.movie_id WHERE c.actor_id = $1 ORDER BY m.release_date ASC NULLS LAST, m.id",
     )
     .bind(actor_id)
     .fetch_all(conn)
     .await?;
     rows.iter().map(credit).collect()
+}
+
+/// The character of an existing assignment: `None` when the actor is not cast in the movie,
+/// `Some(None)` when cast without a character.
+pub async fn character_of(
+    conn: &mut AnyConnection,
+    movie_id: i64,
+    actor_id: i64,
+) -> sqlx::Result<Option<Option<String>>> {
+    let row = sqlx::query("SELECT character FROM castings WHERE movie_id = $1 AND actor_id = $2")
+        .bind(movie_id)
+        .bind(actor_id)
+        .fetch_optional(conn)
+        .await?;
+    row.map(|row| row.try_get("character")).transpose()
 }
 
 /// Assigns (or re-assigns with a new character); `true` if the assignment is new.

@@ -90,7 +90,8 @@ impl Filter {
     }
 
     /// One page of `table`'s matching rows, as a JSON array of objects built from `fields`
-    /// (`'id', id, 'name', name, ...`) and ordered by `order_by` then id (so pages never
+    /// (`'id', id, 'name', name, ...`) and ordered by `order_by` (a column, or an ordering
+    /// term with `{}` where the direction goes) then id (so pages never
     /// overlap), with the number of all matching rows. One statement: one snapshot and one
     /// round trip, on both databases.
     ///
@@ -115,7 +116,12 @@ impl Filter {
         offset: i64,
     ) -> sqlx::Result<(String, i64)> {
         let direction = if descending { "DESC" } else { "ASC" };
-        let order = format!("{order_by} {direction}, id {direction}");
+        // `order_by` may place the direction itself (`release_date {} NULLS LAST`).
+        let column = match order_by.contains("{}") {
+            true => order_by.replace("{}", direction),
+            false => format!("{order_by} {direction}"),
+        };
+        let order = format!("{column}, id {direction}");
         let (array, object) = match backend {
             Backend::Sqlite => ("json_group_array", "json_object"),
             Backend::Postgres => ("json_agg", "json_build_object"),

@@ -17,10 +17,21 @@ macro_rules! columns {
 }
 
 fn from_row(row: &AnyRow) -> sqlx::Result<Movie> {
-    let stored: String = row.try_get("release_date")?;
-    let release_date =
-        dates::from_storage(&stored).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-    Ok(Movie { id: row.try_get("id")?, title: row.try_get("title")?, release_date })
+    let stored: Option<String> = row.try_get("release_date")?;
+    Ok(Movie {
+        id: row.try_get("id")?,
+        title: row.try_get("title")?,
+        release_date: decode(stored)?,
+    })
+}
+
+/// A stored release date (`NULL`: not yet scheduled).
+pub(super) fn decode(
+    stored: Option<String>,
+) -> sqlx::Result<Option<chrono::DateTime<chrono::Utc>>> {
+    stored
+        .map(|s| dates::from_storage(&s).map_err(|e| sqlx::Error::Decode(Box::new(e))))
+        .transpose()
 }
 
 pub async fn count(conn: &mut AnyConnection) -> sqlx::Result<i64> {
@@ -57,7 +68,7 @@ pub async fn insert(conn: &mut AnyConnection, new: &NewMovie) -> sqlx::Result<Mo
         columns!()
     ))
     .bind(&new.title)
-    .bind(dates::to_storage(&new.release_date))
+    .bind(new.release_date.as_ref().map(dates::to_storage))
     .fetch_one(conn)
     .await?;
     from_row(&row)
@@ -69,13 +80,15 @@ pub async fn update(
     id: i64,
     patch: &MoviePatch,
 ) -> sqlx::Result<Option<Movie>> {
+    // `$2` says whether the date changes at all: its new value `$3` may be NULL (unscheduled).
     let row = sqlx::query(concat!(
         "UPDATE movies SET title = COALESCE($1, title), ",
-        "release_date = COALESCE($2, release_date) WHERE id = $3 RETURNING ",
+        "release_date = CASE WHEN $2 = 1 THEN $3 ELSE release_date END WHERE id = $4 RETURNING ",
         columns!()
     ))
     .bind(patch.title.as_deref())
-    .bind(patch.release_date.as_ref().map(dates::to_storage))
+    .bind(i32::from(patch.release_date.is_some()))
+    .bind(patch.release_date.flatten().as_ref().map(dates::to_storage))
     .bind(id)
     .fetch_optional(conn)
     .await?;
@@ -113,10 +126,11 @@ pub async fn find_page(
     offset: i64,
 ) -> sqlx::Result<(Vec<Movie>, i64)> {
     // Column names come from this fixed list, never from the request.
+    // Unscheduled movies (no date) come after every dated one, in either direction.
     let order_by = match query.sort {
         MovieSort::Id => "id",
         MovieSort::Title => "title",
-        MovieSort::ReleaseDate => "release_date",
+        MovieSort::ReleaseDate => "release_date {} NULLS LAST",
     };
     let fields = "'id', id, 'title', title, 'release_date', release_date";
     let (json, total) = filter(backend, query)
@@ -127,9 +141,11 @@ pub async fn find_page(
     let movies = rows
         .into_iter()
         .map(|row| {
-            let release_date =
-                dates::from_storage(&row.release_date).map_err(|e| decode(Box::new(e)))?;
-            Ok(Movie { id: row.id, title: row.title, release_date })
+            Ok(Movie {
+                id: row.id,
+                title: row.title,
+                release_date: self::decode(row.release_date)?,
+            })
         })
         .collect::<sqlx::Result<_>>()?;
     Ok((movies, total))
@@ -140,5 +156,5 @@ pub async fn find_page(
 struct StoredMovie {
     id: i64,
     title: String,
-    release_date: String,
+    release_date: Option<String>,
 }

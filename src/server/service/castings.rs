@@ -4,7 +4,7 @@
 use super::{Input, ReadKey, Service, validate};
 use crate::server::auth::Writer;
 use crate::{
-    model::{CastMember, CastingInput, Credit, MAX_NAME_CHARS, Permission},
+    model::{Actor, CastMember, CastingInput, Credit, MAX_NAME_CHARS, Permission},
     server::{
         ApiError,
         auth::Principal,
@@ -23,10 +23,20 @@ pub struct CastingChoice {
 #[derive(Debug, Clone)]
 pub struct Assignment {
     pub movie_id: i64,
-    pub actor_id: i64,
+    pub actor: Actor,
     pub character: Option<String>,
     /// `false` when the actor was already cast (the character may have changed).
     pub created: bool,
+}
+
+/// What an assignment does to an actor who is already cast.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Recast {
+    /// The REST API's `PUT`: the body is the new state; no character clears it.
+    Replace,
+    /// The web app's picker: an actor picked again with the Character left empty is a
+    /// mistake to point out, not an instruction to erase who they play.
+    KeepCharacter,
 }
 
 fn check(input: CastingInput) -> Result<Option<String>, ApiError> {
@@ -43,6 +53,19 @@ fn rows_listed<T>(list: &Option<Vec<T>>) -> usize {
 
 fn movie_not_found(id: i64) -> ApiError {
     ApiError::NotFound(format!("movie {id} not found"))
+}
+
+fn already_cast(actor: &Actor, character: Option<&str>) -> ApiError {
+    let message = match character {
+        Some(character) => format!(
+            "{} is already in the cast as {character}. Type a new character to change it.",
+            actor.name
+        ),
+        None => {
+            format!("{} is already in the cast. Type a character to give them one.", actor.name)
+        }
+    };
+    ApiError::validation("character", "already_cast", message)
 }
 
 fn actor_not_found(id: i64) -> ApiError {
@@ -100,10 +123,12 @@ impl Service {
     ) -> Result<Assignment, ApiError> {
         who.require(Permission::PatchMovies)?;
         let casting = input.into_input()?;
-        self.assign_checked(movie_id, actor_id, casting).await
+        self.assign_checked(movie_id, actor_id, casting, Recast::Replace).await
     }
 
     /// Like [`Service::assign`], with the actor chosen in the input (the web app's picker).
+    /// Picking someone already cast with an empty character is refused (422 `already_cast`
+    /// on `character`), so their character is never erased by accident.
     pub async fn assign_choice(
         &self,
         who: &Writer,
@@ -112,7 +137,7 @@ impl Service {
     ) -> Result<Assignment, ApiError> {
         who.require(Permission::PatchMovies)?;
         let choice = input.into_input()?;
-        self.assign_checked(movie_id, choice.actor_id, choice.casting).await
+        self.assign_checked(movie_id, choice.actor_id, choice.casting, Recast::KeepCharacter).await
     }
 
     /// Both rows are locked for the transaction, so neither can be deleted halfway.
@@ -121,6 +146,7 @@ impl Service {
         movie_id: i64,
         actor_id: i64,
         casting: CastingInput,
+        recast: Recast,
     ) -> Result<Assignment, ApiError> {
         let character = check(casting)?;
         let backend = self.db().backend();
@@ -128,12 +154,18 @@ impl Service {
         movies::find_for_update(&mut tx, backend, movie_id)
             .await?
             .ok_or_else(|| movie_not_found(movie_id))?;
-        actors::find_for_update(&mut tx, backend, actor_id)
+        let actor = actors::find_for_update(&mut tx, backend, actor_id)
             .await?
             .ok_or_else(|| actor_not_found(actor_id))?;
+        if recast == Recast::KeepCharacter
+            && character.is_none()
+            && let Some(existing) = sql::character_of(&mut tx, movie_id, actor_id).await?
+        {
+            return Err(already_cast(&actor, existing.as_deref()));
+        }
         let created = sql::upsert(&mut tx, movie_id, actor_id, character.as_deref()).await?;
         tx.commit().await?;
-        Ok(Assignment { movie_id, actor_id, character, created })
+        Ok(Assignment { movie_id, actor, character, created })
     }
 
     pub async fn unassign(

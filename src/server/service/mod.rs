@@ -62,6 +62,45 @@ impl Service {
         };
         Ok((actors, movies))
     }
+
+    /// The `n` newest actors and movies, each only if the caller may read that table: the
+    /// dashboard's "recently added".
+    pub async fn newest(
+        &self,
+        who: &crate::server::auth::Principal,
+        n: i64,
+    ) -> Result<(Vec<crate::model::Actor>, Vec<crate::model::Movie>), ApiError> {
+        use crate::model::{
+            Permission,
+            query::{ActorQuery, ActorSort, MovieQuery, MovieSort, Page},
+        };
+        let page = Some(Page { page: 1, per_page: n });
+        let actors = match who.has(Permission::GetActors) {
+            true => {
+                let query = ActorQuery {
+                    sort: ActorSort::Id,
+                    descending: true,
+                    page,
+                    ..Default::default()
+                };
+                self.list_actors(who, query).await?.items.to_vec()
+            }
+            false => Vec::new(),
+        };
+        let movies = match who.has(Permission::GetMovies) {
+            true => {
+                let query = MovieQuery {
+                    sort: MovieSort::Id,
+                    descending: true,
+                    page,
+                    ..Default::default()
+                };
+                self.list_movies(who, query).await?.items.to_vec()
+            }
+            false => Vec::new(),
+        };
+        Ok((actors, movies))
+    }
 }
 
 /// Input that may still need decoding. Server functions pass typed values (nothing to decode);

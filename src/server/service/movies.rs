@@ -25,7 +25,7 @@ fn check_query(query: MovieQuery) -> Result<MovieQuery, ApiError> {
 fn check_new(input: NewMovie) -> Result<NewMovie, ApiError> {
     Ok(NewMovie {
         title: validate::name("title", &input.title)?,
-        release_date: validate::release_date(input.release_date)?,
+        release_date: input.release_date.map(validate::release_date).transpose()?,
     })
 }
 
@@ -33,7 +33,10 @@ fn check_patch(input: MoviePatch) -> Result<MoviePatch, ApiError> {
     validate::not_empty(input.is_empty())?;
     Ok(MoviePatch {
         title: input.title.as_deref().map(|v| validate::name("title", v)).transpose()?,
-        release_date: input.release_date.map(validate::release_date).transpose()?,
+        release_date: match input.release_date {
+            Some(Some(date)) => Some(Some(validate::release_date(date)?)),
+            other => other,
+        },
     })
 }
 

@@ -1,6 +1,8 @@
 //! What every request passes on its way in and out: host and path checks, security
-//! headers, content negotiation with the web app, server-function responses, fallbacks.
+//! headers, content negotiation with the web app, server-function responses, the browser
+//! bundle's files, fallbacks.
 
+pub mod assets;
 pub mod fallback;
 pub mod hosts;
 pub mod negotiate;

@@ -62,6 +62,8 @@ fn is_json_content_type(headers: &HeaderMap) -> bool {
 pub trait BodyFields {
     const ALLOWED: &'static [&'static str];
     const REQUIRED: &'static [&'static str];
+    /// The fields for which `null` means something (a movie not yet scheduled).
+    const NULLABLE: &'static [&'static str] = &[];
 }
 
 impl BodyFields for NewActor {
@@ -74,7 +76,8 @@ impl BodyFields for ActorPatch {
 }
 impl BodyFields for NewMovie {
     const ALLOWED: &'static [&'static str] = &["title", "release_date"];
-    const REQUIRED: &'static [&'static str] = &["title", "release_date"];
+    const REQUIRED: &'static [&'static str] = &["title"];
+    const NULLABLE: &'static [&'static str] = &["release_date"];
 }
 impl BodyFields for CastingInput {
     const ALLOWED: &'static [&'static str] = &["character"];
@@ -83,6 +86,7 @@ impl BodyFields for CastingInput {
 impl BodyFields for MoviePatch {
     const ALLOWED: &'static [&'static str] = &["title", "release_date"];
     const REQUIRED: &'static [&'static str] = &[];
+    const NULLABLE: &'static [&'static str] = &["release_date"];
 }
 
 impl<T: DeserializeOwned + BodyFields> Input<T> for JsonBody {
@@ -115,11 +119,43 @@ impl<T: DeserializeOwned + BodyFields> Input<T> for JsonBody {
             ));
         };
         check_fields::<T>(&map)?;
-        let map = map.into_iter().map(|(k, v)| (k, integral(v))).collect();
-        serde_path_to_error::deserialize(Value::Object(map)).map_err(|e| {
+        let map: Map<String, Value> = map.into_iter().map(|(k, v)| (k, integral(v))).collect();
+        let wrong_type = |field: &str| map.get(field).map(|v| (expected(field), describe(v)));
+        serde_path_to_error::deserialize(Value::Object(map.clone())).map_err(|e| {
             let field = e.path().to_string();
-            ApiError::invalid(field.clone(), format!("{field}: {}", e.inner()))
+            let message = match wrong_type(&field) {
+                // serde's own words (`invalid type: string "30", expected i64`) are Rust's.
+                Some((Some(expected), given))
+                    if e.inner().to_string().starts_with("invalid type") =>
+                {
+                    format!("{field} must be {expected}, not {given}")
+                }
+                _ => format!("{field}: {}", e.inner()),
+            };
+            ApiError::invalid(field, message)
         })
+    }
+}
+
+/// What a body field holds, in words, for the message about a value of the wrong type.
+fn expected(field: &str) -> Option<&'static str> {
+    Some(match field {
+        "age" => "a whole number (such as 36)",
+        "name" | "gender" | "title" | "character" => "text (a JSON string)",
+        "release_date" => "a date as text (such as \"2024-12-23\")",
+        _ => return None,
+    })
+}
+
+/// A JSON value as a person would name it: `text ("30")`, `30.5`, `true`, `a list`.
+fn describe(value: &Value) -> String {
+    match value {
+        Value::String(s) => format!("text ({})", Value::String(s.chars().take(40).collect())),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Array(_) => "a list".to_owned(),
+        Value::Object(_) => "an object".to_owned(),
+        Value::Null => "null".to_owned(),
     }
 }
 
@@ -148,7 +184,7 @@ fn check_fields<T: BodyFields>(map: &Map<String, Value>) -> Result<(), ApiError>
                 format!("unknown field `{key}`; allowed fields: {}", T::ALLOWED.join(", ")),
             ));
         }
-        if value.is_null() {
+        if value.is_null() && !T::NULLABLE.contains(&key.as_str()) {
             return Err(ApiError::validation(
                 key.clone(),
                 "null_field",

@@ -1,0 +1,65 @@
+//! Success notices: one polite live region for the whole app, so every create, edit, delete
+//! and casting says what happened, even when the changed row is not in view (a filtered list,
+//! another page). Screen readers announce the region's new text; it stays until the next
+//! notice, a dismissal, or a move to another page.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+/// What happened, and where to see it when the list on screen may not show it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub text: String,
+    pub link: Option<(String, String)>,
+}
+
+#[derive(Clone, Copy)]
+pub struct Notices(RwSignal<Option<Notice>>);
+
+impl Notices {
+    pub fn say(self, text: impl Into<String>) {
+        self.0.set(Some(Notice { text: text.into(), link: None }));
+    }
+
+    /// A notice with a link (`href`, link text) to the record it is about.
+    pub fn say_with_link(self, text: impl Into<String>, href: String, label: String) {
+        self.0.set(Some(Notice { text: text.into(), link: Some((href, label)) }));
+    }
+}
+
+pub fn provide_notices() {
+    provide_context(Notices(RwSignal::new(None)));
+}
+
+pub fn use_notices() -> Notices {
+    expect_context::<Notices>()
+}
+
+/// The live region. Always in the page (empty when there is nothing to say): a region that
+/// appears together with its text is not announced by every screen reader.
+#[component]
+pub fn NoticeRegion() -> impl IntoView {
+    let Notices(notice) = use_notices();
+    // A notice belongs to the page it was given on.
+    let path = use_location().pathname;
+    Effect::new(move |previous: Option<String>| {
+        let now = path.get();
+        if previous.is_some_and(|p| p != now) {
+            notice.set(None);
+        }
+        now
+    });
+    view! {
+        <div class="toast-region" role="status" aria-live="polite">
+            {move || notice.get().map(|n| view! {
+                <div class="toast">
+                    <span>{n.text}</span>
+                    {n.link.map(|(href, label)| view! { <a href=href>{label}</a> })}
+                    <button class="toast-close" type="button" aria-label="Dismiss" on:click=move |_| notice.set(None)>
+                        "×"
+                    </button>
+                </div>
+            })}
+        </div>
+    }
+}
