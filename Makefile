@@ -31,6 +31,7 @@ test-e2e:
 release:
 	scripts/setup.sh test
 	cargo leptos build --release
+	$(CARGO_TARGET_DIR)/release/casting-agency precompress
 
 ## Prints a local sign-in token: make token ROLE=director
 token:

@@ -15,11 +15,14 @@ test("a producer builds a cast in the UI; the API and the actor's page agree", a
 
   // Search as you type: the choices narrow to the match.
   await page.getByLabel("Find an actor").fill(name);
-  await expect(page.locator("#cast-actor option")).toHaveCount(1);
-  await expect(page.locator("#cast-actor option")).toHaveText(`${name} (30)`);
+  // The choice after the "Choose an actor…" placeholder; nobody is chosen until the person does.
+  await expect(page.locator("#cast-actor option")).toHaveCount(2);
+  await expect(page.locator("#cast-actor option").nth(1)).toHaveText(`${name} (30)`);
+  await page.locator("#cast-actor").selectOption(String(actor));
   await page.getByLabel("Character (optional)").fill("The Lead");
   await page.getByRole("button", { name: "Add to cast" }).click();
   await expect(page.locator("ul.cast li", { hasText: name })).toContainText("as The Lead");
+  await expect(page.getByRole("status")).toContainText(`Cast ${name} as The Lead.`);
 
   const cast = await api(request, "assistant", "GET", `/movies/${movie}/actors`);
   expect(cast.body.actors.map((a: { id: number }) => a.id)).toEqual([actor]);

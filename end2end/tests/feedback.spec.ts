@@ -1,6 +1,10 @@
 import { expect, test } from "@playwright/test";
 import { api, hydrated, signIn, unique, watchProblems } from "./helpers";
 
+/** The problems, without the browser's own line for a refused request (these tests provoke
+ *  422s on purpose). */
+const real = (problems: string[]) => problems.filter((p) => !p.includes("Failed to load resource"));
+
 test("the cast picker chooses nobody by itself; submitting without a choice is a field error", async ({ page, request }) => {
   const problems = watchProblems(page);
   const movie = (await api(request, "producer", "POST", "/movies", { title: unique("Picker"), release_date: "2020-01-01" })).body.created_id;
@@ -14,7 +18,7 @@ test("the cast picker chooses nobody by itself; submitting without a choice is a
   await expect(page.locator("#cast-actor-error")).toHaveText("Choose an actor to cast.");
   await expect(page.locator("#cast-actor")).toHaveAttribute("aria-invalid", "true");
   expect((await api(request, "assistant", "GET", `/movies/${movie}/actors`)).body.total).toBe(0);
-  expect(problems).toEqual([]);
+  expect(real(problems)).toEqual([]);
 });
 
 test("picking someone already cast says so and never erases their character", async ({ page, request }) => {
@@ -53,7 +57,7 @@ test("picking someone already cast says so and never erases their character", as
   await row.getByRole("button", { name: "Save" }).click();
   await expect(page.getByRole("status")).toContainText(`${name} no longer has a character.`);
   expect(await character()).toBeNull();
-  expect(problems).toEqual([]);
+  expect(real(problems)).toEqual([]);
 });
 
 test("every change is announced, with a link when the new row is hidden by the search", async ({ page }) => {
@@ -84,7 +88,7 @@ test("every change is announced, with a link when the new row is hidden by the s
   await row.getByRole("link", { name: "Delete" }).click();
   await row.getByRole("button", { name: "Confirm delete" }).click();
   await expect(status).toContainText(`Deleted “${name}”.`);
-  expect(problems).toEqual([]);
+  expect(real(problems)).toEqual([]);
 });
 
 test("a server or network failure is not blamed on the form, and what was typed stays", async ({ page, context }) => {
@@ -164,4 +168,20 @@ test.describe("on a phone", () => {
     await page.locator("summary", { hasText: "Add actor" }).click();
     await expect(page.getByLabel("Name")).toBeVisible();
   });
+});
+
+test("what is typed before the WASM arrives is kept when the page hydrates", async ({ page }) => {
+  await signIn(page, "assistant");
+  // Hold the WASM back until the search box has been typed into.
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route("**/pkg/*.wasm", async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto("/actors", { waitUntil: "domcontentloaded" });
+  await page.getByRole("searchbox", { name: "Search actors" }).fill("typed early");
+  release();
+  await hydrated(page);
+  await expect(page.getByRole("searchbox", { name: "Search actors" })).toHaveValue("typed early");
 });

@@ -78,7 +78,7 @@ test("a validation error shows next to its field and nothing is stored", async (
   await page.getByLabel("Gender").first().fill("male");
   await page.getByRole("button", { name: "Add actor" }).click();
   const nameError = page.locator("#new-actor-name-error");
-  await expect(nameError).toHaveText("name must not be empty");
+  await expect(nameError).toHaveText("Name can't be empty.");
   await expect(page.locator("#new-actor-name")).toHaveAttribute("aria-invalid", "true");
   expect((await api(request, "assistant", "GET", "/actors")).body.all_actors).toBe(before);
 });

@@ -5,6 +5,8 @@
 use leptos::prelude::*;
 use leptos_router::{components::Form, hooks::use_query_map};
 
+use crate::model::query::{DELETE_PARAM, EDIT_PARAM};
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ListState {
     pub path: &'static str,
@@ -33,7 +35,7 @@ pub fn use_row_editor() -> Memo<Option<RowEditor>> {
     Memo::new(move |_| {
         let map = query.read();
         let id = |key: &str| map.get(key).and_then(|v| v.parse::<i64>().ok());
-        id("edit").map(RowEditor::Edit).or_else(|| id("delete").map(RowEditor::Delete))
+        id(EDIT_PARAM).map(RowEditor::Edit).or_else(|| id(DELETE_PARAM).map(RowEditor::Delete))
     })
 }
 
@@ -78,8 +80,8 @@ impl ListState {
             parts.push(format!("page={page}"));
         }
         match editor {
-            Some(RowEditor::Edit(id)) => parts.push(format!("edit={id}")),
-            Some(RowEditor::Delete(id)) => parts.push(format!("delete={id}")),
+            Some(RowEditor::Edit(id)) => parts.push(format!("{EDIT_PARAM}={id}")),
+            Some(RowEditor::Delete(id)) => parts.push(format!("{DELETE_PARAM}={id}")),
             None => {}
         }
         if parts.is_empty() {
@@ -123,10 +125,14 @@ fn encode(text: &str) -> String {
 #[component]
 pub fn SearchBox(state: Memo<ListState>, label: &'static str) -> impl IntoView {
     let path = state.get_untracked().path;
+    let q = Memo::new(move |_| state.with(|s| s.q.clone()));
     view! {
         <Form method="GET" action=path attr:class="search" attr:role="search">
             <label for="list-search" class="visually-hidden">{label}</label>
-            <input id="list-search" type="search" name="q" placeholder=label prop:value=move || state.get().q />
+            // Keyed on the search in the URL instead of a `prop:value`: hydration would set the
+            // property and erase what someone typed before the WASM arrived. A new search (back,
+            // forward, a link) renders a new input with its text.
+            {move || view! { <input id="list-search" type="search" name="q" placeholder=label value=q.get() /> }}
             {move || state.get().sort.map(|sort| view! { <input type="hidden" name="sort" value=sort /> })}
             <button class="button secondary" type="submit">"Search"</button>
         </Form>

@@ -116,3 +116,9 @@ impl<T> ListPage<T> {
 
 /// Page size of the web app's lists.
 pub const UI_PER_PAGE: i64 = 20;
+
+/// The web app's list URL parameters that open a row's editor (`?edit=7`) or its delete
+/// confirmation (`?delete=7`); a form that succeeded closes them (without JavaScript, the
+/// server's redirect drops them).
+pub const EDIT_PARAM: &str = "edit";
+pub const DELETE_PARAM: &str = "delete";

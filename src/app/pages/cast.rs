@@ -138,6 +138,8 @@ fn AddToCast(
             if let Some(form) = form.get() {
                 form.reset();
             }
+            // (`reset` has emptied the search box; no `prop:value` on it, which hydration
+            // would use to erase what was typed before the WASM arrived.)
             query.set(String::new());
             chosen.set(String::new());
             changed.update(|n| *n += 1);
@@ -162,7 +164,6 @@ fn AddToCast(
                     type="search"
                     placeholder="Type part of a name"
                     autocomplete="off"
-                    prop:value=move || query.get()
                     on:input=move |ev| query.set(event_target_value(&ev))
                 />
             </div>

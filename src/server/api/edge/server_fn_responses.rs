@@ -26,7 +26,10 @@ use base64::{
     engine::general_purpose::{URL_SAFE, URL_SAFE_NO_PAD},
 };
 
-use crate::model::AppError;
+use crate::model::{
+    AppError,
+    query::{DELETE_PARAM, EDIT_PARAM},
+};
 use crate::server::api::edge::paths::{local_location, merge_slashes};
 
 /// Leptos' marker header on a failed server function's response.
@@ -132,7 +135,11 @@ async fn with_local_signed_location(signer: &FormErrorSigner, response: Response
             ]);
             Body::from(bytes)
         }
-        None => body,
+        // Done: the row editor the form came from closes, as it does with JavaScript.
+        None => {
+            pairs.retain(|(key, _)| key != EDIT_PARAM && key != DELETE_PARAM);
+            body
+        }
     };
     let location = match join_query(&pairs) {
         query if query.is_empty() => path,
