@@ -111,7 +111,7 @@ fn CreateActorForm(changed: RwSignal<u32>) -> impl IntoView {
     view! {
         // Open after a failed submission, so its errors show on a phone too.
         <details class="panel add-panel" open=move || error.get().is_some()>
-            <summary class="button">"Add actor"</summary>
+            <summary class="button"><span class="when-closed">"Add actor"</span><span class="when-open">"Close the form"</span></summary>
             <h2 id="new-actor">"Add an actor"</h2>
             <ActionForm action=create node_ref=form attr:class="form-row" attr:aria-labelledby="new-actor">
                 <Field label="Name" name="name" id="new-actor-name" required=true max_length=MAX_NAME_CHARS error />
