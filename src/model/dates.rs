@@ -52,17 +52,42 @@ pub fn from_storage(s: &str) -> Result<DateTime<Utc>, chrono::ParseError> {
 /// What a movie without a release date shows.
 pub const UNSCHEDULED: &str = "TBA";
 
+/// The months as the HTTP-date and the display form abbreviate them.
+const MONTHS: [&str; 12] =
+    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+// The browser renders and reads dates without chrono's `format` and parsers: they are tens of
+// kilobytes of WASM (docs/web-budget.md), and the browser only ever sees the server's own
+// HTTP-dates. The server keeps the full parser for what clients send.
+
 /// `23 Dec 2024`, for people; "TBA" when not yet scheduled.
 pub fn to_display(dt: &Option<DateTime<Utc>>) -> String {
     match dt {
-        Some(dt) => dt.format("%-d %b %Y").to_string(),
+        Some(dt) => format!("{} {} {}", dt.day(), MONTHS[dt.month0() as usize], dt.year()),
         None => UNSCHEDULED.to_owned(),
     }
 }
 
 /// `YYYY-MM-DD`, for date inputs in the UI; empty when not yet scheduled.
 pub fn to_ymd(dt: &Option<DateTime<Utc>>) -> String {
-    dt.map(|dt| dt.format("%Y-%m-%d").to_string()).unwrap_or_default()
+    dt.map(|dt| format!("{:04}-{:02}-{:02}", dt.year(), dt.month(), dt.day())).unwrap_or_default()
+}
+
+/// Reads exactly the HTTP-date this API writes (`Mon, 23 Dec 2024 00:00:00 GMT`); the weekday
+/// is not checked (the server wrote it).
+fn parse_own_http_date(s: &str) -> Option<DateTime<Utc>> {
+    let mut parts = s.split(' ');
+    let (_weekday, day, month, year, time, zone) =
+        (parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    if zone != "GMT" || parts.next().is_some() {
+        return None;
+    }
+    let month = MONTHS.iter().position(|m| *m == month)? as u32 + 1;
+    let mut hms = time.split(':').map(|n| n.parse::<u32>().ok());
+    let (h, m, sec) = (hms.next()??, hms.next()??, hms.next()??);
+    NaiveDate::from_ymd_opt(year.parse().ok()?, month, day.parse().ok()?)?
+        .and_hms_opt(h, m, sec)
+        .map(|dt| dt.and_utc())
 }
 
 /// A `<time>` element's `datetime`: none for a movie not yet scheduled.
@@ -77,22 +102,8 @@ fn truncate(s: &str, max: usize) -> String {
     }
 }
 
-/// Serde: renders an HTTP-date, reads any accepted form.
-pub mod http_date {
-    use super::*;
-    use serde::{Deserialize, Deserializer, Serializer, de::Error};
-
-    pub fn serialize<S: Serializer>(dt: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&to_http_date(dt))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
-        let s = String::deserialize(d)?;
-        parse_release_date(&s).map_err(D::Error::custom)
-    }
-}
-
-/// [`http_date`] for a date that may be missing (`null`).
+/// Serde: renders an HTTP-date (`null` for no date); reads the HTTP-date this API writes
+/// and, on the server, any accepted form.
 pub mod http_date_option {
     use super::*;
     use serde::{Deserialize, Deserializer, Serializer, de::Error};
@@ -105,9 +116,17 @@ pub mod http_date_option {
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
-        match Option::<String>::deserialize(d)? {
-            Some(s) => parse_release_date(&s).map(Some).map_err(D::Error::custom),
-            None => Ok(None),
+        let Some(s) = Option::<String>::deserialize(d)? else { return Ok(None) };
+        if let Some(dt) = parse_own_http_date(&s) {
+            return Ok(Some(dt));
+        }
+        #[cfg(feature = "ssr")]
+        {
+            parse_release_date(&s).map(Some).map_err(D::Error::custom)
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            Err(D::Error::custom(format!("`{s}` is not an HTTP-date")))
         }
     }
 }
@@ -170,6 +189,7 @@ pub mod flexible_option {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::Timelike;
 
     #[test]
     fn all_three_input_forms_parse_to_the_same_instant() {
@@ -187,6 +207,32 @@ mod tests {
         assert_eq!(to_storage(&d), "2020-05-14T14:02:13.123456789Z");
         assert_eq!(from_storage(&to_storage(&d)).unwrap(), d);
         assert_eq!(to_http_date(&d), "Thu, 14 May 2020 14:02:13 GMT");
+    }
+
+    #[test]
+    fn the_browser_reads_and_shows_dates_as_the_server_writes_them() {
+        for input in
+            ["2024-12-23", "2020-05-14T16:02:13+02:00", "1800-01-01", "9999-12-31T23:59:59Z"]
+        {
+            let dt = parse_release_date(input).unwrap();
+            let written = to_http_date(&dt);
+            assert_eq!(
+                parse_own_http_date(&written),
+                Some(dt.with_nanosecond(0).unwrap()),
+                "{input}"
+            );
+            assert_eq!(to_display(&Some(dt)), dt.format("%-d %b %Y").to_string());
+            assert_eq!(to_ymd(&Some(dt)), dt.format("%Y-%m-%d").to_string());
+        }
+        assert_eq!(to_display(&None), "TBA");
+        for bad in [
+            "",
+            "Mon, 23 Dec 2024 00:00:00",
+            "Mon, 31 Feb 2024 00:00:00 GMT",
+            "Mon, 23 Dec 2024 25:00:00 GMT",
+        ] {
+            assert_eq!(parse_own_http_date(bad), None, "{bad}");
+        }
     }
 
     #[test]
