@@ -11,6 +11,7 @@ mod connections;
 mod crud;
 mod errors;
 mod faults;
+mod journal;
 mod jwks;
 mod lists;
 mod local;

@@ -102,6 +102,7 @@ impl LocalIssuer {
             "exp": now + self.ttl.as_secs(),
             "scope": "",
             "permissions": permissions,
+            "name": format!("{} (local sign-in)", role.title()),
             "https://casting-agency.local/role": role.title(),
         });
         IssuedToken {

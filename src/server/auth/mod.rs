@@ -27,6 +27,8 @@ pub struct Principal {
     permissions: Vec<Permission>,
     /// `exp` of the token, in seconds since the Unix epoch.
     expires_at: u64,
+    /// A display name, when the token carries one (`name`): for the change journal.
+    name: Option<String>,
 }
 
 impl Principal {
@@ -37,7 +39,21 @@ impl Principal {
     ) -> Principal {
         permissions.sort();
         permissions.dedup();
-        Principal { subject, permissions, expires_at }
+        Principal { subject, permissions, expires_at, name: None }
+    }
+
+    /// With the token's `name` claim: trimmed, without control characters, at most 200
+    /// characters (it is shown to other people, in the journal).
+    pub(crate) fn with_name(mut self, name: Option<&str>) -> Principal {
+        self.name = name
+            .map(|n| n.chars().filter(|c| !c.is_control()).take(200).collect::<String>())
+            .map(|n| n.trim().to_owned())
+            .filter(|n| !n.is_empty());
+        self
+    }
+
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
     }
 
     /// Seconds until the token expires (0 if it already has, within the leeway).

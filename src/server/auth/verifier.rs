@@ -31,6 +31,9 @@ struct Claims {
     /// Must be an array of strings to grant anything; see [`permissions_from`].
     #[serde(default)]
     permissions: Value,
+    /// Not in Auth0's access tokens by default; an Action may add it.
+    #[serde(default)]
+    name: Option<String>,
 }
 
 impl Verifier {
@@ -103,7 +106,8 @@ impl Verifier {
             data.claims.sub,
             permissions_from(&data.claims.permissions),
             data.claims.exp,
-        );
+        )
+        .with_name(data.claims.name.as_deref());
         self.verified.insert(hash, kid, principal.clone(), now);
         Ok(principal)
     }

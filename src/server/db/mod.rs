@@ -6,6 +6,7 @@ pub mod actors;
 pub mod castings;
 pub mod changes;
 pub mod filter;
+pub mod journal;
 pub mod movies;
 pub mod revoked;
 pub mod secrets;

@@ -1,5 +1,10 @@
-use super::{Deleted, Input, Listing, ReadKey, Service, Updated, validate};
+use super::{
+    Deleted, Input, Listing, ReadKey, Service, Updated,
+    journal::{self, Change},
+    validate,
+};
 use crate::server::auth::Writer;
+use crate::server::db::journal::{Action, Entity};
 use crate::{
     model::{
         Actor, ActorPatch, NewActor, Permission,
@@ -134,6 +139,15 @@ impl Service {
         let new = check_new(input.into_input()?)?;
         let mut tx = self.db().begin_write().await?;
         let actor = sql::insert(&mut tx, &new).await?;
+        let change = Change {
+            entity: Entity::Actor,
+            entity_id: actor.id,
+            actor_id: None,
+            action: Action::Create,
+            before: None,
+            after: journal::state(&actor),
+        };
+        journal::record(&mut tx, who, change).await?;
         tx.commit().await?;
         Ok(actor)
     }
@@ -151,6 +165,15 @@ impl Service {
             .await?
             .ok_or_else(|| not_found(id))?;
         let after = sql::update(&mut tx, id, &patch).await?.ok_or_else(|| not_found(id))?;
+        let change = Change {
+            entity: Entity::Actor,
+            entity_id: id,
+            actor_id: None,
+            action: Action::Update,
+            before: journal::state(&before),
+            after: journal::state(&after),
+        };
+        journal::record(&mut tx, who, change).await?;
         tx.commit().await?;
         Ok(Updated { before, after })
     }
@@ -169,6 +192,15 @@ impl Service {
         // The row was locked and is gone; counting again could include other transactions'
         // inserts (READ COMMITTED on PostgreSQL), so the answer is exact arithmetic instead.
         let count_after = count_before - 1;
+        let change = Change {
+            entity: Entity::Actor,
+            entity_id: id,
+            actor_id: None,
+            action: Action::Delete,
+            before: journal::state(&item),
+            after: None,
+        };
+        journal::record(&mut tx, who, change).await?;
         tx.commit().await?;
         Ok(Deleted { item, count_before, count_after, assignments_removed })
     }

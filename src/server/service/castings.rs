@@ -1,8 +1,13 @@
 //! Casting: who plays in what. Assigning needs `patch:movies` (it changes the movie);
 //! reading a cast or a filmography needs both `get:movies` and `get:actors`.
 
-use super::{Input, ReadKey, Service, validate};
+use super::{
+    Input, ReadKey, Service,
+    journal::{self, Change},
+    validate,
+};
 use crate::server::auth::Writer;
+use crate::server::db::journal::{Action, Entity};
 use crate::{
     model::{Actor, CastMember, CastingInput, Credit, MAX_NAME_CHARS, Permission},
     server::{
@@ -123,7 +128,7 @@ impl Service {
     ) -> Result<Assignment, ApiError> {
         who.require(Permission::PatchMovies)?;
         let casting = input.into_input()?;
-        self.assign_checked(movie_id, actor_id, casting, Recast::Replace).await
+        self.assign_checked(who, movie_id, actor_id, casting, Recast::Replace).await
     }
 
     /// Like [`Service::assign`], with the actor chosen in the input (the web app's picker).
@@ -137,12 +142,14 @@ impl Service {
     ) -> Result<Assignment, ApiError> {
         who.require(Permission::PatchMovies)?;
         let choice = input.into_input()?;
-        self.assign_checked(movie_id, choice.actor_id, choice.casting, Recast::KeepCharacter).await
+        self.assign_checked(who, movie_id, choice.actor_id, choice.casting, Recast::KeepCharacter)
+            .await
     }
 
     /// Both rows are locked for the transaction, so neither can be deleted halfway.
     async fn assign_checked(
         &self,
+        who: &Writer,
         movie_id: i64,
         actor_id: i64,
         casting: CastingInput,
@@ -157,13 +164,27 @@ impl Service {
         let actor = actors::find_for_update(&mut tx, backend, actor_id)
             .await?
             .ok_or_else(|| actor_not_found(actor_id))?;
+        let existing = sql::character_of(&mut tx, movie_id, actor_id).await?;
         if recast == Recast::KeepCharacter
             && character.is_none()
-            && let Some(existing) = sql::character_of(&mut tx, movie_id, actor_id).await?
+            && let Some(existing) = &existing
         {
             return Err(already_cast(&actor, existing.as_deref()));
         }
         let created = sql::upsert(&mut tx, movie_id, actor_id, character.as_deref()).await?;
+        let (action, before) = match &existing {
+            None => (Action::Cast, None),
+            Some(old) => (Action::Recast, journal::casting(movie_id, actor_id, old.as_deref())),
+        };
+        let change = Change {
+            entity: Entity::Casting,
+            entity_id: movie_id,
+            actor_id: Some(actor_id),
+            action,
+            before,
+            after: journal::casting(movie_id, actor_id, character.as_deref()),
+        };
+        journal::record(&mut tx, who, change).await?;
         tx.commit().await?;
         Ok(Assignment { movie_id, actor, character, created })
     }
@@ -176,11 +197,21 @@ impl Service {
     ) -> Result<(), ApiError> {
         who.require(Permission::PatchMovies)?;
         let mut tx = self.db().begin_write().await?;
-        if !sql::remove(&mut tx, movie_id, actor_id).await? {
+        let character = sql::character_of(&mut tx, movie_id, actor_id).await?;
+        if character.is_none() || !sql::remove(&mut tx, movie_id, actor_id).await? {
             return Err(ApiError::NotFound(format!(
                 "actor {actor_id} is not cast in movie {movie_id}"
             )));
         }
+        let change = Change {
+            entity: Entity::Casting,
+            entity_id: movie_id,
+            actor_id: Some(actor_id),
+            action: Action::Uncast,
+            before: journal::casting(movie_id, actor_id, character.flatten().as_deref()),
+            after: None,
+        };
+        journal::record(&mut tx, who, change).await?;
         tx.commit().await?;
         Ok(())
     }

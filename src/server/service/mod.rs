@@ -7,6 +7,7 @@
 
 mod actors;
 mod castings;
+mod journal;
 mod movies;
 mod read_cache;
 pub mod validate;

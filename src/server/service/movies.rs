@@ -1,5 +1,10 @@
-use super::{Deleted, Input, Listing, ReadKey, Service, Updated, validate};
+use super::{
+    Deleted, Input, Listing, ReadKey, Service, Updated,
+    journal::{self, Change},
+    validate,
+};
 use crate::server::auth::Writer;
+use crate::server::db::journal::{Action, Entity};
 use crate::{
     model::{
         Movie, MoviePatch, NewMovie, Permission,
@@ -114,6 +119,15 @@ impl Service {
         let new = check_new(input.into_input()?)?;
         let mut tx = self.db().begin_write().await?;
         let movie = sql::insert(&mut tx, &new).await?;
+        let change = Change {
+            entity: Entity::Movie,
+            entity_id: movie.id,
+            actor_id: None,
+            action: Action::Create,
+            before: None,
+            after: journal::state(&movie),
+        };
+        journal::record(&mut tx, who, change).await?;
         tx.commit().await?;
         Ok(movie)
     }
@@ -131,6 +145,15 @@ impl Service {
             .await?
             .ok_or_else(|| not_found(id))?;
         let after = sql::update(&mut tx, id, &patch).await?.ok_or_else(|| not_found(id))?;
+        let change = Change {
+            entity: Entity::Movie,
+            entity_id: id,
+            actor_id: None,
+            action: Action::Update,
+            before: journal::state(&before),
+            after: journal::state(&after),
+        };
+        journal::record(&mut tx, who, change).await?;
         tx.commit().await?;
         Ok(Updated { before, after })
     }
@@ -149,6 +172,15 @@ impl Service {
         // The row was locked and is gone; counting again could include other transactions'
         // inserts (READ COMMITTED on PostgreSQL), so the answer is exact arithmetic instead.
         let count_after = count_before - 1;
+        let change = Change {
+            entity: Entity::Movie,
+            entity_id: id,
+            actor_id: None,
+            action: Action::Delete,
+            before: journal::state(&item),
+            after: None,
+        };
+        journal::record(&mut tx, who, change).await?;
         tx.commit().await?;
         Ok(Deleted { item, count_before, count_after, assignments_removed })
     }

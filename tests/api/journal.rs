@@ -1,0 +1,184 @@
+//! The change journal's backbone (issue 14 §1): every write appends exactly one `changes` row
+//! in its own transaction, with who made it and the record before and after; refused writes
+//! and reads append nothing. Read straight from the database, on both.
+
+use casting_agency::model::Role;
+use reqwest::Method;
+use serde_json::{Value, json};
+use sqlx::Row;
+
+use crate::support::{Options, TestApp, TestDb, status_json};
+
+crate::on_both_databases!(every_write_is_journaled_once_and_nothing_else_is);
+
+/// (by_sub, by_name, entity, entity_id, actor_id, action, before, after), oldest first.
+type Journaled = (String, Option<String>, String, i64, Option<i64>, String, Value, Value);
+
+async fn journal(app: &TestApp) -> Vec<Journaled> {
+    let rows = sqlx::query(
+        "SELECT by_sub, by_name, entity, entity_id, actor_id, action, before_json, after_json \
+         FROM changes ORDER BY id",
+    )
+    .fetch_all(app.core.service.db().pool())
+    .await
+    .unwrap();
+    let json =
+        |text: Option<String>| text.map_or(Value::Null, |t| serde_json::from_str(&t).unwrap());
+    rows.iter()
+        .map(|r| {
+            (
+                r.get("by_sub"),
+                r.get("by_name"),
+                r.get("entity"),
+                r.get("entity_id"),
+                r.get("actor_id"),
+                r.get("action"),
+                json(r.get("before_json")),
+                json(r.get("after_json")),
+            )
+        })
+        .collect()
+}
+
+async fn every_write_is_journaled_once_and_nothing_else_is(db: TestDb) {
+    let app = TestApp::start(db, Options::default()).await;
+    let director = || "auth0|director".to_owned();
+    let producer = || "auth0|producer".to_owned();
+
+    let (_, created) = status_json(
+        app.send_json(
+            Method::POST,
+            "/actors",
+            Role::Director,
+            json!({"name": "Ann", "age": 30, "gender": "f"}),
+        )
+        .await,
+    )
+    .await;
+    let actor = created["created"].as_i64().unwrap();
+    let path = format!("/actors/{actor}");
+    let res = app.send_json(Method::PATCH, &path, Role::Director, json!({"age": 31})).await;
+    assert_eq!(res.status(), 200);
+    let movie = app.seed_movie("Journaled").await;
+    let cast = format!("/movies/{movie}/actors/{actor}");
+    for body in [json!({"character": "Viola"}), json!({"character": "Olivia"})] {
+        let res = app.send_json(Method::PUT, &cast, Role::Director, body).await;
+        assert_eq!(res.status(), 200);
+    }
+    let res =
+        app.request(Method::DELETE, &cast, Some(&app.token(Role::Director))).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+
+    // Refused writes and reads: nothing.
+    let refused = [
+        app.send_json(Method::PATCH, &path, Role::Director, json!({"age": 400})).await.status(),
+        app.send_json(
+            Method::POST,
+            "/actors",
+            Role::Assistant,
+            json!({"name": "X", "age": 1, "gender": "m"}),
+        )
+        .await
+        .status(),
+        app.send_json(
+            Method::PUT,
+            &format!("/movies/{movie}/actors/987654"),
+            Role::Director,
+            json!({}),
+        )
+        .await
+        .status(),
+        app.request(Method::DELETE, &cast, Some(&app.token(Role::Director)))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        app.request(Method::DELETE, "/actors/987654", Some(&app.token(Role::Director)))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+    ];
+    assert_eq!(refused.map(|s| s.as_u16()), [422, 403, 404, 404, 404]);
+    for read in
+        [path.clone(), "/actors".into(), format!("/movies/{movie}/actors"), "/movies".into()]
+    {
+        assert_eq!(app.get(&read, Role::Assistant).await.status(), 200, "{read}");
+    }
+    let res =
+        app.request(Method::DELETE, &path, Some(&app.token(Role::Director))).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+
+    let ann = |age: i64| json!({"id": actor, "name": "Ann", "age": age, "gender": "f"});
+    let casting = |c: &str| json!({"movie_id": movie, "actor_id": actor, "character": c});
+    let (_, shown) = status_json(app.get(&format!("/movies/{movie}"), Role::Assistant).await).await;
+    let mut the_movie = shown["movie"].clone();
+    the_movie.as_object_mut().unwrap().remove("cast");
+    let null = Value::Null;
+    assert_eq!(
+        journal(&app).await,
+        vec![
+            (director(), None, "actor".into(), actor, None, "create".into(), null.clone(), ann(30)),
+            (director(), None, "actor".into(), actor, None, "update".into(), ann(30), ann(31)),
+            (
+                producer(),
+                None,
+                "movie".into(),
+                movie,
+                None,
+                "create".into(),
+                null.clone(),
+                the_movie
+            ),
+            (
+                director(),
+                None,
+                "casting".into(),
+                movie,
+                Some(actor),
+                "cast".into(),
+                null.clone(),
+                casting("Viola")
+            ),
+            (
+                director(),
+                None,
+                "casting".into(),
+                movie,
+                Some(actor),
+                "recast".into(),
+                casting("Viola"),
+                casting("Olivia")
+            ),
+            (
+                director(),
+                None,
+                "casting".into(),
+                movie,
+                Some(actor),
+                "uncast".into(),
+                casting("Olivia"),
+                null.clone()
+            ),
+            (director(), None, "actor".into(), actor, None, "delete".into(), ann(31), null),
+        ]
+    );
+}
+
+/// A token's `name` is the change's display name (local sign-in names the role).
+#[tokio::test]
+async fn the_display_name_comes_from_the_token() {
+    let app = TestApp::start(TestDb::sqlite(), Options { local: true, ..Options::default() }).await;
+    let token = app.local_token(Role::Director).await;
+    let res = app
+        .request(Method::POST, "/actors", Some(&token))
+        .json(&json!({"name": "Named", "age": 40, "gender": "m"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let rows = journal(&app).await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].0, "local|director");
+    assert_eq!(rows[0].1.as_deref(), Some("Casting Director (local sign-in)"));
+}
