@@ -3,6 +3,7 @@
 
 pub mod dates;
 mod error;
+pub mod journal;
 mod permission;
 pub mod query;
 

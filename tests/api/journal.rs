@@ -9,7 +9,10 @@ use sqlx::Row;
 
 use crate::support::{Options, TestApp, TestDb, status_json};
 
-crate::on_both_databases!(every_write_is_journaled_once_and_nothing_else_is);
+crate::on_both_databases!(
+    every_write_is_journaled_once_and_nothing_else_is,
+    history_and_feed_show_what_the_caller_may_read,
+);
 
 /// (by_sub, by_name, entity, entity_id, actor_id, action, before, after), oldest first.
 type Journaled = (String, Option<String>, String, i64, Option<i64>, String, Value, Value);
@@ -181,4 +184,111 @@ async fn the_display_name_comes_from_the_token() {
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].0, "local|director");
     assert_eq!(rows[0].1.as_deref(), Some("Casting Director (local sign-in)"));
+}
+
+fn actions(body: &Value) -> Vec<&str> {
+    body["changes"].as_array().unwrap().iter().map(|c| c["action"].as_str().unwrap()).collect()
+}
+
+async fn history_and_feed_show_what_the_caller_may_read(db: TestDb) {
+    let app = TestApp::start(db, Options::default()).await;
+    let actor = app.seed_actor("Historic").await;
+    let movie = app.seed_movie("Chronicle").await;
+    let cast = format!("/movies/{movie}/actors/{actor}");
+    assert_eq!(
+        app.send_json(Method::PUT, &cast, Role::Director, json!({"character": "Lead"}))
+            .await
+            .status(),
+        200
+    );
+    let path = format!("/actors/{actor}");
+    assert_eq!(
+        app.send_json(Method::PATCH, &path, Role::Director, json!({"age": 41})).await.status(),
+        200
+    );
+    let res =
+        app.request(Method::DELETE, &path, Some(&app.token(Role::Director))).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+
+    // History outlives the delete; newest first; castings in both histories.
+    let (status, history) =
+        status_json(app.get(&format!("{path}/history"), Role::Assistant).await).await;
+    assert_eq!(status, 200, "{history}");
+    assert_eq!(actions(&history), ["delete", "update", "cast", "create"]);
+    assert_eq!(
+        (history["total"].clone(), history["page"].clone(), history["per_page"].clone()),
+        (json!(4), json!(1), json!(20))
+    );
+    let update = &history["changes"][1];
+    assert_eq!(update["by"], json!({"sub": "auth0|director", "name": null}));
+    assert_eq!(
+        (update["entity"].clone(), update["entity_id"].clone()),
+        (json!("actor"), json!(actor))
+    );
+    assert_eq!(
+        (update["before"]["age"].clone(), update["after"]["age"].clone()),
+        (json!(40), json!(41))
+    );
+    assert!(update["at"].as_str().unwrap().ends_with('Z'), "{update}");
+    let (_, history) =
+        status_json(app.get(&format!("/movies/{movie}/history"), Role::Assistant).await).await;
+    assert_eq!(actions(&history), ["cast", "create"]);
+    assert_eq!(history["changes"][0]["actor_id"], actor);
+
+    // The feed: newest first, filters, paging, and `since` (oldest first, after that id).
+    let (_, feed) = status_json(app.get("/changes", Role::Assistant).await).await;
+    assert_eq!(actions(&feed), ["delete", "update", "cast", "create", "create"]);
+    let ids: Vec<i64> =
+        feed["changes"].as_array().unwrap().iter().map(|c| c["id"].as_i64().unwrap()).collect();
+    assert!(ids.windows(2).all(|w| w[0] > w[1]), "{ids:?}");
+    let (_, after) =
+        status_json(app.get(&format!("/changes?since={}", ids[3]), Role::Assistant).await).await;
+    let after_ids: Vec<i64> =
+        after["changes"].as_array().unwrap().iter().map(|c| c["id"].as_i64().unwrap()).collect();
+    assert_eq!(after_ids, [ids[2], ids[1], ids[0]]);
+    for (query, expected) in [
+        ("entity=casting", vec!["cast"]),
+        ("action=update", vec!["update"]),
+        ("by=auth0%7Cproducer", vec!["create", "create"]),
+        ("entity=movie&action=create", vec!["create"]),
+    ] {
+        let (status, body) =
+            status_json(app.get(&format!("/changes?{query}"), Role::Assistant).await).await;
+        assert_eq!((status, actions(&body)), (200, expected), "{query}");
+    }
+    let (_, paged) =
+        status_json(app.get("/changes?per_page=2&page=2", Role::Assistant).await).await;
+    assert_eq!((actions(&paged), paged["total"].clone()), (vec!["cast", "create"], json!(5)));
+
+    // Only what the caller may read: movies alone see no actor or casting change.
+    let mut claims = app.claims(Role::Assistant);
+    claims["permissions"] = json!(["get:movies"]);
+    let movies_only = app.key.sign(&claims);
+    let res = app.request(Method::GET, "/changes", Some(&movies_only)).send().await.unwrap();
+    let (_, feed) = status_json(res).await;
+    assert_eq!(
+        (actions(&feed), feed["changes"][0]["entity"].clone()),
+        (vec!["create"], json!("movie"))
+    );
+    let res = app
+        .request(Method::GET, &format!("{path}/history"), Some(&movies_only))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    claims["permissions"] = json!([]);
+    let res =
+        app.request(Method::GET, "/changes", Some(&app.key.sign(&claims))).send().await.unwrap();
+    assert_eq!(res.status(), 403);
+
+    // Ids that never were, and bad parameters.
+    assert_eq!(app.get("/actors/987654/history", Role::Assistant).await.status(), 404);
+    assert_eq!(app.get("/movies/987654/history", Role::Assistant).await.status(), 404);
+    for bad in
+        ["entity=robot", "action=explode", "since=-1", "per_page=101", "colour=red", "since=x"]
+    {
+        let (status, body) =
+            status_json(app.get(&format!("/changes?{bad}"), Role::Assistant).await).await;
+        assert_eq!(status, 422, "{bad}: {body}");
+    }
 }

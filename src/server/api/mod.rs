@@ -55,6 +55,9 @@ fn rest_routes(state: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(rest::castings::cast))
         .routes(routes!(rest::castings::assign, rest::castings::unassign))
         .routes(routes!(rest::castings::filmography))
+        .routes(routes!(rest::changes::feed))
+        .routes(routes!(rest::changes::actor_history))
+        .routes(routes!(rest::changes::movie_history))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             edge::negotiate::pages_for_browsers,

@@ -38,6 +38,7 @@ pub const BEARER: &str = "bearer";
         (name = "actors", description = "Actors: name, age, gender"),
         (name = "movies", description = "Movies: title, release date"),
         (name = "casting", description = "Who is cast in which movie"),
+        (name = "history", description = "The change journal: who changed what, when, from what to what"),
         (name = "health", description = "Liveness and readiness; no token needed"),
         (name = "local sign-in", description = "Tokens for trying the app without Auth0 (absent when Auth0 is configured)"),
         (name = "web sign-in", description = "Browser sign-in and sign-out for the web app (HTML forms and redirects)"),

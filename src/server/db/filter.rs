@@ -33,6 +33,11 @@ impl Filter {
     /// to the FTS5 trigram index (`{table}_search`, whose tokenizer folds Unicode case) as a
     /// phrase, which is a substring match; shorter needles, which no trigram can serve, scan
     /// with a GLOB whose character classes spell out both cases of each character.
+    /// A condition with no value of its own (made of fixed strings, never request input).
+    pub fn push_fixed(&mut self, condition: &str) {
+        self.conditions.push(condition.to_owned());
+    }
+
     pub fn contains(&mut self, backend: Backend, table: &str, column: &str, needle: &str) {
         match backend {
             Backend::Postgres => {

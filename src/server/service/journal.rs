@@ -1,14 +1,23 @@
 //! Every write's entry in the change journal (`db::journal`), appended from inside the write's
-//! transaction: the entry and the write commit together or not at all.
+//! transaction: the entry and the write commit together or not at all. And reading it: the
+//! activity feed and each record's history, filtered to what the caller may read.
 
 use serde::Serialize;
 use serde_json::Value;
 use sqlx::AnyConnection;
 
-use crate::server::{
-    ApiError,
-    auth::Writer,
-    db::journal::{self, Action, Entity, Entry},
+use super::{Input, Listing, Service, validate};
+use crate::{
+    model::{Permission, journal::ChangeEntry, query::Page},
+    server::{
+        ApiError,
+        auth::{Principal, Writer},
+        db::{
+            actors,
+            journal::{self, Action, Entity, Entry, Selection, Subject},
+            movies,
+        },
+    },
 };
 
 /// A record as the journal keeps it: as the API renders it.
@@ -48,4 +57,101 @@ pub(super) async fn record(
     };
     journal::append(conn, &entry).await?;
     Ok(())
+}
+
+/// A read of the journal, as a client asked for it (decoded after the permission check).
+#[derive(Clone, Debug)]
+pub struct ChangeQuery {
+    pub entity: Option<Entity>,
+    pub action: Option<Action>,
+    pub by: Option<String>,
+    pub since: Option<i64>,
+    pub page: Page,
+}
+
+/// The kinds of change `who` may read: a casting names an actor and a movie, so it needs both.
+fn readable(who: &Principal) -> Vec<Entity> {
+    let (actors, movies) = (who.has(Permission::GetActors), who.has(Permission::GetMovies));
+    [(Entity::Actor, actors), (Entity::Movie, movies), (Entity::Casting, actors && movies)]
+        .into_iter()
+        .filter_map(|(entity, allowed)| allowed.then_some(entity))
+        .collect()
+}
+
+impl Service {
+    /// The activity feed: every change `who` may read, newest first (or, with `since`, the
+    /// ones after it, oldest first), one page of them.
+    pub async fn changes(
+        &self,
+        who: &Principal,
+        query: impl Input<ChangeQuery>,
+    ) -> Result<Listing<ChangeEntry>, ApiError> {
+        if !who.has(Permission::GetActors) && !who.has(Permission::GetMovies) {
+            who.require(Permission::GetActors)?;
+        }
+        self.journal_page(who, Subject::Everything, query.into_input()?).await
+    }
+
+    /// An actor's history (their castings included); readable after a delete, 404 only for
+    /// an id that never was.
+    pub async fn actor_history(
+        &self,
+        who: &Principal,
+        id: i64,
+        query: impl Input<ChangeQuery>,
+    ) -> Result<Listing<ChangeEntry>, ApiError> {
+        who.require(Permission::GetActors)?;
+        let query = query.into_input()?;
+        let mut conn = self.db().pool().acquire().await?;
+        if actors::find(&mut conn, id).await?.is_none()
+            && !journal::mentions(&mut conn, Subject::Actor(id)).await?
+        {
+            return Err(ApiError::NotFound(format!("actor {id} not found")));
+        }
+        drop(conn);
+        self.journal_page(who, Subject::Actor(id), query).await
+    }
+
+    /// A movie's history (its cast's changes included); see [`Service::actor_history`].
+    pub async fn movie_history(
+        &self,
+        who: &Principal,
+        id: i64,
+        query: impl Input<ChangeQuery>,
+    ) -> Result<Listing<ChangeEntry>, ApiError> {
+        who.require(Permission::GetMovies)?;
+        let query = query.into_input()?;
+        let mut conn = self.db().pool().acquire().await?;
+        if movies::find(&mut conn, id).await?.is_none()
+            && !journal::mentions(&mut conn, Subject::Movie(id)).await?
+        {
+            return Err(ApiError::NotFound(format!("movie {id} not found")));
+        }
+        drop(conn);
+        self.journal_page(who, Subject::Movie(id), query).await
+    }
+
+    async fn journal_page(
+        &self,
+        who: &Principal,
+        subject: Subject,
+        query: ChangeQuery,
+    ) -> Result<Listing<ChangeEntry>, ApiError> {
+        let page = validate::page(Some(query.page))?.unwrap_or(query.page);
+        if query.since.is_some_and(|s| s < 0) {
+            return Err(ApiError::validation("since", "out_of_range", "since must be 0 or more"));
+        }
+        let selection = Selection {
+            subject,
+            readable: readable(who),
+            entity: query.entity,
+            action: query.action,
+            by: query.by,
+            since: query.since,
+        };
+        let (limit, offset) = Page::limit_offset(Some(page));
+        let mut conn = self.db().pool().acquire().await?;
+        let (items, total) = journal::page(&mut conn, &selection, limit, offset).await?;
+        Ok(Listing { items: items.into(), total, page: Some(page) })
+    }
 }

@@ -12,6 +12,7 @@ mod movies;
 mod read_cache;
 pub mod validate;
 
+pub use journal::ChangeQuery;
 pub use read_cache::{ReadCache, ReadKey};
 
 use std::sync::Arc;
@@ -120,7 +121,16 @@ macro_rules! typed_input {
         }
     )*};
 }
-typed_input!(NewActor, ActorPatch, NewMovie, MoviePatch, CastingInput, ActorQuery, MovieQuery);
+typed_input!(
+    NewActor,
+    ActorPatch,
+    NewMovie,
+    MoviePatch,
+    CastingInput,
+    ActorQuery,
+    MovieQuery,
+    ChangeQuery
+);
 
 /// The rows a list request asked for, with how many match in all.
 #[derive(Debug, Clone)]

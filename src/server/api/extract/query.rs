@@ -14,7 +14,8 @@ use crate::{
     },
     server::{
         ApiError,
-        service::{Input, validate},
+        db::journal::{Action, Entity},
+        service::{ChangeQuery, Input, validate},
     },
 };
 
@@ -95,12 +96,38 @@ pub struct MovieListParams {
     per_page: Option<i64>,
 }
 
+/// The parameters of `GET /changes` and of a record's history; see [`ActorListParams`].
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct ChangeListParams {
+    /// Only changes to this kind of record.
+    #[param(pattern = "^(actor|movie|casting)$", example = "actor")]
+    entity: Option<String>,
+    /// Only this kind of change.
+    #[param(pattern = "^(create|update|delete|cast|recast|uncast)$", example = "update")]
+    action: Option<String>,
+    /// Only changes made by this subject (the token's `sub`).
+    #[param(max_length = 200)]
+    by: Option<String>,
+    /// Only changes after this change id, oldest first (to follow the feed).
+    #[param(minimum = 0)]
+    since: Option<i64>,
+    /// Page number, from 1.
+    #[param(minimum = 1)]
+    page: Option<i64>,
+    /// Page size, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
+    per_page: Option<i64>,
+}
+
 fn names<P: IntoParams>() -> Vec<String> {
     P::into_params(|| None).into_iter().map(|p| p.name).collect()
 }
 
 static ACTOR_PARAMS: LazyLock<Vec<String>> = LazyLock::new(names::<ActorListParams>);
 static MOVIE_PARAMS: LazyLock<Vec<String>> = LazyLock::new(names::<MovieListParams>);
+static CHANGE_PARAMS: LazyLock<Vec<String>> = LazyLock::new(names::<ChangeListParams>);
 
 pub struct QueryParams(Vec<(String, String)>);
 
@@ -199,6 +226,39 @@ impl Input<MovieQuery> for QueryParams {
             sort,
             descending,
             page: self.page()?,
+        })
+    }
+}
+
+impl Input<ChangeQuery> for QueryParams {
+    fn into_input(self) -> Result<ChangeQuery, ApiError> {
+        self.checked(&CHANGE_PARAMS)?;
+        let entity = match self.get("entity") {
+            Some(v) => Some(Entity::parse(v).ok_or_else(|| {
+                ApiError::invalid("entity", "entity must be one of: actor, movie, casting")
+            })?),
+            None => None,
+        };
+        let action = match self.get("action") {
+            Some(v) => Some(Action::parse(v).ok_or_else(|| {
+                ApiError::invalid(
+                    "action",
+                    "action must be one of: create, update, delete, cast, recast, uncast",
+                )
+            })?),
+            None => None,
+        };
+        let by = self.get("by").map(str::to_owned);
+        if by.as_deref().is_some_and(|b| b.chars().count() > 200 || b.chars().any(char::is_control))
+        {
+            return Err(ApiError::invalid("by", "by must be a subject of at most 200 characters"));
+        }
+        Ok(ChangeQuery {
+            entity,
+            action,
+            by,
+            since: self.int("since")?,
+            page: self.page()?.unwrap_or(Page { page: 1, per_page: DEFAULT_PER_PAGE }),
         })
     }
 }

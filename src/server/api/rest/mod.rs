@@ -3,6 +3,7 @@
 
 pub(super) mod actors;
 pub(super) mod castings;
+pub(super) mod changes;
 pub(super) mod health;
 pub(super) mod home;
 pub(super) mod movies;
