@@ -185,3 +185,24 @@ test("what is typed before the WASM arrives is kept when the page hydrates", asy
   await hydrated(page);
   await expect(page.getByRole("searchbox", { name: "Search actors" })).toHaveValue("typed early");
 });
+
+test("a record's page shows its history: who, what, and each field's change", async ({ page, request }) => {
+  const name = unique("Chronicled");
+  const actor = (await api(request, "director", "POST", "/actors", { name, age: 34, gender: "female" })).body.created;
+  await api(request, "director", "PATCH", `/actors/${actor}`, { age: 35 });
+  const title = unique("Annals");
+  const movie = (await api(request, "producer", "POST", "/movies", { title, release_date: "2021-03-03" })).body.created_id;
+  await api(request, "director", "PUT", `/movies/${movie}/actors/${actor}`, { character: "Narrator" });
+
+  await signIn(page, "assistant");
+  await page.goto(`/actors/${actor}`);
+  const history = page.locator("section", { has: page.getByRole("heading", { name: "History" }) });
+  const items = history.locator("ol.history > li");
+  await expect(items).toHaveCount(3);
+  await expect(items.nth(0)).toContainText(`cast ${name} as Narrator in ${title}`);
+  await expect(items.nth(1)).toContainText("Casting Director (local sign-in) changed the actor");
+  await expect(items.nth(1).locator("ul.field-changes")).toHaveText("age: 34 → 35");
+  await expect(items.nth(2)).toContainText("added the actor");
+  await page.goto(`/movies/${movie}`);
+  await expect(page.locator("ol.history > li").first()).toContainText(`cast ${name} as Narrator`);
+});

@@ -4,6 +4,7 @@
 
 pub mod actors;
 pub mod castings;
+pub mod history;
 pub mod movies;
 pub mod session_info;
 

@@ -113,7 +113,7 @@ async fn every_write_is_journaled_once_and_nothing_else_is(db: TestDb) {
     assert_eq!(res.status(), 200);
 
     let ann = |age: i64| json!({"id": actor, "name": "Ann", "age": age, "gender": "f"});
-    let casting = |c: &str| json!({"movie_id": movie, "actor_id": actor, "character": c});
+    let casting = |c: &str| json!({"movie_id": movie, "movie_title": "Journaled", "actor_id": actor, "actor_name": "Ann", "character": c});
     let (_, shown) = status_json(app.get(&format!("/movies/{movie}"), Role::Assistant).await).await;
     let mut the_movie = shown["movie"].clone();
     the_movie.as_object_mut().unwrap().remove("cast");

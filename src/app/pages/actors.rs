@@ -5,6 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::cast::FilmographySection;
+use super::history::HistorySection;
 use super::not_found::{LoadFailed, RecordNotFound};
 
 use crate::{
@@ -238,6 +239,7 @@ pub fn ActorPage() -> impl IntoView {
                             <dt>"Gender"</dt><dd>{actor.gender.clone()}</dd>
                         </dl>
                         <FilmographySection actor_id=actor.id />
+                        <HistorySection kind="actor" id=actor.id />
                     }.into_any(),
                     Ok(None) => view! { <RecordNotFound what="actor" back="/actors" /> }.into_any(),
                     Err(err) if err.status == 404 => view! { <RecordNotFound what="actor" back="/actors" /> }.into_any(),

@@ -1,5 +1,6 @@
 mod actors;
 mod cast;
+mod history;
 mod home;
 mod login;
 mod movies;

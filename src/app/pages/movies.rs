@@ -5,6 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::cast::CastSection;
+use super::history::HistorySection;
 use super::not_found::{LoadFailed, RecordNotFound};
 
 use crate::{
@@ -240,6 +241,7 @@ pub fn MoviePage() -> impl IntoView {
                             <dd><time datetime=dates::datetime_attr(&movie.release_date)>{dates::to_display(&movie.release_date)}</time></dd>
                         </dl>
                         <CastSection movie_id=movie.id can_edit=can_edit_cast />
+                        <HistorySection kind="movie" id=movie.id />
                     }.into_any(),
                     Ok(None) => view! { <RecordNotFound what="movie" back="/movies" /> }.into_any(),
                     Err(err) if err.status == 404 => view! { <RecordNotFound what="movie" back="/movies" /> }.into_any(),

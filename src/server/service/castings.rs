@@ -158,7 +158,7 @@ impl Service {
         let character = check(casting)?;
         let backend = self.db().backend();
         let mut tx = self.db().begin_write().await?;
-        movies::find_for_update(&mut tx, backend, movie_id)
+        let movie = movies::find_for_update(&mut tx, backend, movie_id)
             .await?
             .ok_or_else(|| movie_not_found(movie_id))?;
         let actor = actors::find_for_update(&mut tx, backend, actor_id)
@@ -174,7 +174,7 @@ impl Service {
         let created = sql::upsert(&mut tx, movie_id, actor_id, character.as_deref()).await?;
         let (action, before) = match &existing {
             None => (Action::Cast, None),
-            Some(old) => (Action::Recast, journal::casting(movie_id, actor_id, old.as_deref())),
+            Some(old) => (Action::Recast, journal::casting(&movie, &actor, old.as_deref())),
         };
         let change = Change {
             entity: Entity::Casting,
@@ -182,7 +182,7 @@ impl Service {
             actor_id: Some(actor_id),
             action,
             before,
-            after: journal::casting(movie_id, actor_id, character.as_deref()),
+            after: journal::casting(&movie, &actor, character.as_deref()),
         };
         journal::record(&mut tx, who, change).await?;
         tx.commit().await?;
@@ -198,7 +198,14 @@ impl Service {
         who.require(Permission::PatchMovies)?;
         let mut tx = self.db().begin_write().await?;
         let character = sql::character_of(&mut tx, movie_id, actor_id).await?;
-        if character.is_none() || !sql::remove(&mut tx, movie_id, actor_id).await? {
+        let movie = movies::find(&mut tx, movie_id).await?;
+        let actor = actors::find(&mut tx, actor_id).await?;
+        let (Some(movie), Some(actor), Some(character)) = (movie, actor, character) else {
+            return Err(ApiError::NotFound(format!(
+                "actor {actor_id} is not cast in movie {movie_id}"
+            )));
+        };
+        if !sql::remove(&mut tx, movie_id, actor_id).await? {
             return Err(ApiError::NotFound(format!(
                 "actor {actor_id} is not cast in movie {movie_id}"
             )));
@@ -208,7 +215,7 @@ impl Service {
             entity_id: movie_id,
             actor_id: Some(actor_id),
             action: Action::Uncast,
-            before: journal::casting(movie_id, actor_id, character.flatten().as_deref()),
+            before: journal::casting(&movie, &actor, character.as_deref()),
             after: None,
         };
         journal::record(&mut tx, who, change).await?;

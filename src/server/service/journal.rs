@@ -8,7 +8,7 @@ use sqlx::AnyConnection;
 
 use super::{Input, Listing, Service, validate};
 use crate::{
-    model::{Permission, journal::ChangeEntry, query::Page},
+    model::{Actor, Movie, Permission, journal::ChangeEntry, query::Page},
     server::{
         ApiError,
         auth::{Principal, Writer},
@@ -25,9 +25,16 @@ pub(super) fn state<T: Serialize>(record: &T) -> Option<Value> {
     serde_json::to_value(record).ok()
 }
 
-/// An actor's place in a cast, as the journal keeps it.
-pub(super) fn casting(movie_id: i64, actor_id: i64, character: Option<&str>) -> Option<Value> {
-    Some(serde_json::json!({"movie_id": movie_id, "actor_id": actor_id, "character": character}))
+/// An actor's place in a cast, as the journal keeps it: with the names as they were then, so
+/// a history reads well even after either record is gone.
+pub(super) fn casting(movie: &Movie, actor: &Actor, character: Option<&str>) -> Option<Value> {
+    Some(serde_json::json!({
+        "movie_id": movie.id,
+        "movie_title": movie.title,
+        "actor_id": actor.id,
+        "actor_name": actor.name,
+        "character": character,
+    }))
 }
 
 /// What changed, by whom; `actor_id` only for castings.

@@ -1,0 +1,126 @@
+//! A record's history on its page: who changed what and when, field by field ("age 34 → 35").
+
+use leptos::prelude::*;
+use serde_json::Value;
+
+use crate::{app::messages::human, model::journal::ChangeEntry, rpc::history::get_history};
+
+#[component]
+pub fn HistorySection(kind: &'static str, id: i64) -> impl IntoView {
+    let changes = Resource::new(|| (), move |_| get_history(kind.to_owned(), id));
+    view! {
+        <section class="panel" aria-labelledby="history-heading">
+            <h2 id="history-heading">"History"</h2>
+            <Suspense fallback=|| view! { <p class="loading">"Loading the history…"</p> }>
+                {move || Suspend::new(async move {
+                    match changes.await {
+                        Ok(list) if list.is_empty() => view! {
+                            <p class="empty">"No changes recorded yet (the journal began after this record was made)."</p>
+                        }.into_any(),
+                        Ok(list) => view! {
+                            <ol class="history">
+                                {list.into_iter().map(|change| view! { <HistoryItem change /> }).collect_view()}
+                            </ol>
+                        }.into_any(),
+                        Err(err) => view! { <p class="error" role="alert">{human(&err)}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn HistoryItem(change: ChangeEntry) -> impl IntoView {
+    let who = change.by.name.clone().unwrap_or_else(|| change.by.sub.clone());
+    let what = summary(&change);
+    let fields = field_changes(&change);
+    view! {
+        <li>
+            <p>
+                <strong>{who}</strong> " " {what} " · "
+                <time class="muted" datetime=change.at.clone()>{when(&change.at)}</time>
+            </p>
+            {(!fields.is_empty()).then(|| view! {
+                <ul class="field-changes">
+                    {fields.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
+                </ul>
+            })}
+        </li>
+    }
+}
+
+fn text(value: Option<&Value>, key: &str) -> String {
+    match value.and_then(|v| v.get(key)) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Null) | None => "none".to_owned(),
+        Some(other) => other.to_string(),
+    }
+}
+
+/// "changed the actor", "cast Ann Lee as Olivia in Twelfth Night", …
+fn summary(change: &ChangeEntry) -> String {
+    let (before, after) = (change.before.as_ref(), change.after.as_ref());
+    let any = after.or(before);
+    let casting = || (text(any, "actor_name"), text(any, "movie_title"));
+    match (change.entity.as_str(), change.action.as_str()) {
+        ("casting", "cast") => {
+            let (actor, movie) = casting();
+            match text(after, "character") {
+                c if c == "none" => format!("cast {actor} in {movie}"),
+                c => format!("cast {actor} as {c} in {movie}"),
+            }
+        }
+        ("casting", "recast") => {
+            let (actor, movie) = casting();
+            format!("changed {actor}'s character in {movie}")
+        }
+        ("casting", "uncast") => {
+            let (actor, movie) = casting();
+            format!("removed {actor} from the cast of {movie}")
+        }
+        (entity, "create") => format!("added the {entity}"),
+        (entity, "update") => format!("changed the {entity}"),
+        (entity, "delete") => format!("deleted the {entity}"),
+        (entity, action) => format!("{action} ({entity})"),
+    }
+}
+
+/// "age: 34 → 35", one line per field that changed.
+fn field_changes(change: &ChangeEntry) -> Vec<String> {
+    let (Some(Value::Object(before)), Some(Value::Object(after))) = (&change.before, &change.after)
+    else {
+        return Vec::new();
+    };
+    after
+        .iter()
+        .filter(|(key, value)| {
+            !matches!(key.as_str(), "id" | "movie_id" | "actor_id" | "movie_title" | "actor_name")
+                && before.get(*key) != Some(*value)
+        })
+        .map(|(key, _)| {
+            let label = key.replace('_', " ");
+            format!(
+                "{label}: {} → {}",
+                text(change.before.as_ref(), key),
+                text(change.after.as_ref(), key)
+            )
+        })
+        .collect()
+}
+
+/// `2026-12-02T14:08:28.123456789Z` as `2 Dec 2026, 14:08 UTC`: the same on the server and in
+/// the browser, so hydration matches.
+fn when(at: &str) -> String {
+    let months =
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let parse = || -> Option<String> {
+        let (date, time) = at.split_once('T')?;
+        let mut ymd = date.split('-');
+        let (y, m, d) =
+            (ymd.next()?, ymd.next()?.parse::<usize>().ok()?, ymd.next()?.parse::<u32>().ok()?);
+        let month = months.get(m.checked_sub(1)?)?;
+        Some(format!("{d} {month} {y}, {} UTC", time.get(..5)?))
+    };
+    parse().unwrap_or_else(|| at.to_owned())
+}
