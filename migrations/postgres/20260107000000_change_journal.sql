@@ -19,3 +19,5 @@ CREATE TABLE changes (
 );
 CREATE INDEX changes_entity ON changes (entity, entity_id, id);
 CREATE INDEX changes_actor ON changes (actor_id, id);
+-- The feed filtered by who made the changes (`GET /changes?by=`), without a scan.
+CREATE INDEX changes_by_sub ON changes (by_sub, id);

@@ -139,14 +139,8 @@ impl Service {
         let new = check_new(input.into_input()?)?;
         let mut tx = self.db().begin_write().await?;
         let actor = sql::insert(&mut tx, &new).await?;
-        let change = Change {
-            entity: Entity::Actor,
-            entity_id: actor.id,
-            actor_id: None,
-            action: Action::Create,
-            before: None,
-            after: journal::state(&actor),
-        };
+        let change =
+            Change::of(Entity::Actor, actor.id, Action::Create, None, journal::state(&actor));
         journal::record(&mut tx, who, change).await?;
         tx.commit().await?;
         Ok(actor)
@@ -165,14 +159,13 @@ impl Service {
             .await?
             .ok_or_else(|| not_found(id))?;
         let after = sql::update(&mut tx, id, &patch).await?.ok_or_else(|| not_found(id))?;
-        let change = Change {
-            entity: Entity::Actor,
-            entity_id: id,
-            actor_id: None,
-            action: Action::Update,
-            before: journal::state(&before),
-            after: journal::state(&after),
-        };
+        let change = Change::of(
+            Entity::Actor,
+            id,
+            Action::Update,
+            journal::state(&before),
+            journal::state(&after),
+        );
         journal::record(&mut tx, who, change).await?;
         tx.commit().await?;
         Ok(Updated { before, after })
@@ -192,14 +185,7 @@ impl Service {
         // The row was locked and is gone; counting again could include other transactions'
         // inserts (READ COMMITTED on PostgreSQL), so the answer is exact arithmetic instead.
         let count_after = count_before - 1;
-        let change = Change {
-            entity: Entity::Actor,
-            entity_id: id,
-            actor_id: None,
-            action: Action::Delete,
-            before: journal::state(&item),
-            after: None,
-        };
+        let change = Change::of(Entity::Actor, id, Action::Delete, journal::state(&item), None);
         journal::record(&mut tx, who, change).await?;
         tx.commit().await?;
         Ok(Deleted { item, count_before, count_after, assignments_removed })

@@ -47,6 +47,19 @@ pub(super) struct Change {
     pub after: Option<Value>,
 }
 
+impl Change {
+    /// A change to an actor or a movie (no second id).
+    pub fn of(
+        entity: Entity,
+        entity_id: i64,
+        action: Action,
+        before: Option<Value>,
+        after: Option<Value>,
+    ) -> Change {
+        Change { entity, entity_id, actor_id: None, action, before, after }
+    }
+}
+
 pub(super) async fn record(
     conn: &mut AnyConnection,
     who: &Writer,
@@ -107,16 +120,7 @@ impl Service {
         id: i64,
         query: impl Input<ChangeQuery>,
     ) -> Result<Listing<ChangeEntry>, ApiError> {
-        who.require(Permission::GetActors)?;
-        let query = query.into_input()?;
-        let mut conn = self.db().pool().acquire().await?;
-        if actors::find(&mut conn, id).await?.is_none()
-            && !journal::mentions(&mut conn, Subject::Actor(id)).await?
-        {
-            return Err(ApiError::NotFound(format!("actor {id} not found")));
-        }
-        drop(conn);
-        self.journal_page(who, Subject::Actor(id), query).await
+        self.history(who, Subject::Actor(id), query).await
     }
 
     /// A movie's history (its cast's changes included); see [`Service::actor_history`].
@@ -126,16 +130,32 @@ impl Service {
         id: i64,
         query: impl Input<ChangeQuery>,
     ) -> Result<Listing<ChangeEntry>, ApiError> {
-        who.require(Permission::GetMovies)?;
+        self.history(who, Subject::Movie(id), query).await
+    }
+
+    async fn history(
+        &self,
+        who: &Principal,
+        subject: Subject,
+        query: impl Input<ChangeQuery>,
+    ) -> Result<Listing<ChangeEntry>, ApiError> {
+        let (permission, what, id) = match subject {
+            Subject::Actor(id) => (Permission::GetActors, "actor", id),
+            Subject::Movie(id) => (Permission::GetMovies, "movie", id),
+            Subject::Everything => return self.changes(who, query).await,
+        };
+        who.require(permission)?;
         let query = query.into_input()?;
         let mut conn = self.db().pool().acquire().await?;
-        if movies::find(&mut conn, id).await?.is_none()
-            && !journal::mentions(&mut conn, Subject::Movie(id)).await?
-        {
-            return Err(ApiError::NotFound(format!("movie {id} not found")));
+        let exists = match subject {
+            Subject::Actor(id) => actors::find(&mut conn, id).await?.is_some(),
+            _ => movies::find(&mut conn, id).await?.is_some(),
+        };
+        if !exists && !journal::mentions(&mut conn, subject).await? {
+            return Err(ApiError::NotFound(format!("{what} {id} not found")));
         }
         drop(conn);
-        self.journal_page(who, Subject::Movie(id), query).await
+        self.journal_page(who, subject, query).await
     }
 
     async fn journal_page(

@@ -119,14 +119,8 @@ impl Service {
         let new = check_new(input.into_input()?)?;
         let mut tx = self.db().begin_write().await?;
         let movie = sql::insert(&mut tx, &new).await?;
-        let change = Change {
-            entity: Entity::Movie,
-            entity_id: movie.id,
-            actor_id: None,
-            action: Action::Create,
-            before: None,
-            after: journal::state(&movie),
-        };
+        let change =
+            Change::of(Entity::Movie, movie.id, Action::Create, None, journal::state(&movie));
         journal::record(&mut tx, who, change).await?;
         tx.commit().await?;
         Ok(movie)
@@ -145,14 +139,13 @@ impl Service {
             .await?
             .ok_or_else(|| not_found(id))?;
         let after = sql::update(&mut tx, id, &patch).await?.ok_or_else(|| not_found(id))?;
-        let change = Change {
-            entity: Entity::Movie,
-            entity_id: id,
-            actor_id: None,
-            action: Action::Update,
-            before: journal::state(&before),
-            after: journal::state(&after),
-        };
+        let change = Change::of(
+            Entity::Movie,
+            id,
+            Action::Update,
+            journal::state(&before),
+            journal::state(&after),
+        );
         journal::record(&mut tx, who, change).await?;
         tx.commit().await?;
         Ok(Updated { before, after })
@@ -172,14 +165,7 @@ impl Service {
         // The row was locked and is gone; counting again could include other transactions'
         // inserts (READ COMMITTED on PostgreSQL), so the answer is exact arithmetic instead.
         let count_after = count_before - 1;
-        let change = Change {
-            entity: Entity::Movie,
-            entity_id: id,
-            actor_id: None,
-            action: Action::Delete,
-            before: journal::state(&item),
-            after: None,
-        };
+        let change = Change::of(Entity::Movie, id, Action::Delete, journal::state(&item), None);
         journal::record(&mut tx, who, change).await?;
         tx.commit().await?;
         Ok(Deleted { item, count_before, count_after, assignments_removed })
