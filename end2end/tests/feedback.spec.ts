@@ -206,3 +206,19 @@ test("a record's page shows its history: who, what, and each field's change", as
   await page.goto(`/movies/${movie}`);
   await expect(page.locator("ol.history > li").first()).toContainText(`cast ${name} as Narrator`);
 });
+
+test("the Activity page lists changes newest first, each naming and linking its record", async ({ page, request }) => {
+  const name = unique("Active");
+  const actor = (await api(request, "director", "POST", "/actors", { name, age: 22, gender: "male" })).body.created;
+  await api(request, "director", "PATCH", `/actors/${actor}`, { age: 23 });
+  await signIn(page, "assistant");
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Activity" }).click();
+  await expect(page).toHaveURL(/\/activity$/);
+  await expect(page).toHaveTitle(/^Activity/);
+  const items = page.locator("ol.history > li");
+  await expect(items.nth(0)).toContainText(`changed the actor “${name}”`);
+  await expect(items.nth(0).locator("ul.field-changes")).toHaveText("age: 22 → 23");
+  await expect(items.nth(1)).toContainText(`added the actor “${name}”`);
+  await items.nth(0).getByRole("link", { name: `“${name}”` }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(name);
+});

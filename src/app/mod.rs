@@ -16,7 +16,9 @@ use leptos_router::{
     components::{A, Route, Router, Routes},
 };
 
-use pages::{ActorPage, ActorsPage, HomePage, LoginPage, MoviePage, MoviesPage, NotFound};
+use pages::{
+    ActivityPage, ActorPage, ActorsPage, HomePage, LoginPage, MoviePage, MoviesPage, NotFound,
+};
 pub use session_ui::{SessionResource, use_session};
 
 /// The HTML document around the app; only rendered on the server.
@@ -88,6 +90,7 @@ pub fn App() -> impl IntoView {
                     <nav aria-label="Main">
                         <A href="/actors">"Actors"</A>
                         <A href="/movies">"Movies"</A>
+                        <A href="/activity">"Activity"</A>
                     </nav>
                     <session_ui::UserBadge />
                 </header>
@@ -100,6 +103,7 @@ pub fn App() -> impl IntoView {
                         <Route path=StaticSegment("actors") view=ActorsPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("actors"), ParamSegment("id")) view=ActorPage ssr=SsrMode::Async />
                         <Route path=StaticSegment("movies") view=MoviesPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("activity") view=ActivityPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("movies"), ParamSegment("id")) view=MoviePage ssr=SsrMode::Async />
                     </Routes>
                 </main>

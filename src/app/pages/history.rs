@@ -30,15 +30,23 @@ pub fn HistorySection(kind: &'static str, id: i64) -> impl IntoView {
     }
 }
 
+/// One change. `linked`: name the record it is about, with a link to it (the activity feed,
+/// where changes to many records mix).
 #[component]
-fn HistoryItem(change: ChangeEntry) -> impl IntoView {
+pub fn HistoryItem(change: ChangeEntry, #[prop(optional)] linked: bool) -> impl IntoView {
     let who = change.by.name.clone().unwrap_or_else(|| change.by.sub.clone());
     let what = summary(&change);
     let fields = field_changes(&change);
+    let record = linked.then(|| record_link(&change)).flatten();
     view! {
         <li>
             <p>
-                <strong>{who}</strong> " " {what} " · "
+                <strong>{who}</strong> " " {what}
+                {record.map(|(href, name)| view! { " " {match href {
+                    Some(href) => view! { <a href=href>{name}</a> }.into_any(),
+                    None => view! { <span>{name}</span> }.into_any(),
+                }} })}
+                " · "
                 <time class="muted" datetime=change.at.clone()>{when(&change.at)}</time>
             </p>
             {(!fields.is_empty()).then(|| view! {
@@ -48,6 +56,19 @@ fn HistoryItem(change: ChangeEntry) -> impl IntoView {
             })}
         </li>
     }
+}
+
+/// The actor or movie a change is about, by name, with a link unless it was deleted then.
+/// (A casting names both already.)
+fn record_link(change: &ChangeEntry) -> Option<(Option<String>, String)> {
+    let any = change.after.as_ref().or(change.before.as_ref());
+    let (path, key) = match change.entity.as_str() {
+        "actor" => ("actors", "name"),
+        "movie" => ("movies", "title"),
+        _ => return None,
+    };
+    let href = (change.action != "delete").then(|| format!("/{path}/{}", change.entity_id));
+    Some((href, format!("“{}”", text(any, key))))
 }
 
 fn text(value: Option<&Value>, key: &str) -> String {

@@ -73,6 +73,7 @@ fn Dashboard(user: UserInfo, counts: Option<Counts>) -> impl IntoView {
             {(!newest_actors.is_empty()).then(|| view! { <NewestActors list=newest_actors /> })}
             {(!newest_movies.is_empty()).then(|| view! { <NewestMovies list=newest_movies /> })}
         </div>
+        <p><a href="/activity">"See all recent activity →"</a></p>
         <details class="permissions-detail">
             <summary>"Your permissions, as the API names them"</summary>
             <ul class="permissions">

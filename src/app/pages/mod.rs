@@ -1,3 +1,4 @@
+mod activity;
 mod actors;
 mod cast;
 mod history;
@@ -6,6 +7,7 @@ mod login;
 mod movies;
 mod not_found;
 
+pub use activity::ActivityPage;
 pub use actors::{ActorPage, ActorsPage};
 pub use home::HomePage;
 pub use login::LoginPage;
