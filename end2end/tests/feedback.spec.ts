@@ -222,3 +222,20 @@ test("the Activity page lists changes newest first, each naming and linking its 
   await items.nth(0).getByRole("link", { name: `“${name}”` }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(name);
 });
+
+test.describe("in Tokyo", () => {
+  test.use({ timezoneId: "Asia/Tokyo", locale: "en-GB" });
+
+  test("change times are shown in the reader's time zone once the page is live", async ({ page, request }) => {
+    const name = unique("Zoned");
+    const actor = (await api(request, "director", "POST", "/actors", { name, age: 40, gender: "female" })).body.created;
+    await signIn(page, "assistant");
+    await page.goto(`/actors/${actor}`);
+    await hydrated(page);
+    const time = page.locator("ol.history time").first();
+    const at = (await time.getAttribute("datetime"))!;
+    const expected = new Date(at).toLocaleString("en-GB", { timeZone: "Asia/Tokyo", dateStyle: "medium", timeStyle: "short" });
+    await expect(time).toHaveText(expected);
+    await expect(time).not.toContainText("UTC");
+  });
+});

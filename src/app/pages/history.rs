@@ -47,7 +47,7 @@ pub fn HistoryItem(change: ChangeEntry, #[prop(optional)] linked: bool) -> impl 
                     None => view! { <span>{name}</span> }.into_any(),
                 }} })}
                 " · "
-                <time class="muted" datetime=change.at.clone()>{when(&change.at)}</time>
+                <When at=change.at.clone() />
             </p>
             {(!fields.is_empty()).then(|| view! {
                 <ul class="field-changes">
@@ -128,6 +128,43 @@ fn field_changes(change: &ChangeEntry) -> Vec<String> {
             )
         })
         .collect()
+}
+
+/// When a change was made: in UTC as the server renders it (and without JavaScript), then in
+/// the reader's own time zone and format once the page is live.
+#[component]
+fn When(at: String) -> impl IntoView {
+    let shown = RwSignal::new(when(&at));
+    let instant = at.clone();
+    // Effects run only in the browser, after hydration, so the first render matches the
+    // server's.
+    Effect::new(move |_| {
+        if let Some(local) = local_time(&instant) {
+            shown.set(local);
+        }
+    });
+    view! { <time class="muted" datetime=at>{move || shown.get()}</time> }
+}
+
+/// `at` in the browser's time zone and locale (day, month, year, hour, minute).
+fn local_time(at: &str) -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(at));
+        if date.get_time().is_nan() {
+            return None;
+        }
+        let options = js_sys::Object::new();
+        for (key, value) in [("dateStyle", "medium"), ("timeStyle", "short")] {
+            js_sys::Reflect::set(&options, &key.into(), &value.into()).ok()?;
+        }
+        date.to_locale_string("default", &options).as_string()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = at;
+        None
+    }
 }
 
 /// `2026-12-02T14:08:28.123456789Z` as `2 Dec 2026, 14:08 UTC`: the same on the server and in
