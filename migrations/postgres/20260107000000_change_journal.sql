@@ -21,3 +21,5 @@ CREATE INDEX changes_entity ON changes (entity, entity_id, id);
 CREATE INDEX changes_actor ON changes (actor_id, id);
 -- The feed filtered by who made the changes (`GET /changes?by=`), without a scan.
 CREATE INDEX changes_by_sub ON changes (by_sub, id);
+-- The feed filtered by kind of change (`GET /changes?action=`).
+CREATE INDEX changes_action ON changes (action, id);

@@ -73,6 +73,17 @@ pub fn to_ymd(dt: &Option<DateTime<Utc>>) -> String {
     dt.map(|dt| format!("{:04}-{:02}-{:02}", dt.year(), dt.month(), dt.day())).unwrap_or_default()
 }
 
+/// A stored instant (`2026-12-02T14:08:28.123456789Z`, see [`to_storage`]) as
+/// `2 Dec 2026, 14:08 UTC`, without chrono (this runs in the browser too).
+pub fn stored_to_display(stored: &str) -> Option<String> {
+    let (date, time) = stored.split_once('T')?;
+    let mut ymd = date.split('-');
+    let (year, month, day) =
+        (ymd.next()?, ymd.next()?.parse::<usize>().ok()?, ymd.next()?.parse::<u32>().ok()?);
+    let month = MONTHS.get(month.checked_sub(1)?)?;
+    Some(format!("{day} {month} {year}, {} UTC", time.get(..5)?))
+}
+
 /// Reads exactly the HTTP-date this API writes (`Mon, 23 Dec 2024 00:00:00 GMT`); the weekday
 /// is not checked (the server wrote it).
 fn parse_own_http_date(s: &str) -> Option<DateTime<Utc>> {
@@ -225,6 +236,9 @@ mod tests {
             assert_eq!(to_ymd(&Some(dt)), dt.format("%Y-%m-%d").to_string());
         }
         assert_eq!(to_display(&None), "TBA");
+        let stored = to_storage(&parse_release_date("2026-12-02T14:08:28.5Z").unwrap());
+        assert_eq!(stored_to_display(&stored).as_deref(), Some("2 Dec 2026, 14:08 UTC"));
+        assert_eq!(stored_to_display("yesterday"), None);
         for bad in [
             "",
             "Mon, 23 Dec 2024 00:00:00",

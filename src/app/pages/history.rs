@@ -3,7 +3,11 @@
 use leptos::prelude::*;
 use serde_json::Value;
 
-use crate::{app::messages::human, model::journal::ChangeEntry, rpc::history::get_history};
+use crate::{
+    app::messages::human,
+    model::{dates, journal::ChangeEntry},
+    rpc::history::get_history,
+};
 
 #[component]
 pub fn HistorySection(kind: &'static str, id: i64) -> impl IntoView {
@@ -167,18 +171,7 @@ fn local_time(at: &str) -> Option<String> {
     }
 }
 
-/// `2026-12-02T14:08:28.123456789Z` as `2 Dec 2026, 14:08 UTC`: the same on the server and in
-/// the browser, so hydration matches.
+/// The server's rendering of a change's instant, the same in the browser (hydration matches).
 fn when(at: &str) -> String {
-    let months =
-        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    let parse = || -> Option<String> {
-        let (date, time) = at.split_once('T')?;
-        let mut ymd = date.split('-');
-        let (y, m, d) =
-            (ymd.next()?, ymd.next()?.parse::<usize>().ok()?, ymd.next()?.parse::<u32>().ok()?);
-        let month = months.get(m.checked_sub(1)?)?;
-        Some(format!("{d} {month} {y}, {} UTC", time.get(..5)?))
-    };
-    parse().unwrap_or_else(|| at.to_owned())
+    dates::stored_to_display(at).unwrap_or_else(|| at.to_owned())
 }

@@ -232,5 +232,9 @@ pub async fn mentions(conn: &mut AnyConnection, subject: Subject) -> sqlx::Resul
         by: None,
         since: None,
     };
-    Ok(page(conn, &selection, 1, 0).await?.1 > 0)
+    let filter = filter(&selection);
+    let sql = format!("SELECT EXISTS (SELECT 1 FROM changes{}) AS found", filter.sql());
+    let row = filter.bind(sqlx::query(sqlx::AssertSqlSafe(sql))).fetch_one(conn).await?;
+    // SQLite answers an integer, PostgreSQL a boolean.
+    row.try_get::<bool, _>("found").or_else(|_| row.try_get::<i64, _>("found").map(|n| n != 0))
 }
