@@ -6,7 +6,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/casting-agency/target
 # npm's wasm-opt (binaryen >= 116) must shadow any older one.
 export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test lint test-rust test-e2e release token bench bench-micro bench-web bench-lists soak
+.PHONY: run test lint test-rust test-e2e release token bench bench-micro bench-web bench-lists bench-journal soak
 
 ## Runs the app on SQLite with local sign-in at http://127.0.0.1:3000
 run:
@@ -64,3 +64,7 @@ bench-web:
 ## List latency with 100,000 actors on SQLite and PostgreSQL (prints figures).
 bench-lists:
 	cargo bench --features ssr --bench lists
+
+## The change journal with 1,000,000 changes: feed and history pages (prints figures).
+bench-journal:
+	cargo bench --features ssr --bench journal

@@ -53,6 +53,7 @@ fn list_encoding(c: &mut Criterion) {
             name: format!("Actor number {id}"),
             age: 20 + id % 60,
             gender: "female".into(),
+            version: 1,
         })
         .collect();
     let list = ActorList { success: true, actors: &actors, all_actors: 100 };

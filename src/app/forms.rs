@@ -57,7 +57,8 @@ pub fn Field(
     }
 }
 
-/// An error of the last submission that is not about one of the form's fields (`fields`).
+/// An error of the last submission that is not about one of the form's fields (`fields`),
+/// nor a conflict (which `conflict::conflict_message` shows, with the current values).
 #[component]
 pub fn FormError(
     error: Signal<Option<AppError>>,
@@ -67,6 +68,7 @@ pub fn FormError(
         error
             .get()
             .filter(|e| e.field.as_deref().is_none_or(|f| !fields.contains(&f)))
+            .filter(|e| !e.is_conflict())
             .map(|e| view! { <p class="error" role="alert">{human(&e)}</p> })
     }
 }

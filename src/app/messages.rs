@@ -34,6 +34,9 @@ pub fn human(err: &AppError) -> String {
         401 => "Your session has ended. Sign in again to continue.".to_owned(),
         403 => "Your role does not allow this.".to_owned(),
         404 => "This record no longer exists; someone may have deleted it.".to_owned(),
+        412 => {
+            "Someone else changed this record while you had it open; nothing was saved.".to_owned()
+        }
         413 => "That is more than the server accepts in one go.".to_owned(),
         429 => "Too many attempts in a short time. Wait a moment and try again.".to_owned(),
         503 if err.code == "network" && offline() => {

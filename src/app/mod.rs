@@ -1,6 +1,7 @@
 //! The Leptos application: HTML shell, router, layout. Compiled for the server (SSR) and for
 //! the browser (hydration).
 
+mod conflict;
 mod forms;
 mod list_controls;
 mod messages;
@@ -18,6 +19,7 @@ use leptos_router::{
 
 use pages::{
     ActivityPage, ActorPage, ActorsPage, HomePage, LoginPage, MoviePage, MoviesPage, NotFound,
+    TrashPage,
 };
 pub use session_ui::{SessionResource, use_session};
 
@@ -91,6 +93,7 @@ pub fn App() -> impl IntoView {
                         <A href="/actors">"Actors"</A>
                         <A href="/movies">"Movies"</A>
                         <A href="/activity">"Activity"</A>
+                        <session_ui::TrashLink />
                     </nav>
                     <session_ui::UserBadge />
                 </header>
@@ -104,6 +107,7 @@ pub fn App() -> impl IntoView {
                         <Route path=(StaticSegment("actors"), ParamSegment("id")) view=ActorPage ssr=SsrMode::Async />
                         <Route path=StaticSegment("movies") view=MoviesPage ssr=SsrMode::Async />
                         <Route path=StaticSegment("activity") view=ActivityPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("trash") view=TrashPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("movies"), ParamSegment("id")) view=MoviePage ssr=SsrMode::Async />
                     </Routes>
                 </main>

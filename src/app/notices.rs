@@ -6,11 +6,13 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-/// What happened, and where to see it when the list on screen may not show it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// What happened, and where to see it when the list on screen may not show it; or a button
+/// that takes it back (a delete's Undo).
+#[derive(Clone)]
 pub struct Notice {
     pub text: String,
     pub link: Option<(String, String)>,
+    pub undo: Option<Callback<()>>,
 }
 
 #[derive(Clone, Copy)]
@@ -18,12 +20,17 @@ pub struct Notices(RwSignal<Option<Notice>>);
 
 impl Notices {
     pub fn say(self, text: impl Into<String>) {
-        self.0.set(Some(Notice { text: text.into(), link: None }));
+        self.0.set(Some(Notice { text: text.into(), link: None, undo: None }));
+    }
+
+    /// A notice with an Undo button that runs `undo` (which gives its own notice).
+    pub fn say_with_undo(self, text: impl Into<String>, undo: Callback<()>) {
+        self.0.set(Some(Notice { text: text.into(), link: None, undo: Some(undo) }));
     }
 
     /// A notice with a link (`href`, link text) to the record it is about.
     pub fn say_with_link(self, text: impl Into<String>, href: String, label: String) {
-        self.0.set(Some(Notice { text: text.into(), link: Some((href, label)) }));
+        self.0.set(Some(Notice { text: text.into(), link: Some((href, label)), undo: None }));
     }
 }
 
@@ -49,12 +56,23 @@ pub fn NoticeRegion() -> impl IntoView {
         }
         now
     });
+    // An Undo takes the focus: the row it is about has just gone, and with it the focus.
+    let undo_button = NodeRef::<leptos::html::Button>::new();
+    Effect::new(move |_| {
+        if let Some(button) = undo_button.get() {
+            let _ = button.focus();
+        }
+    });
     view! {
         <div class="toast-region" role="status" aria-live="polite">
             {move || notice.get().map(|n| view! {
                 <div class="toast">
                     <span>{n.text}</span>
                     {n.link.map(|(href, label)| view! { <a href=href>{label}</a> })}
+                    {n.undo.map(|undo| view! {
+                        <button class="button secondary toast-undo" type="button" node_ref=undo_button
+                            on:click=move |_| undo.run(())>"Undo"</button>
+                    })}
                     <button class="toast-close" type="button" aria-label="Dismiss" on:click=move |_| notice.set(None)>
                         "×"
                     </button>

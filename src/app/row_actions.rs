@@ -11,28 +11,63 @@ use leptos_router::{NavigateOptions, hooks::use_navigate};
 
 use crate::{
     app::{
+        conflict::{self, Versioned},
         forms::FormError,
         list_controls::{ListState, RowEditor, use_row_editor},
+        messages::human,
         notices::use_notices,
     },
     model::{Actor, AppError, Movie},
 };
 
-/// A record's name as people know it (an actor's name, a movie's title), for notices.
+/// A record's name as people know it (an actor's name, a movie's title), for notices, and
+/// what it takes to restore it from the trash.
 pub trait Named {
+    /// `actor` or `movie`, as the trash knows it.
+    const KIND: &'static str;
+    fn id(&self) -> i64;
     fn name(&self) -> &str;
 }
 
 impl Named for Actor {
+    const KIND: &'static str = "actor";
+    fn id(&self) -> i64 {
+        self.id
+    }
     fn name(&self) -> &str {
         &self.name
     }
 }
 
 impl Named for Movie {
+    const KIND: &'static str = "movie";
+    fn id(&self) -> i64 {
+        self.id
+    }
     fn name(&self) -> &str {
         &self.title
     }
+}
+
+/// The Undo of a delete's notice: restores the record from the trash and says so.
+fn undo_delete(kind: &'static str, id: i64, name: String, changed: RwSignal<u32>) -> Callback<()> {
+    let notices = use_notices();
+    Callback::new(move |_| {
+        let name = name.clone();
+        leptos::task::spawn_local(async move {
+            match crate::rpc::trash::restore(kind.to_owned(), id).await {
+                Ok(back) => {
+                    notices.say_with_link(
+                        format!("Restored “{}”.", back.name),
+                        format!("/{kind}s/{id}"),
+                        format!("Open {}", back.name),
+                    );
+                    changed.update(|n| *n += 1);
+                }
+                Err(err) => notices.say(format!("“{name}” could not be restored. {}", human(&err))),
+            }
+        });
+    })
 }
 
 /// A row's Edit and Delete links, each where the user may use it. They open the row's
@@ -93,9 +128,9 @@ pub trait RowInput {
     fn row(&self) -> i64;
 }
 
-/// A server function's input that is nothing but a row (a delete).
+/// A server function's input that is nothing but a row at a version (a delete).
 pub trait RowOnly: RowInput {
-    fn for_row(id: i64) -> Self;
+    fn for_row(id: i64, version: i64) -> Self;
 }
 
 /// Row actions for a table whose update and delete server functions both take the row's `id`
@@ -114,8 +149,8 @@ macro_rules! row_actions_for {
             }
         }
         impl $crate::app::row_actions::RowOnly for $delete {
-            fn for_row(id: i64) -> Self {
-                $delete { id }
+            fn for_row(id: i64, version: i64) -> Self {
+                $delete { id, version: Some(version) }
             }
         }
     };
@@ -146,13 +181,12 @@ where
     S::Output: Clone + Send + Sync + 'static,
 {
     /// After every success `changed` is bumped, so the list reloads, `done` runs (it closes
-    /// the row's editor) and the notice `say` words is given.
+    /// the row's editor) and `tell` gives the notice.
     pub fn new(
         changed: RwSignal<u32>,
         done: impl Fn() + 'static,
-        say: fn(&S::Output) -> String,
+        tell: impl Fn(&S::Output) + 'static,
     ) -> Self {
-        let notices = use_notices();
         let action = ServerAction::<S>::new();
         let row = RwSignal::new(None);
         // Made once: each call of `action.value()` or `.pending()` makes a new signal.
@@ -164,13 +198,13 @@ where
             }
         });
         Effect::new(move |_| {
-            if let Some(text) = value.with(|value| match value {
-                Some(Ok(output)) => Some(say(output)),
+            if let Some(output) = value.with(|value| match value {
+                Some(Ok(output)) => Some(output.clone()),
                 _ => None,
             }) {
                 // Untracked: `done` navigates, and this must not re-run when the URL changes.
                 untrack(|| {
-                    notices.say(text);
+                    tell(&output);
                     changed.update(|n| *n += 1);
                     done();
                 });
@@ -197,14 +231,24 @@ pub struct RowState {
 }
 
 impl RowState {
-    /// The last submission's error, if it was row `id`'s.
+    /// The last submission's error, if it was row `id`'s. A conflict names its row (the
+    /// current record), so it finds its row even from a form posted without JavaScript.
     pub fn error_for(self, id: i64) -> Signal<Option<AppError>> {
-        Signal::derive(move || if self.row.get() == Some(id) { self.error.get() } else { None })
+        Signal::derive(move || {
+            let error = self.error.get()?;
+            match self.row.get() {
+                Some(row) => (row == id).then_some(error),
+                None => (conflict_row(&error) == Some(id)).then_some(error),
+            }
+        })
     }
 
     /// An error no row can claim (see `row`), shown once for the table instead.
     pub fn unclaimed_error(self) -> Signal<Option<AppError>> {
-        Signal::derive(move || if self.row.get().is_none() { self.error.get() } else { None })
+        Signal::derive(move || {
+            let error = self.error.get()?;
+            (self.row.get().is_none() && conflict_row(&error).is_none()).then_some(error)
+        })
     }
 
     /// Whether row `id`'s submission is on its way.
@@ -213,34 +257,50 @@ impl RowState {
     }
 }
 
+/// The row a conflict is about: the id of its current record.
+fn conflict_row(error: &AppError) -> Option<i64> {
+    error.current.as_ref().filter(|_| error.is_conflict())?.get("id")?.as_i64()
+}
+
 /// "Delete …?" with Confirm and Cancel. A plain form that posts to the delete server function
 /// at `url`, so it works without JavaScript; once hydrated, a submit calls `confirm` instead.
+/// The form carries the version the row showed; if the record changed since, the server
+/// refuses, the person sees what it is now, and a second confirmation deletes that.
 #[component]
-fn ConfirmDelete(
+fn ConfirmDelete<T: Versioned + 'static>(
     id: i64,
+    version: i64,
     label: String,
     url: &'static str,
-    confirm: Callback<i64>,
+    confirm: Callback<(i64, i64)>,
     rows: RowState,
     state: Memo<ListState>,
+    #[prop(optional)] _record: std::marker::PhantomData<T>,
 ) -> impl IntoView {
     let pending = rows.pending_for(id);
+    let error = rows.error_for(id);
+    let version = Memo::new(move |_| {
+        conflict::current::<T>(error.get()).map_or(version, |now| Versioned::version(&now))
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         if !ev.default_prevented() {
             ev.prevent_default();
-            confirm.run(id);
+            confirm.run((id, version.get_untracked()));
         }
     };
+    let discard_href = Signal::derive(move || state.get().closed_href());
     view! {
         <form action=url method="post" class="confirm-delete" on:submit=submit>
             <input type="hidden" name="id" value=id />
+            <input type="hidden" name="version" value=move || version.get() />
             <span>"Delete " {label} "? "</span>
             <button class="button danger" type="submit" disabled=pending autofocus>
                 "Confirm delete"
             </button>
             <CancelLink state />
         </form>
-        <FormError error=rows.error_for(id) />
+        {conflict::conflict_message::<T>(error, discard_href, Callback::new(|_| {}), true)}
+        <FormError error />
     }
 }
 
@@ -253,6 +313,7 @@ pub struct RowControls<U: ServerFn + 'static, D: ServerFn + 'static> {
     /// The editor that closed last, until its row's link has taken the focus back.
     closed: RwSignal<Option<RowEditor>>,
     state: Memo<ListState>,
+    changed: RwSignal<u32>,
 }
 
 impl<U: ServerFn + 'static, D: ServerFn + 'static> Clone for RowControls<U, D> {
@@ -268,7 +329,7 @@ where
     U: ServerFn<Error = AppError> + RowInput + Clone + Send + Sync + 'static,
     U::Output: Named + Clone + Send + Sync + 'static,
     D: ServerFn<Error = AppError> + RowOnly + Clone + Send + Sync + 'static,
-    D::Output: Named + Clone + Send + Sync + 'static,
+    D::Output: Named + Versioned + Clone + Send + Sync + 'static,
 {
     /// The table's actions. Both are made, but a row offers (and the table shows the errors
     /// of) only those the user may use.
@@ -279,11 +340,14 @@ where
         state: Memo<ListState>,
     ) -> Self {
         let close = close_editor(state);
-        let update = RowAction::<U>::new(changed, close.clone(), |row| {
-            format!("Saved the changes to “{}”.", row.name())
+        let notices = use_notices();
+        let update = RowAction::<U>::new(changed, close.clone(), move |row| {
+            notices.say(format!("Saved the changes to “{}”.", row.name()))
         });
-        let delete =
-            RowAction::<D>::new(changed, close, |row| format!("Deleted “{}”.", row.name()));
+        let delete = RowAction::<D>::new(changed, close, move |row| {
+            let undo = undo_delete(D::Output::KIND, row.id(), row.name().to_owned(), changed);
+            notices.say_with_undo(format!("Deleted “{}”.", row.name()), undo);
+        });
         let editor = use_row_editor();
         let closed = RwSignal::new(None);
         Effect::new(move |previous: Option<Option<RowEditor>>| {
@@ -301,6 +365,7 @@ where
             editor,
             closed,
             state,
+            changed,
         }
     }
 
@@ -313,6 +378,11 @@ where
 
     pub fn state(&self) -> Memo<ListState> {
         self.state
+    }
+
+    /// Bumped after every change, to reload the list.
+    pub fn changed(&self) -> RwSignal<u32> {
+        self.changed
     }
 
     pub fn any(&self) -> bool {
@@ -334,12 +404,13 @@ where
     pub fn cell(
         self,
         id: i64,
+        version: i64,
         anchor: String,
         label: String,
         columns: usize,
         edit_form: impl Fn(RowAction<U>) -> AnyView + Send + Sync + 'static,
     ) -> Option<impl IntoView> {
-        let RowControls { update, delete, editor, closed, state } = self;
+        let RowControls { update, delete, editor, closed, state, .. } = self;
         let open = self.is_open(id);
         self.any().then(move || {
             view! {
@@ -347,11 +418,11 @@ where
                     {move || match (editor.get(), update, delete) {
                         (Some(RowEditor::Edit(open)), Some(update), _) if open == id => edit_form(update),
                         (Some(RowEditor::Delete(open)), _, Some(delete)) if open == id => {
-                            let confirm = Callback::new(move |id| {
-                                delete.action.dispatch(D::for_row(id));
+                            let confirm = Callback::new(move |(id, version)| {
+                                delete.action.dispatch(D::for_row(id, version));
                             });
                             view! {
-                                <ConfirmDelete id label=label.clone() url=D::url() confirm rows=delete.rows state />
+                                <ConfirmDelete<D::Output> id version label=label.clone() url=D::url() confirm rows=delete.rows state />
                             }
                             .into_any()
                         }

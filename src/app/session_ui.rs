@@ -19,6 +19,22 @@ pub fn use_session() -> SessionResource {
     expect_context::<SessionResource>()
 }
 
+/// The Trash link of the top bar, for people who may delete (and so restore).
+#[component]
+pub fn TrashLink() -> impl IntoView {
+    use crate::model::Permission;
+    let session = use_session();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let user = session.await.ok().and_then(|s| s.user);
+                user.filter(|u| u.can(Permission::DeleteActors) || u.can(Permission::DeleteMovies))
+                    .map(|_| view! { <leptos_router::components::A href="/trash">"Trash"</leptos_router::components::A> })
+            })}
+        </Suspense>
+    }
+}
+
 /// Who is signed in, with a sign-out button; or a sign-in link.
 #[component]
 pub fn UserBadge() -> impl IntoView {

@@ -11,11 +11,26 @@ pub struct AppError {
     /// The offending input field, for validation errors.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// The record as it is now, when a write lost a race with someone else's (412): what the
+    /// person should see before deciding to re-apply their edit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current: Option<serde_json::Value>,
+    /// With a 412 from a web form: the values the person sent, so a page rendered without
+    /// JavaScript can put them back into the form.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submitted: Option<serde_json::Value>,
 }
 
 impl AppError {
     pub fn new(status: u16, code: &str, message: impl Into<String>) -> AppError {
-        AppError { status, code: code.to_owned(), message: message.into(), field: None }
+        AppError {
+            status,
+            code: code.to_owned(),
+            message: message.into(),
+            field: None,
+            current: None,
+            submitted: None,
+        }
     }
 
     pub fn field_error(field: &str, code: &str, message: impl Into<String>) -> AppError {
@@ -25,6 +40,20 @@ impl AppError {
     /// The message for `field`, if this error is about it.
     pub fn for_field(&self, field: &str) -> Option<&str> {
         (self.field.as_deref() == Some(field)).then_some(self.message.as_str())
+    }
+
+    /// With `values` (what the person sent) when this is a conflict, for the form to show
+    /// again; other errors are left as they are.
+    pub fn with_submitted(mut self, values: serde_json::Value) -> AppError {
+        if self.is_conflict() {
+            self.submitted = Some(values);
+        }
+        self
+    }
+
+    /// Someone else changed the record since the form showed it (412): `current` holds it.
+    pub fn is_conflict(&self) -> bool {
+        self.status == 412
     }
 
     pub fn is_unauthenticated(&self) -> bool {

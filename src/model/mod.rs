@@ -35,6 +35,11 @@ pub struct Actor {
     pub name: String,
     pub age: i64,
     pub gender: String,
+    /// How many changes the record has had: 1 when created, +1 on every change (its fields,
+    /// its cast, a delete, a restore). Sent as the `ETag` of `GET /actors/{id}` and compared
+    /// with `If-Match` on writes.
+    #[cfg_attr(feature = "ssr", schema(minimum = 1, example = 1))]
+    pub version: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,6 +52,9 @@ pub struct Movie {
     #[serde(with = "dates::http_date_option")]
     #[cfg_attr(feature = "ssr", schema(value_type = Option<String>, required = true, example = "Mon, 23 Dec 2024 00:00:00 GMT"))]
     pub release_date: Option<DateTime<Utc>>,
+    /// See [`Actor::version`]; the `ETag` of `GET /movies/{id}`.
+    #[cfg_attr(feature = "ssr", schema(minimum = 1, example = 1))]
+    pub version: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -33,25 +33,50 @@ pub async fn get_actor(id: i64) -> Result<Actor, AppError> {
 pub async fn create_actor(name: String, age: String, gender: String) -> Result<Actor, AppError> {
     use crate::server::rpc::ActorForm;
     let (svc, who) = super::writer().await?;
-    let form = ActorForm { name, age, gender };
+    let form = ActorForm { name, age, gender, shown: None };
     Ok(svc.create_actor(&who, form).await?)
 }
 
+/// `version` and `shown_*` are what the edit form showed: a write only if the actor is still
+/// at that version, of only the fields the person changed.
 #[server(prefix = "/api", endpoint = "actors/update")]
+#[allow(clippy::too_many_arguments)]
 pub async fn update_actor(
     id: i64,
+    version: Option<i64>,
     name: String,
     age: String,
     gender: String,
+    shown_name: Option<String>,
+    shown_age: Option<String>,
+    shown_gender: Option<String>,
 ) -> Result<Actor, AppError> {
-    use crate::server::rpc::ActorForm;
+    use crate::server::{rpc::ActorForm, service::Precondition};
     let (svc, who) = super::writer().await?;
-    let form = ActorForm { name, age, gender };
-    Ok(svc.update_actor(&who, id, form).await?.after)
+    let sent = serde_json::json!({
+        "name": name, "age": age, "gender": gender,
+        "shown_name": shown_name, "shown_age": shown_age, "shown_gender": shown_gender,
+    });
+    let shown = match (shown_name, shown_age, shown_gender) {
+        (Some(name), Some(age), Some(gender)) => Some([name, age, gender]),
+        _ => None,
+    };
+    let form = ActorForm { name, age, gender, shown };
+    if form.unchanged() {
+        // Nothing to write: saving an untouched form must not undo someone else's change.
+        return Ok(svc.get_actor(&who, id).await?);
+    }
+    let expected = version.map(Precondition::version).unwrap_or_default();
+    match svc.update_actor(&who, id, &expected, form).await {
+        Ok(change) => Ok(change.after),
+        Err(err) => Err(AppError::from(err).with_submitted(sent)),
+    }
 }
 
 #[server(prefix = "/api", endpoint = "actors/delete")]
-pub async fn delete_actor(id: i64) -> Result<Actor, AppError> {
+pub async fn delete_actor(id: i64, version: Option<i64>) -> Result<Actor, AppError> {
+    use crate::server::service::Precondition;
     let (svc, who) = super::writer().await?;
-    Ok(svc.delete_actor(&who, id).await?.item)
+    let expected = version.map(Precondition::version).unwrap_or_default();
+    Ok(svc.delete_actor(&who, id, &expected).await?.item)
 }

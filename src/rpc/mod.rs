@@ -7,6 +7,7 @@ pub mod castings;
 pub mod history;
 pub mod movies;
 pub mod session_info;
+pub mod trash;
 
 #[cfg(feature = "ssr")]
 pub(crate) use crate::server::rpc::{reader, writer};

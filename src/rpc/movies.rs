@@ -33,26 +33,44 @@ pub async fn get_movie(id: i64) -> Result<Movie, AppError> {
 pub async fn create_movie(title: String, release_date: String) -> Result<Movie, AppError> {
     use crate::server::rpc::MovieForm;
     let (svc, who) = super::writer().await?;
-    let form = MovieForm { title, release_date, previous_date: None };
+    let form = MovieForm { title, release_date, previous_date: None, previous_title: None };
     Ok(svc.create_movie(&who, form).await?)
 }
 
-/// `previous_date` is the date the edit form showed (see `MovieForm`).
+/// `version`, `previous_title` and `previous_date` are what the edit form showed (see
+/// `MovieForm`): a write only if the movie is still at that version, of only what changed.
 #[server(prefix = "/api", endpoint = "movies/update")]
 pub async fn update_movie(
     id: i64,
+    version: Option<i64>,
     title: String,
     release_date: String,
     previous_date: String,
+    previous_title: Option<String>,
 ) -> Result<Movie, AppError> {
-    use crate::server::rpc::MovieForm;
+    use crate::server::{rpc::MovieForm, service::Precondition};
     let (svc, who) = super::writer().await?;
-    let form = MovieForm { title, release_date, previous_date: Some(previous_date) };
-    Ok(svc.update_movie(&who, id, form).await?.after)
+    let sent = serde_json::json!({
+        "title": title, "release_date": release_date,
+        "previous_title": previous_title, "previous_date": previous_date,
+    });
+    let form =
+        MovieForm { title, release_date, previous_date: Some(previous_date), previous_title };
+    if form.unchanged() {
+        // Nothing to write: saving an untouched form must not undo someone else's change.
+        return Ok(svc.get_movie(&who, id).await?);
+    }
+    let expected = version.map(Precondition::version).unwrap_or_default();
+    match svc.update_movie(&who, id, &expected, form).await {
+        Ok(change) => Ok(change.after),
+        Err(err) => Err(AppError::from(err).with_submitted(sent)),
+    }
 }
 
 #[server(prefix = "/api", endpoint = "movies/delete")]
-pub async fn delete_movie(id: i64) -> Result<Movie, AppError> {
+pub async fn delete_movie(id: i64, version: Option<i64>) -> Result<Movie, AppError> {
+    use crate::server::service::Precondition;
     let (svc, who) = super::writer().await?;
-    Ok(svc.delete_movie(&who, id).await?.item)
+    let expected = version.map(Precondition::version).unwrap_or_default();
+    Ok(svc.delete_movie(&who, id, &expected).await?.item)
 }

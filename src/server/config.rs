@@ -93,6 +93,9 @@ pub struct Config {
     /// Extra host names the server answers for (`ALLOWED_HOSTS`, comma-separated); see
     /// `api::edge::hosts`.
     pub allowed_hosts: Vec<String>,
+    /// How long a deleted actor or movie stays restorable (`TRASH_RETENTION_DAYS`, default
+    /// 30); then a background sweep purges it (its history stays in the journal).
+    pub trash_retention: Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -235,6 +238,12 @@ impl Config {
                         .collect()
                 })
                 .unwrap_or_default(),
+            trash_retention: Duration::from_secs(
+                positive(parse(&var, "TRASH_RETENTION_DAYS", 30)?, "TRASH_RETENTION_DAYS")? as u64
+                    * 24
+                    * 60
+                    * 60,
+            ),
         })
     }
 

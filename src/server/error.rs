@@ -41,6 +41,11 @@ pub enum ApiError {
     #[error("method not allowed")]
     MethodNotAllowed,
 
+    /// 412: a conditional write (`If-Match`, or a web form's version) on a row that has changed
+    /// since; carries the row as it is now. Nothing was written.
+    #[error("{message}")]
+    PreconditionFailed { message: String, current: Box<serde_json::Value> },
+
     /// 413.
     #[error("request body is larger than {limit} bytes")]
     PayloadTooLarge { limit: usize },
@@ -95,6 +100,7 @@ impl ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MisdirectedRequest => StatusCode::MISDIRECTED_REQUEST,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
@@ -114,6 +120,7 @@ impl ApiError {
             ApiError::NotFound(_) => "not_found",
             ApiError::MisdirectedRequest => "unknown_host",
             ApiError::MethodNotAllowed => "method_not_allowed",
+            ApiError::PreconditionFailed { .. } => "precondition_failed",
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
             ApiError::Unavailable(_) => "database_unavailable",
@@ -134,6 +141,14 @@ impl ApiError {
     pub fn field(&self) -> Option<&str> {
         match self {
             ApiError::Validation { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    /// The record as it is now, for a 412.
+    pub fn current(&self) -> Option<&serde_json::Value> {
+        match self {
+            ApiError::PreconditionFailed { current, .. } => Some(current),
             _ => None,
         }
     }
@@ -175,6 +190,7 @@ impl IntoResponse for ApiError {
             message: self.message(),
             code: self.code(),
             field: self.field().map(str::to_owned),
+            current: self.current().cloned(),
         };
         let mut response = (status, Json(body)).into_response();
         if let ApiError::Unauthorized { code, .. } = &self {
@@ -213,6 +229,10 @@ pub struct ErrorBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(example = "age")]
     field: Option<String>,
+    /// The record as it is now (412 only): what a conditional write lost against.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    current: Option<serde_json::Value>,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;

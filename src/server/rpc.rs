@@ -135,6 +135,24 @@ pub struct ActorForm {
     pub name: String,
     pub age: String,
     pub gender: String,
+    /// What an edit form showed (name, age, gender): only the fields the person changed are
+    /// sent, so saving over someone else's newer version (after a conflict) keeps their
+    /// changes to the other fields.
+    pub shown: Option<[String; 3]>,
+}
+
+impl ActorForm {
+    /// Whether the person changed nothing the form showed.
+    pub fn unchanged(&self) -> bool {
+        self.shown.as_ref().is_some_and(|[name, age, gender]| {
+            same(name, &self.name) && same(age, &self.age) && same(gender, &self.gender)
+        })
+    }
+}
+
+/// Two form values alike once trimmed (as the service stores them).
+fn same(shown: &str, typed: &str) -> bool {
+    shown.trim() == typed.trim()
 }
 
 impl Input<NewActor> for ActorForm {
@@ -145,8 +163,14 @@ impl Input<NewActor> for ActorForm {
 
 impl Input<ActorPatch> for ActorForm {
     fn into_input(self) -> Result<ActorPatch, ApiError> {
+        let shown = self.shown.clone();
         let new: NewActor = self.into_input()?;
-        Ok(ActorPatch { name: Some(new.name), age: Some(new.age), gender: Some(new.gender) })
+        let changed = |i: usize, typed: &str| shown.as_ref().is_none_or(|s| !same(&s[i], typed));
+        Ok(ActorPatch {
+            name: changed(0, &new.name).then_some(new.name.clone()),
+            age: changed(1, &new.age.to_string()).then_some(new.age),
+            gender: changed(2, &new.gender).then_some(new.gender.clone()),
+        })
     }
 }
 
@@ -157,6 +181,16 @@ pub struct MovieForm {
     pub title: String,
     pub release_date: String,
     pub previous_date: Option<String>,
+    /// The title an edit form showed; see [`ActorForm::shown`].
+    pub previous_title: Option<String>,
+}
+
+impl MovieForm {
+    /// Whether the person changed nothing the form showed.
+    pub fn unchanged(&self) -> bool {
+        self.previous_title.as_deref().is_some_and(|t| same(t, &self.title))
+            && self.previous_date.as_deref().is_some_and(|d| same(d, &self.release_date))
+    }
 }
 
 impl Input<NewMovie> for MovieForm {
@@ -170,7 +204,8 @@ impl Input<MoviePatch> for MovieForm {
         let unchanged =
             self.previous_date.as_deref().map(str::trim) == Some(self.release_date.trim());
         let release_date = if unchanged { None } else { Some(release_date(&self.release_date)?) };
-        Ok(MoviePatch { title: Some(self.title), release_date })
+        let title_changed = self.previous_title.as_deref().is_none_or(|t| !same(t, &self.title));
+        Ok(MoviePatch { title: title_changed.then_some(self.title), release_date })
     }
 }
 
@@ -219,6 +254,8 @@ impl From<ApiError> for AppError {
             code: err.code().to_owned(),
             message: err.message(),
             field: err.field().map(str::to_owned),
+            current: err.current().cloned(),
+            submitted: None,
         }
     }
 }

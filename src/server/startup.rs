@@ -51,6 +51,7 @@ pub struct Application {
     pub core: Core,
     _refresher: Option<DropAbort>,
     _revocation_sync: Option<DropAbort>,
+    _trash_purger: DropAbort,
 }
 
 /// Aborts the JWKS refresher when the application is dropped (tests build many).
@@ -104,7 +105,7 @@ pub async fn build(config: &Config, leptos: LeptosOptions) -> Result<Application
     };
 
     let core = Core {
-        service: Service::new(db),
+        service: Service::new(db).with_trash_retention(config.trash_retention),
         verifier: Arc::new(verifier.with_revocations(revocations)),
         local,
         auth0: match &config.auth {
@@ -123,7 +124,32 @@ pub async fn build(config: &Config, leptos: LeptosOptions) -> Result<Application
     );
     let edge = Edge { hosts, form_errors: FormErrorSigner::new(&form_error_key) };
     let router = router(core.clone(), leptos, config.body_limit, edge);
-    Ok(Application { router, core, _refresher: refresher, _revocation_sync: revocation_sync })
+    let trash_purger = DropAbort(spawn_trash_purger(core.service.clone()));
+    Ok(Application {
+        router,
+        core,
+        _refresher: refresher,
+        _revocation_sync: revocation_sync,
+        _trash_purger: trash_purger,
+    })
+}
+
+/// Purges the trash of what is past its retention: at start, then hourly. Every instance
+/// runs it; the purge is one idempotent statement, so instances sharing a database do not
+/// need to agree on who does it.
+fn spawn_trash_purger(service: Service) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            match service.purge_trash(std::time::SystemTime::now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(purged = n, "trash: purged records past their retention"),
+                Err(err) => tracing::warn!(error = %err, "trash purge failed; will retry"),
+            }
+        }
+    })
 }
 
 /// What the outermost layers check, built from the configuration.

@@ -23,6 +23,8 @@ mod read_cache;
 mod search;
 mod sessions;
 mod shutdown;
+mod trash;
 mod unscheduled;
 mod validation;
+mod versions;
 mod web;

@@ -10,6 +10,7 @@ use super::not_found::{LoadFailed, RecordNotFound};
 
 use crate::{
     app::{
+        conflict,
         forms::{Field, FormError, last_error},
         list_controls::{ListState, Pager, SearchBox, SortHeader, newest_first, use_list_state},
         notices::use_notices,
@@ -171,9 +172,11 @@ fn ActorRow(actor: Actor, controls: RowControls<UpdateActor, DeleteActor>) -> im
     let state = controls.state();
     let editing = actor.clone();
     let open = controls.is_open(id);
-    let actions = controls.cell(id, anchor.clone(), actor.name.clone(), 4, move |update| {
-        view! { <EditActor actor=editing.clone() update state /> }.into_any()
-    });
+    let actions =
+        controls.cell(id, actor.version, anchor.clone(), actor.name.clone(), 4, move |update| {
+            view! { <EditActor actor=editing.clone() update state changed=controls.changed() /> }
+                .into_any()
+        });
     let (name, age, gender) = (actor.name, actor.age, actor.gender);
     view! {
         <tr id=anchor data-actor-id=id>
@@ -188,26 +191,46 @@ fn ActorRow(actor: Actor, controls: RowControls<UpdateActor, DeleteActor>) -> im
     }
 }
 
+/// The row's editor. It sends the version it showed; see `conflict` for what happens when
+/// someone else saved first.
 #[component]
 fn EditActor(
     actor: Actor,
     update: RowAction<UpdateActor>,
     state: Memo<ListState>,
+    changed: RwSignal<u32>,
 ) -> impl IntoView {
     let id = actor.id;
     let prefix = format!("actor-{id}");
     let error = update.rows.error_for(id);
     let pending = update.rows.pending_for(id);
+    let version = conflict::version_to_send::<Actor>(actor.version, error);
+    // What was typed, when a page rendered without JavaScript brings a conflict back.
+    let sent = error.get_untracked();
+    let value =
+        move |field: &str, shown: String| conflict::submitted(&sent, field).unwrap_or(shown);
+    let discard_href = Signal::derive(move || state.get().closed_href());
+    let reload = Callback::new(move |_| changed.update(|n| *n += 1));
     view! {
         <p class="editor-title">"Editing " <strong>{actor.name.clone()}</strong></p>
+        {conflict::conflict_message::<Actor>(error, discard_href, reload, false)}
         <ActionForm action=update.action attr:class="form-row row-editor">
             <input type="hidden" name="id" value=id />
-            <Field label="Name" name="name" id=format!("{prefix}-name") value=actor.name required=true max_length=MAX_NAME_CHARS autofocus=true error />
-            <Field label="Age" name="age" id=format!("{prefix}-age") kind="number" value=actor.age.to_string() required=true min=*AGE_RANGE.start() max=*AGE_RANGE.end() error />
-            <Field label="Gender" name="gender" id=format!("{prefix}-gender") value=actor.gender required=true max_length=MAX_GENDER_CHARS error />
+            <input type="hidden" name="version" value=version />
+            // What the form first showed (after a conflict without JavaScript, still that).
+            <input type="hidden" name="shown_name" value=value("shown_name", actor.name.clone()) />
+            <input type="hidden" name="shown_age" value=value("shown_age", actor.age.to_string()) />
+            <input type="hidden" name="shown_gender" value=value("shown_gender", actor.gender.clone()) />
+            <Field label="Name" name="name" id=format!("{prefix}-name") value=value("name", actor.name) required=true max_length=MAX_NAME_CHARS autofocus=true error />
+            <Field label="Age" name="age" id=format!("{prefix}-age") kind="number" value=value("age", actor.age.to_string()) required=true min=*AGE_RANGE.start() max=*AGE_RANGE.end() error />
+            <Field label="Gender" name="gender" id=format!("{prefix}-gender") value=value("gender", actor.gender) required=true max_length=MAX_GENDER_CHARS error />
             <div class="form-buttons">
                 <button class="button" type="submit" disabled=pending>
-                    {move || if pending() { "Saving…" } else { "Save" }}
+                    {move || match (pending(), conflict::current::<Actor>(error.get()).is_some()) {
+                        (true, _) => "Saving…",
+                        (false, true) => "Apply my changes",
+                        (false, false) => "Save",
+                    }}
                 </button>
                 <CancelLink state />
             </div>

@@ -107,6 +107,7 @@ fn summary(change: &ChangeEntry) -> String {
         (entity, "create") => format!("added the {entity}"),
         (entity, "update") => format!("changed the {entity}"),
         (entity, "delete") => format!("deleted the {entity}"),
+        (entity, "restore") => format!("restored the {entity} from the trash"),
         (entity, action) => format!("{action} ({entity})"),
     }
 }
@@ -120,8 +121,10 @@ fn field_changes(change: &ChangeEntry) -> Vec<String> {
     after
         .iter()
         .filter(|(key, value)| {
-            !matches!(key.as_str(), "id" | "movie_id" | "actor_id" | "movie_title" | "actor_name")
-                && before.get(*key) != Some(*value)
+            !matches!(
+                key.as_str(),
+                "id" | "version" | "movie_id" | "actor_id" | "movie_title" | "actor_name"
+            ) && before.get(*key) != Some(*value)
         })
         .map(|(key, _)| {
             let label = key.replace('_', " ");
@@ -137,7 +140,7 @@ fn field_changes(change: &ChangeEntry) -> Vec<String> {
 /// When a change was made: in UTC as the server renders it (and without JavaScript), then in
 /// the reader's own time zone and format once the page is live.
 #[component]
-fn When(at: String) -> impl IntoView {
+pub(super) fn When(at: String) -> impl IntoView {
     let shown = RwSignal::new(when(&at));
     let instant = at.clone();
     // Effects run only in the browser, after hydration, so the first render matches the

@@ -6,6 +6,7 @@ mod home;
 mod login;
 mod movies;
 mod not_found;
+mod trash;
 
 pub use activity::ActivityPage;
 pub use actors::{ActorPage, ActorsPage};
@@ -13,3 +14,4 @@ pub use home::HomePage;
 pub use login::LoginPage;
 pub use movies::{MoviePage, MoviesPage};
 pub use not_found::NotFound;
+pub use trash::TrashPage;

@@ -10,6 +10,7 @@ use super::not_found::{LoadFailed, RecordNotFound};
 
 use crate::{
     app::{
+        conflict,
         forms::{Field, FormError, last_error},
         list_controls::{ListState, Pager, SearchBox, SortHeader, newest_first, use_list_state},
         notices::use_notices,
@@ -169,9 +170,11 @@ fn MovieRow(movie: Movie, controls: RowControls<UpdateMovie, DeleteMovie>) -> im
     let state = controls.state();
     let editing = movie.clone();
     let open = controls.is_open(id);
-    let actions = controls.cell(id, anchor.clone(), movie.title.clone(), 3, move |update| {
-        view! { <EditMovie movie=editing.clone() update state /> }.into_any()
-    });
+    let actions =
+        controls.cell(id, movie.version, anchor.clone(), movie.title.clone(), 3, move |update| {
+            view! { <EditMovie movie=editing.clone() update state changed=controls.changed() /> }
+                .into_any()
+        });
     let title = movie.title;
     let shown = dates::to_display(&movie.release_date);
     view! {
@@ -186,27 +189,45 @@ fn MovieRow(movie: Movie, controls: RowControls<UpdateMovie, DeleteMovie>) -> im
     }
 }
 
+/// The row's editor. It sends the version it showed; see `conflict` for what happens when
+/// someone else saved first.
 #[component]
 fn EditMovie(
     movie: Movie,
     update: RowAction<UpdateMovie>,
     state: Memo<ListState>,
+    changed: RwSignal<u32>,
 ) -> impl IntoView {
     let id = movie.id;
     let prefix = format!("movie-{id}");
     let ymd = dates::to_ymd(&movie.release_date);
     let error = update.rows.error_for(id);
     let pending = update.rows.pending_for(id);
+    let version = conflict::version_to_send::<Movie>(movie.version, error);
+    // What was typed, when a page rendered without JavaScript brings a conflict back.
+    let sent = error.get_untracked();
+    let value =
+        move |field: &str, shown: String| conflict::submitted(&sent, field).unwrap_or(shown);
+    let discard_href = Signal::derive(move || state.get().closed_href());
+    let reload = Callback::new(move |_| changed.update(|n| *n += 1));
     view! {
         <p class="editor-title">"Editing " <strong>{movie.title.clone()}</strong></p>
+        {conflict::conflict_message::<Movie>(error, discard_href, reload, false)}
         <ActionForm action=update.action attr:class="form-row row-editor">
             <input type="hidden" name="id" value=id />
-            <input type="hidden" name="previous_date" value=ymd.clone() />
-            <Field label="Title" name="title" id=format!("{prefix}-title") value=movie.title required=true max_length=MAX_NAME_CHARS autofocus=true error />
-            <Field label="Release date (empty if not yet scheduled)" name="release_date" id=format!("{prefix}-release-date") kind="date" value=ymd error />
+            <input type="hidden" name="version" value=version />
+            // What the form first showed (after a conflict without JavaScript, still that).
+            <input type="hidden" name="previous_date" value=value("previous_date", ymd.clone()) />
+            <input type="hidden" name="previous_title" value=value("previous_title", movie.title.clone()) />
+            <Field label="Title" name="title" id=format!("{prefix}-title") value=value("title", movie.title) required=true max_length=MAX_NAME_CHARS autofocus=true error />
+            <Field label="Release date (empty if not yet scheduled)" name="release_date" id=format!("{prefix}-release-date") kind="date" value=value("release_date", ymd) error />
             <div class="form-buttons">
                 <button class="button" type="submit" disabled=pending>
-                    {move || if pending() { "Saving…" } else { "Save" }}
+                    {move || match (pending(), conflict::current::<Movie>(error.get()).is_some()) {
+                        (true, _) => "Saving…",
+                        (false, true) => "Apply my changes",
+                        (false, false) => "Save",
+                    }}
                 </button>
                 <CancelLink state />
             </div>

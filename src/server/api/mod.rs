@@ -16,7 +16,8 @@ use state::AppState;
 
 /// Paths served by REST routes. A web page at one of these paths is reached through content
 /// negotiation (see [`negotiate`]), never registered as a second route.
-pub const REST_PATHS: &[&str] = &["/", "/actors", "/actors/{id}", "/movies", "/movies/{id}"];
+pub const REST_PATHS: &[&str] =
+    &["/", "/actors", "/actors/{id}", "/movies", "/movies/{id}", "/trash"];
 
 /// Which optional route groups a server mounts.
 pub struct Mounted {
@@ -58,6 +59,9 @@ fn rest_routes(state: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(rest::changes::feed))
         .routes(routes!(rest::changes::actor_history))
         .routes(routes!(rest::changes::movie_history))
+        .routes(routes!(rest::actors::restore))
+        .routes(routes!(rest::movies::restore))
+        .routes(routes!(rest::trash::list))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             edge::negotiate::pages_for_browsers,

@@ -74,6 +74,12 @@ const ERRORS: &[(&str, &str, &str)] = &[
     ("401", "Unauthorized", "No valid bearer token (`WWW-Authenticate` says why)"),
     ("403", "Forbidden", "The token lacks a permission this operation needs"),
     ("404", "NotFound", "No such actor or movie (or the id is not a positive integer)"),
+    (
+        "412",
+        "PreconditionFailed",
+        "`If-Match` named a version the record is no longer at; nothing was written, and \
+         `current` holds the record as it is now",
+    ),
     ("413", "PayloadTooLarge", "The body is larger than the limit (64 KiB by default)"),
     ("415", "UnsupportedMediaType", "The body is not `application/json`"),
     ("422", "Invalid", "Well-formed but invalid; `field` names the field or parameter"),
@@ -87,8 +93,15 @@ fn applies(status: &str, op: &Operation, path: &str) -> bool {
     let query = op.parameters.as_ref().is_some_and(|params| {
         params.iter().any(|p| matches!(p, RefOr::T(p) if p.parameter_in == utoipa::openapi::path::ParameterIn::Query))
     });
+    let header = |name: &str| {
+        op.parameters.as_ref().is_some_and(|params| {
+            params.iter().any(|p| matches!(p, RefOr::T(p) if p.parameter_in == utoipa::openapi::path::ParameterIn::Header && p.name == name))
+        })
+    };
+    let conditional = header("If-Match") || header("If-None-Match");
     match status {
-        "400" => body || query,
+        "400" => body || query || conditional,
+        "412" => header("If-Match"),
         "401" | "403" | "503" => secured,
         "404" => path.contains('{'),
         "413" | "415" => body,

@@ -98,7 +98,7 @@ impl Principal {
 /// use casting_agency::server::{auth::Principal, service::Service};
 /// async fn mislabelled(svc: Service, reader: Principal) {
 ///     // A caller authenticated for reading (no same-origin check) cannot delete.
-///     let _ = svc.delete_actor(&reader, 1).await;
+///     let _ = svc.delete_actor(&reader, 1, &Default::default()).await;
 /// }
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]

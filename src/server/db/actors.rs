@@ -12,7 +12,7 @@ use crate::model::{
 
 macro_rules! columns {
     () => {
-        "id, name, age, gender"
+        "id, name, age, gender, version"
     };
 }
 
@@ -22,6 +22,7 @@ fn from_row(row: &AnyRow) -> sqlx::Result<Actor> {
         name: row.try_get("name")?,
         age: row.try_get("age")?,
         gender: row.try_get("gender")?,
+        version: row.try_get("version")?,
     })
 }
 
@@ -74,7 +75,7 @@ pub async fn update(
 ) -> sqlx::Result<Option<Actor>> {
     let row = sqlx::query(concat!(
         "UPDATE actors SET name = COALESCE($1, name), age = COALESCE($2, age), ",
-        "gender = COALESCE($3, gender) WHERE id = $4 RETURNING ",
+        "gender = COALESCE($3, gender), version = version + 1 WHERE id = $4 RETURNING ",
         columns!()
     ))
     .bind(patch.name.as_deref())
@@ -84,6 +85,30 @@ pub async fn update(
     .fetch_optional(conn)
     .await?;
     row.as_ref().map(from_row).transpose()
+}
+
+/// Puts a restored actor back under its own id and with its (new) version.
+pub async fn reinsert(conn: &mut AnyConnection, actor: &Actor) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO actors (id, name, age, gender, version) VALUES ($1, $2, $3, $4, $5)")
+        .bind(actor.id)
+        .bind(&actor.name)
+        .bind(actor.age)
+        .bind(&actor.gender)
+        .bind(actor.version)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Counts a change to these actors' casts: their versions move on.
+pub async fn touch(conn: &mut AnyConnection, ids: &[i64]) -> sqlx::Result<()> {
+    for id in ids {
+        sqlx::query("UPDATE actors SET version = version + 1 WHERE id = $1")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Deletes one actor; `false` if there was none.
@@ -125,7 +150,7 @@ pub async fn find_page(
         ActorSort::Age => "age",
         ActorSort::Gender => "gender",
     };
-    let fields = "'id', id, 'name', name, 'age', age, 'gender', gender";
+    let fields = "'id', id, 'name', name, 'age', age, 'gender', gender, 'version', version";
     let (json, total) = filter(backend, query)
         .fetch_page_json(conn, backend, "actors", fields, order_by, query.descending, limit, offset)
         .await?;

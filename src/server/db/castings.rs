@@ -11,6 +11,7 @@ fn cast_member(row: &AnyRow) -> sqlx::Result<CastMember> {
             name: row.try_get("name")?,
             age: row.try_get("age")?,
             gender: row.try_get("gender")?,
+            version: row.try_get("version")?,
         },
         character: row.try_get("character")?,
     })
@@ -19,7 +20,12 @@ fn cast_member(row: &AnyRow) -> sqlx::Result<CastMember> {
 fn credit(row: &AnyRow) -> sqlx::Result<Credit> {
     let release_date = super::movies::decode(row.try_get("release_date")?)?;
     Ok(Credit {
-        movie: Movie { id: row.try_get("id")?, title: row.try_get("title")?, release_date },
+        movie: Movie {
+            id: row.try_get("id")?,
+            title: row.try_get("title")?,
+            release_date,
+            version: row.try_get("version")?,
+        },
         character: row.try_get("character")?,
     })
 }
@@ -27,7 +33,7 @@ fn credit(row: &AnyRow) -> sqlx::Result<Credit> {
 /// The cast of a movie, by actor id.
 pub async fn cast_of(conn: &mut AnyConnection, movie_id: i64) -> sqlx::Result<Vec<CastMember>> {
     let rows = sqlx::query(
-        "SELECT a.id, a.name, a.age, a.gender, c.character FROM castings c \
+        "SELECT a.id, a.name, a.age, a.gender, a.version, c.character FROM castings c \
          JOIN actors a ON a.id = c.actor_id WHERE c.movie_id = $1 ORDER BY a.id",
     )
     .bind(movie_id)
@@ -39,7 +45,7 @@ pub async fn cast_of(conn: &mut AnyConnection, movie_id: i64) -> sqlx::Result<Ve
 /// The movies of an actor, by release date (unscheduled ones last) then id.
 pub async fn filmography(conn: &mut AnyConnection, actor_id: i64) -> sqlx::Result<Vec<Credit>> {
     let rows = sqlx::query(
-        "SELECT m.id, m.title, m.release_date, c.character FROM castings c \
+        "SELECT m.id, m.title, m.release_date, m.version, c.character FROM castings c \
          JOIN movies m ON m.id = c.movie_id WHERE c.actor_id = $1 ORDER BY m.release_date ASC NULLS LAST, m.id",
     )
     .bind(actor_id)
@@ -97,20 +103,62 @@ pub async fn remove(conn: &mut AnyConnection, movie_id: i64, actor_id: i64) -> s
     Ok(done.rows_affected() == 1)
 }
 
-/// How many assignments an actor has (before deleting the actor, say).
-pub async fn count_for_actor(conn: &mut AnyConnection, actor_id: i64) -> sqlx::Result<i64> {
-    sqlx::query("SELECT COUNT(*) AS n FROM castings WHERE actor_id = $1")
-        .bind(actor_id)
-        .fetch_one(conn)
-        .await?
-        .try_get("n")
+/// One actor's place in one movie's cast, as the trash keeps the links a delete removed.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Link {
+    pub movie_id: i64,
+    pub actor_id: i64,
+    pub character: Option<String>,
 }
 
-/// How many assignments a movie has.
-pub async fn count_for_movie(conn: &mut AnyConnection, movie_id: i64) -> sqlx::Result<i64> {
-    sqlx::query("SELECT COUNT(*) AS n FROM castings WHERE movie_id = $1")
-        .bind(movie_id)
-        .fetch_one(conn)
-        .await?
-        .try_get("n")
+fn link(row: &AnyRow) -> sqlx::Result<Link> {
+    Ok(Link {
+        movie_id: row.try_get("movie_id")?,
+        actor_id: row.try_get("actor_id")?,
+        character: row.try_get("character")?,
+    })
+}
+
+/// Every cast link of an actor, by movie id.
+pub async fn links_of_actor(conn: &mut AnyConnection, actor_id: i64) -> sqlx::Result<Vec<Link>> {
+    let rows = sqlx::query(
+        "SELECT movie_id, actor_id, character FROM castings WHERE actor_id = $1 ORDER BY movie_id",
+    )
+    .bind(actor_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(link).collect()
+}
+
+/// Every cast link of a movie, by actor id.
+pub async fn links_of_movie(conn: &mut AnyConnection, movie_id: i64) -> sqlx::Result<Vec<Link>> {
+    let rows = sqlx::query(
+        "SELECT movie_id, actor_id, character FROM castings WHERE movie_id = $1 ORDER BY actor_id",
+    )
+    .bind(movie_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(link).collect()
+}
+
+/// Puts back each link whose actor and movie both exist; the links put back.
+pub async fn reinsert(conn: &mut AnyConnection, links: &[Link]) -> sqlx::Result<Vec<Link>> {
+    let mut restored = Vec::new();
+    for link in links {
+        let done = sqlx::query(
+            "INSERT INTO castings (movie_id, actor_id, character) \
+             SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM movies WHERE id = $1) \
+             AND EXISTS (SELECT 1 FROM actors WHERE id = $2) \
+             ON CONFLICT (movie_id, actor_id) DO NOTHING",
+        )
+        .bind(link.movie_id)
+        .bind(link.actor_id)
+        .bind(link.character.as_deref())
+        .execute(&mut *conn)
+        .await?;
+        if done.rows_affected() == 1 {
+            restored.push(link.clone());
+        }
+    }
+    Ok(restored)
 }

@@ -31,6 +31,8 @@ pub enum Action {
     Create,
     Update,
     Delete,
+    /// A deleted record brought back from the trash.
+    Restore,
     /// An actor added to a cast.
     Cast,
     /// A cast member's character changed.
@@ -45,6 +47,7 @@ impl Action {
             Action::Create => "create",
             Action::Update => "update",
             Action::Delete => "delete",
+            Action::Restore => "restore",
             Action::Cast => "cast",
             Action::Recast => "recast",
             Action::Uncast => "uncast",
@@ -98,10 +101,11 @@ impl Entity {
 }
 
 impl Action {
-    pub const ALL: [Action; 6] = [
+    pub const ALL: [Action; 7] = [
         Action::Create,
         Action::Update,
         Action::Delete,
+        Action::Restore,
         Action::Cast,
         Action::Recast,
         Action::Uncast,
@@ -142,9 +146,12 @@ fn filter(selection: &Selection) -> Filter {
     // Fixed strings from `Entity::as_str`, never request input.
     let readable: Vec<String> =
         selection.readable.iter().map(|e| format!("'{}'", e.as_str())).collect();
-    match readable.is_empty() {
-        true => filter.push_fixed("1 = 0"),
-        false => filter.push_fixed(&format!("entity IN ({})", readable.join(", "))),
+    // Every kind readable: no condition at all, so the planner is free to walk the primary
+    // key newest first (an `entity IN (…)` of every kind would steer it to the entity index).
+    match readable.len() {
+        0 => filter.push_fixed("1 = 0"),
+        n if n == Entity::ALL.len() => {}
+        _ => filter.push_fixed(&format!("entity IN ({})", readable.join(", "))),
     }
     match selection.subject {
         Subject::Everything => {}

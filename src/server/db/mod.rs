@@ -11,6 +11,7 @@ pub mod movies;
 pub mod revoked;
 pub mod secrets;
 pub mod snapshot;
+pub mod trash;
 
 use std::{sync::Arc, time::Duration};
 

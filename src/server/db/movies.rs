@@ -12,7 +12,7 @@ use crate::model::{
 
 macro_rules! columns {
     () => {
-        "id, title, release_date"
+        "id, title, release_date, version"
     };
 }
 
@@ -22,6 +22,7 @@ fn from_row(row: &AnyRow) -> sqlx::Result<Movie> {
         id: row.try_get("id")?,
         title: row.try_get("title")?,
         release_date: decode(stored)?,
+        version: row.try_get("version")?,
     })
 }
 
@@ -83,7 +84,8 @@ pub async fn update(
     // `$2` says whether the date changes at all: its new value `$3` may be NULL (unscheduled).
     let row = sqlx::query(concat!(
         "UPDATE movies SET title = COALESCE($1, title), ",
-        "release_date = CASE WHEN $2 = 1 THEN $3 ELSE release_date END WHERE id = $4 RETURNING ",
+        "release_date = CASE WHEN $2 = 1 THEN $3 ELSE release_date END, version = version + 1 ",
+        "WHERE id = $4 RETURNING ",
         columns!()
     ))
     .bind(patch.title.as_deref())
@@ -93,6 +95,29 @@ pub async fn update(
     .fetch_optional(conn)
     .await?;
     row.as_ref().map(from_row).transpose()
+}
+
+/// Puts a restored movie back under its own id and with its (new) version.
+pub async fn reinsert(conn: &mut AnyConnection, movie: &Movie) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO movies (id, title, release_date, version) VALUES ($1, $2, $3, $4)")
+        .bind(movie.id)
+        .bind(&movie.title)
+        .bind(movie.release_date.as_ref().map(dates::to_storage))
+        .bind(movie.version)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Counts a change to these movies' casts: their versions move on.
+pub async fn touch(conn: &mut AnyConnection, ids: &[i64]) -> sqlx::Result<()> {
+    for id in ids {
+        sqlx::query("UPDATE movies SET version = version + 1 WHERE id = $1")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Deletes one movie; `false` if there was none.
@@ -132,7 +157,7 @@ pub async fn find_page(
         MovieSort::Title => "title",
         MovieSort::ReleaseDate => "release_date {} NULLS LAST",
     };
-    let fields = "'id', id, 'title', title, 'release_date', release_date";
+    let fields = "'id', id, 'title', title, 'release_date', release_date, 'version', version";
     let (json, total) = filter(backend, query)
         .fetch_page_json(conn, backend, "movies", fields, order_by, query.descending, limit, offset)
         .await?;
@@ -145,6 +170,7 @@ pub async fn find_page(
                 id: row.id,
                 title: row.title,
                 release_date: self::decode(row.release_date)?,
+                version: row.version,
             })
         })
         .collect::<sqlx::Result<_>>()?;
@@ -157,4 +183,5 @@ struct StoredMovie {
     id: i64,
     title: String,
     release_date: Option<String>,
+    version: i64,
 }

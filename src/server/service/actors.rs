@@ -1,7 +1,7 @@
 use super::{
-    Deleted, Input, Listing, ReadKey, Service, Updated,
+    Deleted, Input, Listing, Precondition, ReadKey, Restored, Service, Updated,
     journal::{self, Change},
-    validate,
+    trash, validate,
 };
 use crate::server::auth::Writer;
 use crate::server::db::journal::{Action, Entity};
@@ -10,7 +10,11 @@ use crate::{
         Actor, ActorPatch, NewActor, Permission,
         query::{ActorQuery, ActorSort, MAX_PER_PAGE, Page},
     },
-    server::{ApiError, auth::Principal, db::actors as sql},
+    server::{
+        ApiError,
+        auth::Principal,
+        db::{actors as sql, castings, movies},
+    },
 };
 
 fn not_found(id: i64) -> ApiError {
@@ -146,10 +150,13 @@ impl Service {
         Ok(actor)
     }
 
+    /// Applies `input`; with a `precondition` (`If-Match`, or the version a form showed)
+    /// only if the actor is still at that version, checked on the locked row.
     pub async fn update_actor(
         &self,
         who: &Writer,
         id: i64,
+        precondition: &Precondition,
         input: impl Input<ActorPatch>,
     ) -> Result<Updated<Actor>, ApiError> {
         who.require(Permission::PatchActors)?;
@@ -158,6 +165,7 @@ impl Service {
         let before = sql::find_for_update(&mut tx, self.db().backend(), id)
             .await?
             .ok_or_else(|| not_found(id))?;
+        precondition.check("actor", id, before.version, &before)?;
         let after = sql::update(&mut tx, id, &patch).await?.ok_or_else(|| not_found(id))?;
         let change = Change::of(
             Entity::Actor,
@@ -171,23 +179,65 @@ impl Service {
         Ok(Updated { before, after })
     }
 
-    pub async fn delete_actor(&self, who: &Writer, id: i64) -> Result<Deleted<Actor>, ApiError> {
+    /// Moves the actor to the trash with their cast links (restorable until purged).
+    pub async fn delete_actor(
+        &self,
+        who: &Writer,
+        id: i64,
+        precondition: &Precondition,
+    ) -> Result<Deleted<Actor>, ApiError> {
         who.require(Permission::DeleteActors)?;
+        let backend = self.db().backend();
         let mut tx = self.db().begin_write().await?;
-        let item = sql::find_for_update(&mut tx, self.db().backend(), id)
-            .await?
-            .ok_or_else(|| not_found(id))?;
+        // Their movies' casts change too, so those movies' versions move on. Movies are
+        // locked before the actor, in the order casting locks them, so the two never deadlock.
+        let links = castings::links_of_actor(&mut tx, id).await?;
+        let movie_ids: Vec<i64> = links.iter().map(|l| l.movie_id).collect();
+        movies::touch(&mut tx, &movie_ids).await?;
+        let item =
+            sql::find_for_update(&mut tx, backend, id).await?.ok_or_else(|| not_found(id))?;
+        precondition.check("actor", id, item.version, &item)?;
         let count_before = sql::count(&mut tx).await?;
-        let assignments_removed = crate::server::db::castings::count_for_actor(&mut tx, id).await?;
+        // Read again under the actor's lock: nobody can cast them any more until commit.
+        let links = castings::links_of_actor(&mut tx, id).await?;
         if !sql::delete(&mut tx, id).await? {
             return Err(not_found(id));
         }
         // The row was locked and is gone; counting again could include other transactions'
         // inserts (READ COMMITTED on PostgreSQL), so the answer is exact arithmetic instead.
         let count_after = count_before - 1;
+        let trashed = Actor { version: item.version + 1, ..item.clone() };
+        trash::put(&mut tx, who, Entity::Actor, id, &trashed, &links).await?;
         let change = Change::of(Entity::Actor, id, Action::Delete, journal::state(&item), None);
         journal::record(&mut tx, who, change).await?;
         tx.commit().await?;
-        Ok(Deleted { item, count_before, count_after, assignments_removed })
+        let assignments_removed = links.len() as i64;
+        Ok(Deleted {
+            item,
+            version: trashed.version,
+            count_before,
+            count_after,
+            assignments_removed,
+        })
+    }
+
+    /// Brings an actor back from the trash: same id, version +1, and each cast link the delete
+    /// removed whose movie still exists. 404 when they are not in the trash; of two restores
+    /// at once exactly one succeeds.
+    pub async fn restore_actor(&self, who: &Writer, id: i64) -> Result<Restored<Actor>, ApiError> {
+        who.require(Permission::DeleteActors)?;
+        let mut tx = self.db().begin_write().await?;
+        let (trashed, links): (Actor, _) = trash::take(&mut tx, Entity::Actor, id)
+            .await?
+            .ok_or_else(|| trash::not_in_trash("actor", id))?;
+        let actor = Actor { version: trashed.version + 1, ..trashed };
+        sql::reinsert(&mut tx, &actor).await?;
+        let links = castings::reinsert(&mut tx, &links).await?;
+        let movie_ids: Vec<i64> = links.iter().map(|l| l.movie_id).collect();
+        movies::touch(&mut tx, &movie_ids).await?;
+        let change = Change::of(Entity::Actor, id, Action::Restore, None, journal::state(&actor));
+        journal::record(&mut tx, who, change).await?;
+        tx.commit().await?;
+        Ok(Restored { item: actor, links })
     }
 }

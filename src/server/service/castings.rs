@@ -172,6 +172,10 @@ impl Service {
             return Err(already_cast(&actor, existing.as_deref()));
         }
         let created = sql::upsert(&mut tx, movie_id, actor_id, character.as_deref()).await?;
+        // A cast is part of both records: both versions move on.
+        movies::touch(&mut tx, &[movie_id]).await?;
+        actors::touch(&mut tx, &[actor_id]).await?;
+        let actor = Actor { version: actor.version + 1, ..actor };
         let (action, before) = match &existing {
             None => (Action::Cast, None),
             Some(old) => (Action::Recast, journal::casting(&movie, &actor, old.as_deref())),
@@ -196,10 +200,12 @@ impl Service {
         actor_id: i64,
     ) -> Result<(), ApiError> {
         who.require(Permission::PatchMovies)?;
+        let backend = self.db().backend();
         let mut tx = self.db().begin_write().await?;
+        // Locked movie first, then actor, as every casting change does.
+        let movie = movies::find_for_update(&mut tx, backend, movie_id).await?;
+        let actor = actors::find_for_update(&mut tx, backend, actor_id).await?;
         let character = sql::character_of(&mut tx, movie_id, actor_id).await?;
-        let movie = movies::find(&mut tx, movie_id).await?;
-        let actor = actors::find(&mut tx, actor_id).await?;
         let (Some(movie), Some(actor), Some(character)) = (movie, actor, character) else {
             return Err(ApiError::NotFound(format!(
                 "actor {actor_id} is not cast in movie {movie_id}"
@@ -210,6 +216,8 @@ impl Service {
                 "actor {actor_id} is not cast in movie {movie_id}"
             )));
         }
+        movies::touch(&mut tx, &[movie_id]).await?;
+        actors::touch(&mut tx, &[actor_id]).await?;
         let change = Change {
             entity: Entity::Casting,
             entity_id: movie_id,

@@ -10,10 +10,14 @@ mod castings;
 mod journal;
 mod movies;
 mod read_cache;
+mod trash;
 pub mod validate;
+mod versions;
 
 pub use journal::ChangeQuery;
 pub use read_cache::{ReadCache, ReadKey};
+pub use trash::{DEFAULT_RETENTION, TrashPage};
+pub use versions::Precondition;
 
 use std::sync::Arc;
 
@@ -29,11 +33,21 @@ use crate::{
 pub struct Service {
     db: Db,
     cache: ReadCache,
+    trash_retention: std::time::Duration,
 }
 
 impl Service {
     pub fn new(db: Db) -> Service {
-        Service { cache: ReadCache::new(db.clone()), db }
+        Service { cache: ReadCache::new(db.clone()), db, trash_retention: DEFAULT_RETENTION }
+    }
+
+    /// How long a deleted record stays restorable (`TRASH_RETENTION_DAYS`).
+    pub fn with_trash_retention(self, retention: std::time::Duration) -> Service {
+        Service { trash_retention: retention, ..self }
+    }
+
+    pub fn trash_retention(&self) -> std::time::Duration {
+        self.trash_retention
     }
 
     pub fn db(&self) -> &Db {
@@ -153,6 +167,8 @@ pub struct Updated<T> {
 #[derive(Debug, Clone)]
 pub struct Deleted<T> {
     pub item: T,
+    /// Its version in the trash (the delete counts as a change).
+    pub version: i64,
     pub count_before: i64,
     pub count_after: i64,
     /// Casting assignments removed with it (ON DELETE CASCADE).
@@ -160,3 +176,10 @@ pub struct Deleted<T> {
 }
 
 pub use castings::{Assignment, CastingChoice};
+
+/// A record back from the trash, and the cast links restored with it.
+#[derive(Debug, Clone)]
+pub struct Restored<T> {
+    pub item: T,
+    pub links: Vec<crate::server::db::castings::Link>,
+}

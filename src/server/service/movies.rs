@@ -1,7 +1,7 @@
 use super::{
-    Deleted, Input, Listing, ReadKey, Service, Updated,
+    Deleted, Input, Listing, Precondition, ReadKey, Restored, Service, Updated,
     journal::{self, Change},
-    validate,
+    trash, validate,
 };
 use crate::server::auth::Writer;
 use crate::server::db::journal::{Action, Entity};
@@ -10,7 +10,11 @@ use crate::{
         Movie, MoviePatch, NewMovie, Permission,
         query::{MovieQuery, Page},
     },
-    server::{ApiError, auth::Principal, db::movies as sql},
+    server::{
+        ApiError,
+        auth::Principal,
+        db::{actors, castings, movies as sql},
+    },
 };
 
 fn not_found(id: i64) -> ApiError {
@@ -126,10 +130,12 @@ impl Service {
         Ok(movie)
     }
 
+    /// Applies `input`; see [`Service::update_actor`] for `precondition`.
     pub async fn update_movie(
         &self,
         who: &Writer,
         id: i64,
+        precondition: &Precondition,
         input: impl Input<MoviePatch>,
     ) -> Result<Updated<Movie>, ApiError> {
         who.require(Permission::PatchMovies)?;
@@ -138,6 +144,7 @@ impl Service {
         let before = sql::find_for_update(&mut tx, self.db().backend(), id)
             .await?
             .ok_or_else(|| not_found(id))?;
+        precondition.check("movie", id, before.version, &before)?;
         let after = sql::update(&mut tx, id, &patch).await?.ok_or_else(|| not_found(id))?;
         let change = Change::of(
             Entity::Movie,
@@ -151,23 +158,61 @@ impl Service {
         Ok(Updated { before, after })
     }
 
-    pub async fn delete_movie(&self, who: &Writer, id: i64) -> Result<Deleted<Movie>, ApiError> {
+    /// Moves the movie to the trash with its cast links (restorable until purged).
+    pub async fn delete_movie(
+        &self,
+        who: &Writer,
+        id: i64,
+        precondition: &Precondition,
+    ) -> Result<Deleted<Movie>, ApiError> {
         who.require(Permission::DeleteMovies)?;
         let mut tx = self.db().begin_write().await?;
         let item = sql::find_for_update(&mut tx, self.db().backend(), id)
             .await?
             .ok_or_else(|| not_found(id))?;
+        precondition.check("movie", id, item.version, &item)?;
         let count_before = sql::count(&mut tx).await?;
-        let assignments_removed = crate::server::db::castings::count_for_movie(&mut tx, id).await?;
+        let links = castings::links_of_movie(&mut tx, id).await?;
+        // The cast's filmographies change too: their versions move on (movie locked first,
+        // then actors, as casting does).
+        let actor_ids: Vec<i64> = links.iter().map(|l| l.actor_id).collect();
+        actors::touch(&mut tx, &actor_ids).await?;
         if !sql::delete(&mut tx, id).await? {
             return Err(not_found(id));
         }
         // The row was locked and is gone; counting again could include other transactions'
         // inserts (READ COMMITTED on PostgreSQL), so the answer is exact arithmetic instead.
         let count_after = count_before - 1;
+        let trashed = Movie { version: item.version + 1, ..item.clone() };
+        trash::put(&mut tx, who, Entity::Movie, id, &trashed, &links).await?;
         let change = Change::of(Entity::Movie, id, Action::Delete, journal::state(&item), None);
         journal::record(&mut tx, who, change).await?;
         tx.commit().await?;
-        Ok(Deleted { item, count_before, count_after, assignments_removed })
+        let assignments_removed = links.len() as i64;
+        Ok(Deleted {
+            item,
+            version: trashed.version,
+            count_before,
+            count_after,
+            assignments_removed,
+        })
+    }
+
+    /// Brings a movie back from the trash; see [`Service::restore_actor`].
+    pub async fn restore_movie(&self, who: &Writer, id: i64) -> Result<Restored<Movie>, ApiError> {
+        who.require(Permission::DeleteMovies)?;
+        let mut tx = self.db().begin_write().await?;
+        let (trashed, links): (Movie, _) = trash::take(&mut tx, Entity::Movie, id)
+            .await?
+            .ok_or_else(|| trash::not_in_trash("movie", id))?;
+        let movie = Movie { version: trashed.version + 1, ..trashed };
+        sql::reinsert(&mut tx, &movie).await?;
+        let links = castings::reinsert(&mut tx, &links).await?;
+        let actor_ids: Vec<i64> = links.iter().map(|l| l.actor_id).collect();
+        actors::touch(&mut tx, &actor_ids).await?;
+        let change = Change::of(Entity::Movie, id, Action::Restore, None, journal::state(&movie));
+        journal::record(&mut tx, who, change).await?;
+        tx.commit().await?;
+        Ok(Restored { item: movie, links })
     }
 }

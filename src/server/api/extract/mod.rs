@@ -2,6 +2,7 @@
 //! list query strings, each decoded only after the permission check.
 
 pub mod body;
+pub mod conditional;
 pub(super) mod id;
 pub(super) mod principal;
 pub mod query;

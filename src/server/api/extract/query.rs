@@ -15,7 +15,7 @@ use crate::{
     server::{
         ApiError,
         db::journal::{Action, Entity},
-        service::{ChangeQuery, Input, validate},
+        service::{ChangeQuery, Input, TrashPage, validate},
     },
 };
 
@@ -105,7 +105,7 @@ pub struct ChangeListParams {
     #[param(pattern = "^(actor|movie|casting)$", example = "actor")]
     entity: Option<String>,
     /// Only this kind of change.
-    #[param(pattern = "^(create|update|delete|cast|recast|uncast)$", example = "update")]
+    #[param(pattern = "^(create|update|delete|restore|cast|recast|uncast)$", example = "update")]
     action: Option<String>,
     /// Only changes made by this subject (the token's `sub`).
     #[param(max_length = 200)]
@@ -121,6 +121,19 @@ pub struct ChangeListParams {
     per_page: Option<i64>,
 }
 
+/// The parameters of `GET /trash`.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct TrashListParams {
+    /// Page number, from 1.
+    #[param(minimum = 1)]
+    page: Option<i64>,
+    /// Page size, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
+    per_page: Option<i64>,
+}
+
 fn names<P: IntoParams>() -> Vec<String> {
     P::into_params(|| None).into_iter().map(|p| p.name).collect()
 }
@@ -128,6 +141,7 @@ fn names<P: IntoParams>() -> Vec<String> {
 static ACTOR_PARAMS: LazyLock<Vec<String>> = LazyLock::new(names::<ActorListParams>);
 static MOVIE_PARAMS: LazyLock<Vec<String>> = LazyLock::new(names::<MovieListParams>);
 static CHANGE_PARAMS: LazyLock<Vec<String>> = LazyLock::new(names::<ChangeListParams>);
+static TRASH_PARAMS: LazyLock<Vec<String>> = LazyLock::new(names::<TrashListParams>);
 
 pub struct QueryParams(Vec<(String, String)>);
 
@@ -230,6 +244,13 @@ impl Input<MovieQuery> for QueryParams {
     }
 }
 
+impl Input<TrashPage> for QueryParams {
+    fn into_input(self) -> Result<TrashPage, ApiError> {
+        self.checked(&TRASH_PARAMS)?;
+        Ok(TrashPage(self.page()?))
+    }
+}
+
 impl Input<ChangeQuery> for QueryParams {
     fn into_input(self) -> Result<ChangeQuery, ApiError> {
         self.checked(&CHANGE_PARAMS)?;
@@ -241,10 +262,8 @@ impl Input<ChangeQuery> for QueryParams {
         };
         let action = match self.get("action") {
             Some(v) => Some(Action::parse(v).ok_or_else(|| {
-                ApiError::invalid(
-                    "action",
-                    "action must be one of: create, update, delete, cast, recast, uncast",
-                )
+                let all: Vec<&str> = Action::ALL.iter().map(|a| a.as_str()).collect();
+                ApiError::invalid("action", format!("action must be one of: {}", all.join(", ")))
             })?),
             None => None,
         };
@@ -286,5 +305,16 @@ mod tests {
     fn documented_sort_patterns_match_the_parser() {
         assert_eq!(sort_pattern::<ActorListParams>(), expected(&ACTOR_SORTS));
         assert_eq!(sort_pattern::<MovieListParams>(), expected(&MOVIE_SORTS));
+    }
+
+    #[test]
+    fn documented_actions_match_the_parser() {
+        let action = ChangeListParams::into_params(|| None)
+            .into_iter()
+            .find(|p| p.name == "action")
+            .unwrap();
+        let Some(RefOr::T(Schema::Object(object))) = action.schema else { panic!() };
+        let all: Vec<&str> = Action::ALL.iter().map(|a| a.as_str()).collect();
+        assert_eq!(object.pattern.unwrap(), format!("^({})$", all.join("|")));
     }
 }

@@ -7,3 +7,4 @@ pub(super) mod changes;
 pub(super) mod health;
 pub(super) mod home;
 pub(super) mod movies;
+pub(super) mod trash;

@@ -1,11 +1,18 @@
 //! `/movies` and `/movies/{id}`. Responses carry the union of both seed APIs' fields.
 
-use axum::{Json, extract::State};
+use axum::{
+    Json,
+    extract::State,
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::trash::{IfMatchHeader, IfNoneMatchHeader, RestoredLink};
 use crate::server::api::{
     extract::body::JsonBody,
+    extract::conditional::{IfMatch, IfNoneMatch, etag},
     extract::id::Id,
     extract::query::{MovieListParams, Paging, QueryParams},
 };
@@ -91,81 +98,142 @@ pub async fn list(
 
 /// Show a movie
 ///
-/// With its cast when the caller may also read actors.
+/// With its cast when the caller may also read actors. `ETag` is the movie's version;
+/// `If-None-Match` with it answers 304 while the movie is unchanged.
 #[utoipa::path(get, path = "/movies/{id}", tag = "movies", operation_id = "get_movie",
-    params(("id" = i64, Path, minimum = 1, description = "The movie's id")),
+    params(("id" = i64, Path, minimum = 1, description = "The movie's id"), IfNoneMatchHeader),
     security(("bearer" = ["get:movies"])),
-    responses((status = OK, description = "The movie", body = MovieShown)))]
+    responses(
+        (status = OK, description = "The movie", body = MovieShown,
+            headers(("ETag" = String, description = "The movie's version, quoted: `\"3\"`"))),
+        (status = NOT_MODIFIED, description = "Unchanged since the `If-None-Match` version",
+            headers(("ETag" = String, description = "The movie's version, quoted"))),
+    ))]
 pub async fn show(
     State(svc): State<Service>,
     who: Principal,
     Id(id): Id,
-) -> Result<Json<MovieShown>, ApiError> {
+    held: IfNoneMatch,
+) -> Result<Response, ApiError> {
     let (movie, cast) = svc.movie_with_cast(&who, id).await?;
-    Ok(Json(MovieShown { success: true, movie: MovieDetail { movie, cast } }))
+    let tag = etag(movie.version);
+    if held.holds(movie.version) {
+        return Ok((StatusCode::NOT_MODIFIED, tag).into_response());
+    }
+    Ok((tag, Json(MovieShown { success: true, movie: MovieDetail { movie, cast } }))
+        .into_response())
 }
 
 /// Add a movie
 #[utoipa::path(post, path = "/movies", tag = "movies", operation_id = "create_movie",
     request_body = NewMovie,
     security(("bearer" = ["post:movies"])),
-    responses((status = OK, description = "The new movie (200, as the seed APIs answered)", body = MovieCreated)))]
+    responses((status = OK, description = "The new movie (200, as the seed APIs answered)", body = MovieCreated,
+        headers(("ETag" = String, description = "The new movie's version, quoted")))))]
 pub async fn create(
     State(svc): State<Service>,
     who: Writer,
     body: JsonBody,
-) -> Result<Json<MovieCreated>, ApiError> {
+) -> Result<impl IntoResponse, ApiError> {
     let movie = svc.create_movie(&who, body).await?;
-    Ok(Json(MovieCreated {
-        success: true,
-        created_id: movie.id,
-        movies: [movie.clone()],
-        new_movie: movie,
-    }))
+    Ok((
+        etag(movie.version),
+        Json(MovieCreated {
+            success: true,
+            created_id: movie.id,
+            movies: [movie.clone()],
+            new_movie: movie,
+        }),
+    ))
 }
 
 /// Change a movie
 ///
-/// Absent fields keep their value; at least one field is required.
+/// Absent fields keep their value; at least one field is required. With `If-Match`, only if
+/// the movie is still at that version (412 with the current movie otherwise).
 #[utoipa::path(patch, path = "/movies/{id}", tag = "movies", operation_id = "update_movie",
-    params(("id" = i64, Path, minimum = 1, description = "The movie's id")),
+    params(("id" = i64, Path, minimum = 1, description = "The movie's id"), IfMatchHeader),
     request_body = MoviePatch,
     security(("bearer" = ["patch:movies"])),
-    responses((status = OK, description = "The movie before and after", body = MovieUpdated)))]
+    responses((status = OK, description = "The movie before and after", body = MovieUpdated,
+        headers(("ETag" = String, description = "The movie's new version, quoted")))))]
 pub async fn update(
     State(svc): State<Service>,
     who: Writer,
     Id(id): Id,
+    IfMatch(precondition): IfMatch,
     body: JsonBody,
-) -> Result<Json<MovieUpdated>, ApiError> {
-    let change = svc.update_movie(&who, id, body).await?;
-    Ok(Json(MovieUpdated {
-        success: true,
-        movies: [change.after.clone()],
-        old_movie: change.before,
-        modified_movie: change.after,
-    }))
+) -> Result<impl IntoResponse, ApiError> {
+    let change = svc.update_movie(&who, id, &precondition, body).await?;
+    Ok((
+        etag(change.after.version),
+        Json(MovieUpdated {
+            success: true,
+            movies: [change.after.clone()],
+            old_movie: change.before,
+            modified_movie: change.after,
+        }),
+    ))
 }
 
 /// Delete a movie
 ///
-/// Its casting assignments go with it, in the same transaction.
+/// Moves it to the trash with its casting assignments, in one transaction
+/// (`POST /movies/{id}/restore` brings it back). With `If-Match`, only if the movie is still
+/// at that version.
 #[utoipa::path(delete, path = "/movies/{id}", tag = "movies", operation_id = "delete_movie",
-    params(("id" = i64, Path, minimum = 1, description = "The movie's id")),
+    params(("id" = i64, Path, minimum = 1, description = "The movie's id"), IfMatchHeader),
     security(("bearer" = ["delete:movies"])),
-    responses((status = OK, description = "The deleted movie and the counts", body = MovieDeleted)))]
+    responses((status = OK, description = "The deleted movie and the counts", body = MovieDeleted,
+        headers(("ETag" = String, description = "The version the delete gave the movie (in the trash), quoted")))))]
 pub async fn delete(
     State(svc): State<Service>,
     who: Writer,
     Id(id): Id,
-) -> Result<Json<MovieDeleted>, ApiError> {
-    let gone = svc.delete_movie(&who, id).await?;
-    Ok(Json(MovieDeleted {
-        success: true,
-        deleted: gone.item.id,
-        deleted_movie: gone.item,
-        number_of_movies_before: gone.count_before,
-        number_of_movies_after: gone.count_after,
-        assignments_removed: gone.assignments_removed,
-    }))
+    IfMatch(precondition): IfMatch,
+) -> Result<impl IntoResponse, ApiError> {
+    let gone = svc.delete_movie(&who, id, &precondition).await?;
+    Ok((
+        etag(gone.version),
+        Json(MovieDeleted {
+            success: true,
+            deleted: gone.item.id,
+            deleted_movie: gone.item,
+            number_of_movies_before: gone.count_before,
+            number_of_movies_after: gone.count_after,
+            assignments_removed: gone.assignments_removed,
+        }),
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MovieRestored {
+    success: bool,
+    /// Back under its id, at its version +1.
+    movie: Movie,
+    /// The cast links put back (those whose actor still exists).
+    restored_links: Vec<RestoredLink>,
+}
+
+/// Restore a movie
+///
+/// Brings a deleted movie back from the trash with its id, its version +1, and each casting
+/// assignment the delete removed whose actor still exists. 404 when the movie is not in the
+/// trash (never deleted, already restored, or purged).
+#[utoipa::path(post, path = "/movies/{id}/restore", tag = "trash", operation_id = "restore_movie",
+    params(("id" = i64, Path, minimum = 1, description = "The movie's id")),
+    security(("bearer" = ["delete:movies"])),
+    responses((status = OK, description = "The restored movie", body = MovieRestored,
+        headers(("ETag" = String, description = "The movie's new version, quoted")))))]
+pub async fn restore(
+    State(svc): State<Service>,
+    who: Writer,
+    Id(id): Id,
+) -> Result<impl IntoResponse, ApiError> {
+    let back = svc.restore_movie(&who, id).await?;
+    let restored_links = back.links.into_iter().map(RestoredLink::from).collect();
+    Ok((
+        etag(back.item.version),
+        Json(MovieRestored { success: true, movie: back.item, restored_links }),
+    ))
 }
