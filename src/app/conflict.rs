@@ -45,7 +45,7 @@ impl Versioned for Movie {
 /// The current record of a conflict (`None` for any other error, or none).
 pub fn current<T: Versioned>(error: Option<AppError>) -> Option<T> {
     let error = error.filter(AppError::is_conflict)?;
-    serde_json::from_value(error.current?).ok()
+    serde_json::from_value(*error.current?).ok()
 }
 
 /// The version a form should send: the one it showed, or after a conflict the current one

@@ -14,11 +14,11 @@ pub struct AppError {
     /// The record as it is now, when a write lost a race with someone else's (412): what the
     /// person should see before deciding to re-apply their edit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub current: Option<serde_json::Value>,
+    pub current: Option<Box<serde_json::Value>>,
     /// With a 412 from a web form: the values the person sent, so a page rendered without
     /// JavaScript can put them back into the form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub submitted: Option<serde_json::Value>,
+    pub submitted: Option<Box<serde_json::Value>>,
 }
 
 impl AppError {
@@ -46,7 +46,7 @@ impl AppError {
     /// again; other errors are left as they are.
     pub fn with_submitted(mut self, values: serde_json::Value) -> AppError {
         if self.is_conflict() {
-            self.submitted = Some(values);
+            self.submitted = Some(Box::new(values));
         }
         self
     }

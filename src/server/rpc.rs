@@ -254,7 +254,7 @@ impl From<ApiError> for AppError {
             code: err.code().to_owned(),
             message: err.message(),
             field: err.field().map(str::to_owned),
-            current: err.current().cloned(),
+            current: err.current().map(|c| Box::new(c.clone())),
             submitted: None,
         }
     }
