@@ -14,15 +14,16 @@ test("an edit that lost a race says so, keeps what was typed, and re-applies onl
   await hydrated(page);
   const row = page.locator("tr", { hasText: name });
   await row.getByRole("link", { name: "Edit", exact: true }).click();
-  await row.getByLabel("Age").fill("41");
+  const age = page.locator(`#actor-${id}-age`);
+  await age.fill("41");
 
   // Someone else saves first.
   await api(request, "producer", "PATCH", `/actors/${id}`, { gender: "non-binary" });
-  await page.locator("tr.editing, tr").filter({ has: page.getByLabel("Age") }).getByRole("button", { name: "Save" }).click();
+  await page.getByRole("button", { name: "Save" }).click();
   const conflict = page.locator(".conflict");
   await expect(conflict).toContainText("Someone else changed this actor while you were editing it.");
   await expect(conflict).toContainText("gender “non-binary”");
-  await expect(page.getByLabel("Age").last()).toHaveValue("41");
+  await expect(age).toHaveValue("41");
   expect((await api(request, "assistant", "GET", `/actors/${id}`)).body.actor.age).toBe(40);
 
   // Re-applying applies the person's change over theirs, and keeps theirs.
@@ -40,7 +41,7 @@ test("discarding after a conflict shows the current values", async ({ page, requ
   await page.goto(`/movies?q=${encodeURIComponent(title)}`);
   await hydrated(page);
   await page.locator("tr", { hasText: title }).getByRole("link", { name: "Edit", exact: true }).click();
-  await page.getByLabel("Title", { exact: true }).last().fill(`${title} (mine)`);
+  await page.locator(`#movie-${id}-title`).fill(`${title} (mine)`);
   await api(request, "producer", "PATCH", `/movies/${id}`, { title: `${title} (theirs)` });
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.locator(".conflict")).toContainText(`title “${title} (theirs)”`);
@@ -112,12 +113,12 @@ test.describe("without JavaScript", () => {
     await page.getByRole("button", { name: "Sign in as Casting Director" }).click();
     await page.goto(`/actors?q=${encodeURIComponent(name)}`);
     await page.locator("tr", { hasText: name }).getByRole("link", { name: "Edit", exact: true }).click();
-    await page.getByLabel("Age").last().fill("51");
+    await page.locator(`#actor-${id}-age`).fill("51");
     await api(request, "producer", "PATCH", `/actors/${id}`, { gender: "female" });
     await page.getByRole("button", { name: "Save" }).click();
     await expect(page.locator(".conflict")).toContainText("Someone else changed this actor");
     await expect(page.locator(".conflict")).toContainText("gender “female”");
-    await expect(page.getByLabel("Age").last()).toHaveValue("51");
+    await expect(page.locator(`#actor-${id}-age`)).toHaveValue("51");
     await page.getByRole("button", { name: "Apply my changes" }).click();
     const now = (await api(request, "assistant", "GET", `/actors/${id}`)).body.actor;
     expect(now).toMatchObject({ age: 51, gender: "female" });

@@ -12,8 +12,12 @@ use leptos_router::hooks::use_location;
 pub struct Notice {
     pub text: String,
     pub link: Option<(String, String)>,
-    pub undo: Option<Callback<()>>,
+    /// Plain shared closure rather than a `Callback`: a callback is owned by the component
+    /// that made it (the list), which a reload replaces while the notice is still showing.
+    pub undo: Option<Undo>,
 }
+
+pub type Undo = std::sync::Arc<dyn Fn() + Send + Sync>;
 
 #[derive(Clone, Copy)]
 pub struct Notices(RwSignal<Option<Notice>>);
@@ -24,7 +28,7 @@ impl Notices {
     }
 
     /// A notice with an Undo button that runs `undo` (which gives its own notice).
-    pub fn say_with_undo(self, text: impl Into<String>, undo: Callback<()>) {
+    pub fn say_with_undo(self, text: impl Into<String>, undo: Undo) {
         self.0.set(Some(Notice { text: text.into(), link: None, undo: Some(undo) }));
     }
 
@@ -60,7 +64,11 @@ pub fn NoticeRegion() -> impl IntoView {
     let undo_button = NodeRef::<leptos::html::Button>::new();
     Effect::new(move |_| {
         if let Some(button) = undo_button.get() {
-            let _ = button.focus();
+            // After the frame: the button must be in the document to take the focus, and the
+            // closing editor must not take it back.
+            request_animation_frame(move || {
+                let _ = button.focus();
+            });
         }
     });
     view! {
@@ -71,7 +79,7 @@ pub fn NoticeRegion() -> impl IntoView {
                     {n.link.map(|(href, label)| view! { <a href=href>{label}</a> })}
                     {n.undo.map(|undo| view! {
                         <button class="button secondary toast-undo" type="button" node_ref=undo_button
-                            on:click=move |_| undo.run(())>"Undo"</button>
+                            on:click=move |_| undo()>"Undo"</button>
                     })}
                     <button class="toast-close" type="button" aria-label="Dismiss" on:click=move |_| notice.set(None)>
                         "×"

@@ -15,7 +15,7 @@ use crate::{
         forms::FormError,
         list_controls::{ListState, RowEditor, use_row_editor},
         messages::human,
-        notices::use_notices,
+        notices::{Undo, use_notices},
     },
     model::{Actor, AppError, Movie},
 };
@@ -50,9 +50,9 @@ impl Named for Movie {
 }
 
 /// The Undo of a delete's notice: restores the record from the trash and says so.
-fn undo_delete(kind: &'static str, id: i64, name: String, changed: RwSignal<u32>) -> Callback<()> {
+fn undo_delete(kind: &'static str, id: i64, name: String, changed: RwSignal<u32>) -> Undo {
     let notices = use_notices();
-    Callback::new(move |_| {
+    std::sync::Arc::new(move || {
         let name = name.clone();
         leptos::task::spawn_local(async move {
             match crate::rpc::trash::restore(kind.to_owned(), id).await {
