@@ -84,7 +84,7 @@ async fn run(label: &str, url: &str) {
         ("feed, action=delete", ChangeQuery { action: Some(Action::Delete), ..query(1) }, None),
         ("feed, by=user-7", ChangeQuery { by: Some("user-7".into()), ..query(1) }, None),
         ("feed, since=999,000", ChangeQuery { since: Some(CHANGES - 1000), ..query(1) }, None),
-        ("history of actor 4242", query(1), Some(4242)),
+        ("history of actor 1", query(1), Some(1)),
     ];
     println!(
         "{:<28} {:>10} {:>10} {:>10} {:>10}",

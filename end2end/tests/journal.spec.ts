@@ -48,6 +48,11 @@ test("discarding after a conflict shows the current values", async ({ page, requ
   await page.getByRole("link", { name: "Discard my changes" }).click();
   await expect(page.locator("tr", { hasText: `${title} (theirs)` })).toBeVisible();
   await expect(page.locator(".conflict")).toHaveCount(0);
+  // Discarded for good: opening the editor again shows theirs, with no conflict.
+  await page.locator("tr", { hasText: `${title} (theirs)` }).getByRole("link", { name: "Edit", exact: true }).click();
+  await expect(page.locator(`#movie-${id}-title`)).toHaveValue(`${title} (theirs)`);
+  await expect(page.locator(".conflict")).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Save" })).toBeVisible();
   expect((await api(request, "assistant", "GET", `/movies/${id}`)).body.movie.title).toBe(`${title} (theirs)`);
 });
 

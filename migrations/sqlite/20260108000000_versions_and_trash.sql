@@ -47,3 +47,7 @@ CREATE INDEX changes_entity ON changes (entity, entity_id, id);
 CREATE INDEX changes_actor ON changes (actor_id, id);
 CREATE INDEX changes_by_sub ON changes (by_sub, id);
 CREATE INDEX changes_action ON changes (action, id);
+
+-- The feed of one kind (`GET /changes?entity=movie`, and a caller who may read only one kind),
+-- newest first: walked in id order instead of sorting every change of that kind.
+CREATE INDEX changes_entity_order ON changes (entity, id);

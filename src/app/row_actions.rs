@@ -356,6 +356,10 @@ where
                 && now != Some(before)
             {
                 closed.set(Some(before));
+                // What the closed editor was told (a conflict, with what had been typed) is
+                // over: a discarded edit must not come back when the row is opened again.
+                update.action.value().set(None);
+                delete.action.value().set(None);
             }
             now
         });

@@ -67,7 +67,7 @@ pub async fn update_actor(
     let form = ActorForm { name, age, gender, shown };
     if form.unchanged() {
         // Nothing to write: saving an untouched form must not undo someone else's change.
-        return Ok(svc.get_actor(&who, id).await?);
+        return Ok(svc.unchanged_actor(&who, id).await?);
     }
     let expected = version.map(Precondition::version).unwrap_or_default();
     match svc.update_actor(&who, id, &expected, form).await {

@@ -58,7 +58,7 @@ pub async fn update_movie(
         MovieForm { title, release_date, previous_date: Some(previous_date), previous_title };
     if form.unchanged() {
         // Nothing to write: saving an untouched form must not undo someone else's change.
-        return Ok(svc.get_movie(&who, id).await?);
+        return Ok(svc.unchanged_movie(&who, id).await?);
     }
     let expected = version.map(Precondition::version).unwrap_or_default();
     match svc.update_movie(&who, id, &expected, form).await {

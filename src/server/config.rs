@@ -238,12 +238,10 @@ impl Config {
                         .collect()
                 })
                 .unwrap_or_default(),
-            trash_retention: Duration::from_secs(
-                positive(parse(&var, "TRASH_RETENTION_DAYS", 30)?, "TRASH_RETENTION_DAYS")? as u64
-                    * 24
-                    * 60
-                    * 60,
-            ),
+            trash_retention: days(positive(
+                parse(&var, "TRASH_RETENTION_DAYS", 30)?,
+                "TRASH_RETENTION_DAYS",
+            )?)?,
         })
     }
 
@@ -272,6 +270,17 @@ fn require_url(name: &'static str, value: &str) -> Result<(), ConfigError> {
     match reqwest::Url::parse(value) {
         Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => Ok(()),
         _ => Err(ConfigError::NotAUrl { name, value: value.to_owned() }),
+    }
+}
+
+/// Whole days, at most about a hundred years (a larger retention is a typo).
+fn days(n: usize) -> Result<Duration, ConfigError> {
+    match n {
+        1..=36_500 => Ok(Duration::from_secs(n as u64 * 24 * 60 * 60)),
+        _ => Err(ConfigError::Invalid {
+            name: "TRASH_RETENTION_DAYS",
+            reason: "must be a whole number of days from 1 to 36500".into(),
+        }),
     }
 }
 
@@ -316,6 +325,16 @@ mod tests {
         assert_eq!(c.database_url, "sqlite://./data/casting-agency.db?mode=rwc");
         assert_eq!(c.site_addr.port(), 3000);
         assert_eq!(c.body_limit, 65536);
+    }
+
+    #[test]
+    fn trash_retention_is_whole_days_within_reason() {
+        assert_eq!(config(&[]).unwrap().trash_retention, Duration::from_secs(30 * 86_400));
+        let week = config(&[("TRASH_RETENTION_DAYS", "7")]).unwrap();
+        assert_eq!(week.trash_retention, Duration::from_secs(7 * 86_400));
+        for bad in ["0", "36501", "-1", "a month", "18446744073709551615"] {
+            assert!(config(&[("TRASH_RETENTION_DAYS", bad)]).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -15,6 +15,7 @@ mod journal;
 mod jwks;
 mod lists;
 mod local;
+mod migrations;
 mod openapi;
 mod outage;
 mod page_security;

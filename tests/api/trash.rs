@@ -110,7 +110,10 @@ async fn a_deleted_actor_comes_back_with_their_cast_links(db: TestDb) {
 
 async fn a_deleted_movie_comes_back_with_its_cast(db: TestDb) {
     let app = TestApp::start(db, Options::default()).await;
-    let movie = app.seed_movie("Returning").await;
+    let new = json!({"title": "Returning", "release_date": "2024-12-23T10:00:00.123456789Z"});
+    let (_, created) =
+        status_json(app.send_json(Method::POST, "/movies", Role::Producer, new).await).await;
+    let movie = created["created_id"].as_i64().unwrap();
     let (a, b) = (app.seed_actor("Gus").await, app.seed_actor("Hal").await);
     cast(&app, movie, a, "Lead").await;
     cast(&app, movie, b, "Support").await;
@@ -130,6 +133,13 @@ async fn a_deleted_movie_comes_back_with_its_cast(db: TestDb) {
         .map(|m| m["character"].as_str().unwrap())
         .collect();
     assert_eq!(characters, ["Lead", "Support"]);
+    // The instant comes back whole, not as the HTTP-date's whole seconds.
+    let stored: String = sqlx::query_scalar("SELECT release_date FROM movies WHERE id = $1")
+        .bind(movie)
+        .fetch_one(app.core.service.db().pool())
+        .await
+        .unwrap();
+    assert_eq!(stored, "2024-12-23T10:00:00.123456789Z");
 }
 
 async fn of_two_racing_restores_exactly_one_wins(db: TestDb) {

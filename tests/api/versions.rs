@@ -122,6 +122,19 @@ async fn a_stale_if_match_is_refused_with_the_current_record(db: TestDb) {
     assert_eq!(res.status(), 200);
     assert_eq!(etag(&res).as_deref(), Some("\"5\""), "the delete is a change too");
 
+    // Permission first: a caller who may not write hears 403 whatever header it sent.
+    let res = app
+        .request(Method::PATCH, &path, Some(&app.token(Role::Assistant)))
+        .header(header::IF_MATCH, "not-a-tag")
+        .json(&json!({"age": 1}))
+        .send()
+        .await
+        .unwrap();
+    expect_error(res, 403, "forbidden").await;
+    let res =
+        write_if_match(&app, Method::PATCH, &path, "not-a-tag", Some(json!({"age": 1}))).await;
+    expect_error(res, 400, "invalid_precondition").await;
+
     // A record that is not there is 404, whatever the precondition.
     let res = write_if_match(&app, Method::PATCH, &path, "*", Some(json!({"age": 1}))).await;
     expect_error(res, 404, "not_found").await;

@@ -277,6 +277,36 @@ async fn server_functions_check_session_origin_and_permissions(db: TestDb) {
     let res = server_fn(&app, "/api/actors/create", &director, &origin, &actor).await;
     let (status, created) = status_json(res).await;
     assert_eq!(status, 200, "{created}");
+
+    // An edit form saved unchanged writes nothing, but needs the write permission all the
+    // same; a stale version with a change is a conflict that names the record as it is now.
+    let id = created["id"].to_string();
+    let form = |version: &'static str, age: &'static str| -> Vec<(&'static str, String)> {
+        vec![
+            ("id", id.clone()),
+            ("version", version.to_owned()),
+            ("name", "Ann".to_owned()),
+            ("age", age.to_owned()),
+            ("gender", "female".to_owned()),
+            ("shown_name", "Ann".to_owned()),
+            ("shown_age", "30".to_owned()),
+            ("shown_gender", "female".to_owned()),
+        ]
+    };
+    let untouched = form("1", "30");
+    let untouched: Vec<(&str, &str)> = untouched.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = server_fn(&app, "/api/actors/update", &assistant, &origin, &untouched).await;
+    let (status, body) = status_json(res).await;
+    assert_eq!((status, body["code"].as_str()), (403, Some("forbidden")), "{body}");
+    let res = server_fn(&app, "/api/actors/update", &director, &origin, &untouched).await;
+    let (status, body) = crate::support::status_json_versioned(res).await;
+    assert_eq!((status, &body["version"]), (200, &json!(1)), "nothing written: {body}");
+    let stale = form("7", "31");
+    let stale: Vec<(&str, &str)> = stale.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = server_fn(&app, "/api/actors/update", &director, &origin, &stale).await;
+    let (status, body) = crate::support::status_json_versioned(res).await;
+    assert_eq!((status, body["code"].as_str()), (412, Some("precondition_failed")), "{body}");
+    assert_eq!((&body["current"]["version"], &body["submitted"]["age"]), (&json!(1), &json!("31")));
     // Reads need no same-origin proof.
     let res =
         server_fn(&app, "/api/actors/list", &assistant, "https://elsewhere.example", &[]).await;

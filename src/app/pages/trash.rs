@@ -110,6 +110,7 @@ fn TrashRow(item: TrashItem, restore: ServerAction<Restore>) -> impl IntoView {
         n => Some(format!("{n} cast links")),
     };
     let label = format!("Restore {}", item.name);
+    let pending = restore.pending();
     let (entity, id) = (item.entity.clone(), item.id);
     view! {
         <li class="trash-item" data-entity=item.entity data-id=id>
@@ -122,7 +123,7 @@ fn TrashRow(item: TrashItem, restore: ServerAction<Restore>) -> impl IntoView {
             <ActionForm action=restore>
                 <input type="hidden" name="kind" value=entity />
                 <input type="hidden" name="id" value=id />
-                <button class="button" type="submit" aria-label=label disabled=move || restore.pending().get()>"Restore"</button>
+                <button class="button" type="submit" aria-label=label disabled=move || pending.get()>"Restore"</button>
             </ActionForm>
         </li>
     }

@@ -2,6 +2,7 @@
 
 use sqlx::{AnyConnection, Row, any::AnyRow};
 
+use super::Backend;
 use crate::model::{Actor, CastMember, Credit, Movie};
 
 fn cast_member(row: &AnyRow) -> sqlx::Result<CastMember> {
@@ -141,14 +142,33 @@ pub async fn links_of_movie(conn: &mut AnyConnection, movie_id: i64) -> sqlx::Re
     rows.iter().map(link).collect()
 }
 
-/// Puts back each link whose actor and movie both exist; the links put back.
-pub async fn reinsert(conn: &mut AnyConnection, links: &[Link]) -> sqlx::Result<Vec<Link>> {
+/// Puts back each link whose actor and movie both exist; the links put back. Each side is
+/// locked against deletion first (PostgreSQL `FOR KEY SHARE`, movie then actor, the order
+/// every casting change takes), so a delete racing the restore either finishes first (the
+/// link is skipped) or waits for it, never failing the insert on its foreign key.
+pub async fn reinsert(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    links: &[Link],
+) -> sqlx::Result<Vec<Link>> {
+    let (movie, actor) = match backend {
+        Backend::Sqlite => {
+            ("SELECT id FROM movies WHERE id = $1", "SELECT id FROM actors WHERE id = $1")
+        }
+        Backend::Postgres => (
+            "SELECT id FROM movies WHERE id = $1 FOR KEY SHARE",
+            "SELECT id FROM actors WHERE id = $1 FOR KEY SHARE",
+        ),
+    };
     let mut restored = Vec::new();
     for link in links {
+        let movie = sqlx::query(movie).bind(link.movie_id).fetch_optional(&mut *conn).await?;
+        let actor = sqlx::query(actor).bind(link.actor_id).fetch_optional(&mut *conn).await?;
+        if movie.is_none() || actor.is_none() {
+            continue;
+        }
         let done = sqlx::query(
-            "INSERT INTO castings (movie_id, actor_id, character) \
-             SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM movies WHERE id = $1) \
-             AND EXISTS (SELECT 1 FROM actors WHERE id = $2) \
+            "INSERT INTO castings (movie_id, actor_id, character) VALUES ($1, $2, $3) \
              ON CONFLICT (movie_id, actor_id) DO NOTHING",
         )
         .bind(link.movie_id)

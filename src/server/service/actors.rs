@@ -150,6 +150,13 @@ impl Service {
         Ok(actor)
     }
 
+    /// An edit form saved with nothing changed: no write (it must not undo someone else's
+    /// newer change), but the same permission as one; the actor as it is now.
+    pub async fn unchanged_actor(&self, who: &Writer, id: i64) -> Result<Actor, ApiError> {
+        who.require(Permission::PatchActors)?;
+        self.get_actor(who, id).await
+    }
+
     /// Applies `input`; with a `precondition` (`If-Match`, or the version a form showed)
     /// only if the actor is still at that version, checked on the locked row.
     pub async fn update_actor(
@@ -160,6 +167,7 @@ impl Service {
         input: impl Input<ActorPatch>,
     ) -> Result<Updated<Actor>, ApiError> {
         who.require(Permission::PatchActors)?;
+        precondition.readable()?;
         let patch = check_patch(input.into_input()?)?;
         let mut tx = self.db().begin_write().await?;
         let before = sql::find_for_update(&mut tx, self.db().backend(), id)
@@ -187,6 +195,7 @@ impl Service {
         precondition: &Precondition,
     ) -> Result<Deleted<Actor>, ApiError> {
         who.require(Permission::DeleteActors)?;
+        precondition.readable()?;
         let backend = self.db().backend();
         let mut tx = self.db().begin_write().await?;
         // Their movies' casts change too, so those movies' versions move on. Movies are
@@ -198,8 +207,15 @@ impl Service {
             sql::find_for_update(&mut tx, backend, id).await?.ok_or_else(|| not_found(id))?;
         precondition.check("actor", id, item.version, &item)?;
         let count_before = sql::count(&mut tx).await?;
-        // Read again under the actor's lock: nobody can cast them any more until commit.
+        // Read again under the actor's lock: nobody can cast them any more until commit. A
+        // casting that committed between the two reads adds a movie not yet counted; its
+        // version moves on too (its lock is taken after the actor's, but only a transaction
+        // that already holds that movie and waits for this actor could deadlock, and
+        // PostgreSQL would then refuse one of the two rather than hang).
         let links = castings::links_of_actor(&mut tx, id).await?;
+        let late: Vec<i64> =
+            links.iter().map(|l| l.movie_id).filter(|m| !movie_ids.contains(m)).collect();
+        movies::touch(&mut tx, &late).await?;
         if !sql::delete(&mut tx, id).await? {
             return Err(not_found(id));
         }
@@ -232,7 +248,7 @@ impl Service {
             .ok_or_else(|| trash::not_in_trash("actor", id))?;
         let actor = Actor { version: trashed.version + 1, ..trashed };
         sql::reinsert(&mut tx, &actor).await?;
-        let links = castings::reinsert(&mut tx, &links).await?;
+        let links = castings::reinsert(&mut tx, self.db().backend(), &links).await?;
         let movie_ids: Vec<i64> = links.iter().map(|l| l.movie_id).collect();
         movies::touch(&mut tx, &movie_ids).await?;
         let change = Change::of(Entity::Actor, id, Action::Restore, None, journal::state(&actor));

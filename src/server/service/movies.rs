@@ -1,7 +1,8 @@
 use super::{
     Deleted, Input, Listing, Precondition, ReadKey, Restored, Service, Updated,
     journal::{self, Change},
-    trash, validate,
+    trash::{self, TrashedMovie},
+    validate,
 };
 use crate::server::auth::Writer;
 use crate::server::db::journal::{Action, Entity};
@@ -130,6 +131,13 @@ impl Service {
         Ok(movie)
     }
 
+    /// An edit form saved with nothing changed: no write (it must not undo someone else's
+    /// newer change), but the same permission as one; the movie as it is now.
+    pub async fn unchanged_movie(&self, who: &Writer, id: i64) -> Result<Movie, ApiError> {
+        who.require(Permission::PatchMovies)?;
+        self.get_movie(who, id).await
+    }
+
     /// Applies `input`; see [`Service::update_actor`] for `precondition`.
     pub async fn update_movie(
         &self,
@@ -139,6 +147,7 @@ impl Service {
         input: impl Input<MoviePatch>,
     ) -> Result<Updated<Movie>, ApiError> {
         who.require(Permission::PatchMovies)?;
+        precondition.readable()?;
         let patch = check_patch(input.into_input()?)?;
         let mut tx = self.db().begin_write().await?;
         let before = sql::find_for_update(&mut tx, self.db().backend(), id)
@@ -166,6 +175,7 @@ impl Service {
         precondition: &Precondition,
     ) -> Result<Deleted<Movie>, ApiError> {
         who.require(Permission::DeleteMovies)?;
+        precondition.readable()?;
         let mut tx = self.db().begin_write().await?;
         let item = sql::find_for_update(&mut tx, self.db().backend(), id)
             .await?
@@ -184,7 +194,7 @@ impl Service {
         // inserts (READ COMMITTED on PostgreSQL), so the answer is exact arithmetic instead.
         let count_after = count_before - 1;
         let trashed = Movie { version: item.version + 1, ..item.clone() };
-        trash::put(&mut tx, who, Entity::Movie, id, &trashed, &links).await?;
+        trash::put(&mut tx, who, Entity::Movie, id, &TrashedMovie::of(&trashed), &links).await?;
         let change = Change::of(Entity::Movie, id, Action::Delete, journal::state(&item), None);
         journal::record(&mut tx, who, change).await?;
         tx.commit().await?;
@@ -202,12 +212,13 @@ impl Service {
     pub async fn restore_movie(&self, who: &Writer, id: i64) -> Result<Restored<Movie>, ApiError> {
         who.require(Permission::DeleteMovies)?;
         let mut tx = self.db().begin_write().await?;
-        let (trashed, links): (Movie, _) = trash::take(&mut tx, Entity::Movie, id)
+        let (trashed, links): (TrashedMovie, _) = trash::take(&mut tx, Entity::Movie, id)
             .await?
             .ok_or_else(|| trash::not_in_trash("movie", id))?;
+        let trashed = trashed.into_movie()?;
         let movie = Movie { version: trashed.version + 1, ..trashed };
         sql::reinsert(&mut tx, &movie).await?;
-        let links = castings::reinsert(&mut tx, &links).await?;
+        let links = castings::reinsert(&mut tx, self.db().backend(), &links).await?;
         let actor_ids: Vec<i64> = links.iter().map(|l| l.actor_id).collect();
         actors::touch(&mut tx, &actor_ids).await?;
         let change = Change::of(Entity::Movie, id, Action::Restore, None, journal::state(&movie));

@@ -11,7 +11,7 @@ use sqlx::AnyConnection;
 use super::{Input, Listing, Service, validate};
 use crate::{
     model::{
-        Permission, dates,
+        Movie, Permission, dates,
         journal::{ChangedBy, TrashItem},
         query::Page,
     },
@@ -72,6 +72,35 @@ pub(super) fn not_in_trash(what: &str, id: i64) -> ApiError {
     ApiError::NotFound(format!("{what} {id} is not in the trash"))
 }
 
+/// A movie as the trash keeps it: the release date in its stored form, to the nanosecond
+/// (the API renders an HTTP-date, whole seconds only), so a restore gives back the instant.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub(super) struct TrashedMovie {
+    id: i64,
+    title: String,
+    release_date: Option<String>,
+    version: i64,
+}
+
+impl TrashedMovie {
+    pub fn of(movie: &Movie) -> TrashedMovie {
+        TrashedMovie {
+            id: movie.id,
+            title: movie.title.clone(),
+            release_date: movie.release_date.as_ref().map(dates::to_storage),
+            version: movie.version,
+        }
+    }
+
+    pub fn into_movie(self) -> Result<Movie, ApiError> {
+        let release_date = match self.release_date {
+            Some(stored) => Some(dates::from_storage(&stored).map_err(ApiError::internal)?),
+            None => None,
+        };
+        Ok(Movie { id: self.id, title: self.title, release_date, version: self.version })
+    }
+}
+
 /// The page of the trash a client asked for.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct TrashPage(pub Option<Page>);
@@ -114,7 +143,14 @@ impl Service {
     }
 
     fn trash_item(&self, row: trash::Trashed) -> Result<TrashItem, ApiError> {
-        let record: serde_json::Value = decode(&row.record_json)?;
+        let record: serde_json::Value = match row.entity.as_str() {
+            // As the API renders a movie.
+            "movie" => {
+                serde_json::to_value(decode::<TrashedMovie>(&row.record_json)?.into_movie()?)
+                    .map_err(ApiError::internal)?
+            }
+            _ => decode(&row.record_json)?,
+        };
         let links: Vec<serde_json::Value> = decode(&row.links_json)?;
         let name = record.get("name").or_else(|| record.get("title"));
         let deleted_at = dates::from_storage(&row.deleted_at).map_err(ApiError::internal)?;

@@ -18,6 +18,9 @@ pub enum Precondition {
     /// One of these entity tags (their opaque text, without quotes); a version matches the
     /// tag that is its decimal number.
     Tags(Vec<String>),
+    /// A header that could not be read (its name): 400, but only after the permission check,
+    /// so a caller without the permission hears 403 whatever it sent.
+    Malformed(&'static str),
 }
 
 impl Precondition {
@@ -30,6 +33,18 @@ impl Precondition {
         match self {
             Precondition::None | Precondition::Exists => true,
             Precondition::Tags(tags) => tags.iter().any(|tag| *tag == version.to_string()),
+            Precondition::Malformed(_) => false,
+        }
+    }
+
+    /// 400 for a header that could not be read.
+    pub fn readable(&self) -> Result<(), ApiError> {
+        match self {
+            Precondition::Malformed(name) => Err(ApiError::bad_request(
+                "invalid_precondition",
+                format!("{name} must be `*` or a list of entity tags like \"3\" (quotes included)"),
+            )),
+            _ => Ok(()),
         }
     }
 
@@ -42,6 +57,7 @@ impl Precondition {
         version: i64,
         current: &T,
     ) -> Result<(), ApiError> {
+        self.readable()?;
         if self.allows(version) {
             return Ok(());
         }

@@ -22,9 +22,13 @@ pub struct IfMatch(pub Precondition);
 pub struct IfNoneMatch(pub Option<Precondition>);
 
 impl IfNoneMatch {
-    /// Whether a record at `version` is what the client already holds.
-    pub fn holds(&self, version: i64) -> bool {
-        self.0.as_ref().is_some_and(|p| p.allows(version))
+    /// Whether a record at `version` is what the client already holds; 400 for a header that
+    /// could not be read (asked once the caller is known to be allowed to read the record).
+    pub fn holds(&self, version: i64) -> Result<bool, ApiError> {
+        match &self.0 {
+            Some(p) => p.readable().map(|()| p.allows(version)),
+            None => Ok(false),
+        }
     }
 }
 
@@ -32,7 +36,10 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
-        let tags = match parse(&parts.headers, header::IF_MATCH)? {
+        let Ok(tags) = parse(&parts.headers, header::IF_MATCH) else {
+            return Ok(IfMatch(Precondition::Malformed("If-Match")));
+        };
+        let tags = match tags {
             None => return Ok(IfMatch(Precondition::None)),
             Some(Tags::Any) => return Ok(IfMatch(Precondition::Exists)),
             Some(Tags::List(tags)) => tags,
@@ -46,7 +53,10 @@ impl<S: Send + Sync> FromRequestParts<S> for IfNoneMatch {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
-        Ok(IfNoneMatch(match parse(&parts.headers, header::IF_NONE_MATCH)? {
+        let Ok(tags) = parse(&parts.headers, header::IF_NONE_MATCH) else {
+            return Ok(IfNoneMatch(Some(Precondition::Malformed("If-None-Match"))));
+        };
+        Ok(IfNoneMatch(match tags {
             None => None,
             Some(Tags::Any) => Some(Precondition::Exists),
             Some(Tags::List(tags)) => {
@@ -68,26 +78,22 @@ enum Tags {
     List(Vec<Tag>),
 }
 
-fn malformed(name: &HeaderName) -> ApiError {
-    ApiError::bad_request(
-        "invalid_precondition",
-        format!("{name} must be `*` or a list of entity tags like \"3\" (quotes included)"),
-    )
-}
+/// The header could not be read.
+struct Malformed;
 
 /// Every line of the header, as one list; `None` when absent.
-fn parse(headers: &HeaderMap, name: HeaderName) -> Result<Option<Tags>, ApiError> {
+fn parse(headers: &HeaderMap, name: HeaderName) -> Result<Option<Tags>, Malformed> {
     let mut values = headers.get_all(&name).iter().peekable();
     if values.peek().is_none() {
         return Ok(None);
     }
     let mut tags = Vec::new();
     for value in values {
-        let text = value.to_str().map_err(|_| malformed(&name))?;
+        let text = value.to_str().map_err(|_| Malformed)?;
         if text.trim() == "*" {
             return Ok(Some(Tags::Any));
         }
-        tags.extend(parse_list(text).ok_or_else(|| malformed(&name))?);
+        tags.extend(parse_list(text).ok_or(Malformed)?);
     }
     Ok(Some(Tags::List(tags)))
 }

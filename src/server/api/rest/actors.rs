@@ -119,7 +119,7 @@ pub async fn show(
 ) -> Result<Response, ApiError> {
     let (actor, movies) = svc.actor_with_movies(&who, id).await?;
     let tag = etag(actor.version);
-    if held.holds(actor.version) {
+    if held.holds(actor.version)? {
         return Ok((StatusCode::NOT_MODIFIED, tag).into_response());
     }
     Ok((tag, Json(ActorShown { success: true, actor: ActorDetail { actor, movies } }))

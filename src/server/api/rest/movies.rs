@@ -117,7 +117,7 @@ pub async fn show(
 ) -> Result<Response, ApiError> {
     let (movie, cast) = svc.movie_with_cast(&who, id).await?;
     let tag = etag(movie.version);
-    if held.holds(movie.version) {
+    if held.holds(movie.version)? {
         return Ok((StatusCode::NOT_MODIFIED, tag).into_response());
     }
     Ok((tag, Json(MovieShown { success: true, movie: MovieDetail { movie, cast } }))
