@@ -10,7 +10,6 @@ use std::time::{Duration, Instant};
 use casting_agency::{
     model::{Role, query::Page},
     server::{
-        auth::{KeyStore, Verifier, signing::SigningKey},
         db::{
             Db,
             journal::{Action, Entity},
@@ -18,7 +17,6 @@ use casting_agency::{
         service::{ChangeQuery, Service},
     },
 };
-use serde_json::json;
 
 const CHANGES: i64 = 1_000_000;
 const RUNS: usize = 40;
@@ -36,14 +34,7 @@ async fn run(label: &str, url: &str) {
     seed(&db).await;
     println!("\n{label}: seeded {CHANGES} changes in {:.1} s", seeded.elapsed().as_secs_f64());
     let svc = Service::new(db);
-    let key = SigningKey::generate().unwrap();
-    let verifier =
-        Verifier::new(std::sync::Arc::new(KeyStore::fixed(&key.jwks()).unwrap()), "bench", "bench");
-    let signed_in = |role: Role| {
-        let perms: Vec<&str> = role.permissions().iter().map(|p| p.as_str()).collect();
-        key.sign(&json!({"iss": "bench", "aud": "bench", "sub": "bench", "exp": 4_000_000_000u64, "permissions": perms}))
-    };
-    let producer = verifier.verify(&signed_in(Role::Producer)).await.unwrap();
+    let producer = support::signed_in(Role::Producer).await;
 
     let query = |page: i64| ChangeQuery {
         entity: None,

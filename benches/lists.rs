@@ -11,13 +11,8 @@ use casting_agency::{
         Role,
         query::{ActorQuery, ActorSort, Page},
     },
-    server::{
-        auth::{KeyStore, Verifier, signing::SigningKey},
-        db::Db,
-        service::Service,
-    },
+    server::{db::Db, service::Service},
 };
-use serde_json::json;
 
 const ACTORS: i64 = 100_000;
 const RUNS: usize = 30;
@@ -36,13 +31,7 @@ async fn run(label: &str, url: &str) {
     println!("\n{label}: seeded {ACTORS} actors in {:.1} s", seeded.elapsed().as_secs_f64());
 
     let svc = Service::new(db);
-    // A real verified principal, through the same verifier as requests.
-    let key = SigningKey::generate().unwrap();
-    let verifier =
-        Verifier::new(std::sync::Arc::new(KeyStore::fixed(&key.jwks()).unwrap()), "bench", "bench");
-    let perms: Vec<&str> = Role::Assistant.permissions().iter().map(|p| p.as_str()).collect();
-    let token = key.sign(&json!({"iss": "bench", "aud": "bench", "sub": "bench", "exp": 4_000_000_000u64, "permissions": perms}));
-    let who = verifier.verify(&token).await.unwrap();
+    let who = support::signed_in(Role::Assistant).await;
 
     let page = |n, sort, descending| ActorQuery {
         sort,

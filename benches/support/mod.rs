@@ -36,3 +36,17 @@ where
         None => println!("PostgreSQL: not reachable at {admin}; skipped"),
     }
 }
+
+/// A real verified principal with `role`'s permissions, through the same verifier as requests.
+pub async fn signed_in(
+    role: casting_agency::model::Role,
+) -> casting_agency::server::auth::Principal {
+    use casting_agency::server::auth::{KeyStore, Verifier, signing::SigningKey};
+    let key = SigningKey::generate().unwrap();
+    let keys = std::sync::Arc::new(KeyStore::fixed(&key.jwks()).unwrap());
+    let verifier = Verifier::new(keys, "bench", "bench");
+    let perms: Vec<&str> = role.permissions().iter().map(|p| p.as_str()).collect();
+    let claims = serde_json::json!({"iss": "bench", "aud": "bench", "sub": "bench",
+        "exp": 4_000_000_000u64, "permissions": perms});
+    verifier.verify(&key.sign(&claims)).await.unwrap()
+}
