@@ -44,6 +44,9 @@ async fn two_hundred_concurrent_writers_lose_nothing(db: TestDb) {
     let (_, listed) = status_json(app.get("/actors", Role::Assistant).await).await;
     assert_eq!(listed["all_actors"], WRITERS);
     assert_eq!(listed["actors"].as_array().unwrap().len(), WRITERS as usize);
+    // The feed's total comes from counts the writers kept (striped on PostgreSQL): none lost.
+    let (_, feed) = status_json(app.get("/changes?action=create", Role::Assistant).await).await;
+    assert_eq!(feed["total"], WRITERS, "{feed}");
 
     // Then 200 concurrent assignments to one movie: the cast counts every one, exactly.
     let movie = app.seed_movie("Ensemble").await;

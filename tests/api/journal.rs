@@ -12,6 +12,7 @@ use crate::support::{Options, TestApp, TestDb, status_json};
 crate::on_both_databases!(
     every_write_is_journaled_once_and_nothing_else_is,
     history_and_feed_show_what_the_caller_may_read,
+    feed_totals_are_exact_for_every_filter,
 );
 
 /// (by_sub, by_name, entity, entity_id, actor_id, action, before, after), oldest first.
@@ -295,4 +296,67 @@ async fn history_and_feed_show_what_the_caller_may_read(db: TestDb) {
             status_json(app.get(&format!("/changes?{bad}"), Role::Assistant).await).await;
         assert_eq!(status, 422, "{bad}: {body}");
     }
+}
+
+/// The feed's `total` is summed from `change_counts` (kept by a trigger) rather than counted:
+/// it must still equal the number of entries the same filters list, for every filter and every
+/// set of readable kinds, and a rolled-back journal row must not count.
+async fn feed_totals_are_exact_for_every_filter(db: TestDb) {
+    let app = TestApp::start(db, Options::default()).await;
+    let actor = app.seed_actor("Counted").await;
+    let movie = app.seed_movie("Tallied").await;
+    let cast = format!("/movies/{movie}/actors/{actor}");
+    for (method, path, role, body) in [
+        (Method::PUT, cast.as_str(), Role::Director, json!({"character": "Lead"})),
+        (Method::PUT, cast.as_str(), Role::Director, json!({"character": "Twin"})),
+        (Method::PATCH, &format!("/actors/{actor}"), Role::Director, json!({"age": 33})),
+        (Method::PATCH, &format!("/movies/{movie}"), Role::Producer, json!({"title": "T2"})),
+        (Method::POST, "/actors", Role::Director, json!({"name": "B", "age": 9, "gender": "f"})),
+        (Method::DELETE, &cast, Role::Director, json!({})),
+    ] {
+        let res = app.send_json(method.clone(), path, role, body).await;
+        assert_eq!(res.status(), 200, "{method} {path}");
+    }
+    // A journal row whose transaction rolls back leaves no count behind.
+    let pool = app.core.service.db().pool();
+    let mut tx = pool.begin().await.unwrap();
+    sqlx::query(
+        "INSERT INTO changes (at, by_sub, entity, entity_id, action) \
+         VALUES ('2026-01-01T00:00:00.000000000Z', 'ghost', 'actor', 1, 'update')",
+    )
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    tx.rollback().await.unwrap();
+
+    let mut claims = app.claims(Role::Assistant);
+    claims["permissions"] = json!(["get:movies"]);
+    let movies_only = app.key.sign(&claims);
+    let everyone = app.token(Role::Assistant);
+    let queries = [
+        "",
+        "entity=actor",
+        "entity=movie",
+        "entity=casting",
+        "action=update",
+        "action=recast",
+        "entity=actor&action=create",
+        "by=auth0%7Cdirector",
+        "by=auth0%7Cproducer&entity=movie",
+        "by=ghost",
+        "since=2",
+        "since=2&entity=casting",
+    ];
+    for (who, token) in [("all kinds", &everyone), ("movies only", &movies_only)] {
+        for query in queries {
+            let path = format!("/changes?per_page=100&{query}");
+            let res = app.request(Method::GET, &path, Some(token)).send().await.unwrap();
+            let (status, body) = status_json(res).await;
+            assert_eq!(status, 200, "{who} {query}: {body}");
+            let listed = body["changes"].as_array().unwrap().len();
+            assert_eq!(body["total"], listed, "{who} {query}: {body}");
+        }
+    }
+    let (_, all) = status_json(app.get("/changes", Role::Assistant).await).await;
+    assert_eq!(all["total"], 8, "{all}");
 }

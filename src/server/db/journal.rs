@@ -189,44 +189,120 @@ pub async fn page(
     let order = if selection.since.is_some() { "ASC" } else { "DESC" };
     let where_clause = filter.sql();
     let n = filter.next_placeholder();
-    let total: i64 = filter
-        .bind(sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT COUNT(*) AS n FROM changes{where_clause}"
-        ))))
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get("n")?;
+    let total = total(conn, selection, &filter).await?;
     let rows = filter
         .bind(sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT id, at, by_sub, by_name, entity, entity_id, actor_id, action, before_json, \
-             after_json FROM changes{where_clause} ORDER BY id {order} LIMIT ${n} OFFSET ${}",
+            "SELECT {COLUMNS} FROM changes{where_clause} ORDER BY id {order} LIMIT ${n} OFFSET ${}",
             n + 1
         ))))
         .bind(limit)
         .bind(offset)
         .fetch_all(&mut *conn)
         .await?;
+    let entries = rows.iter().map(entry).collect::<sqlx::Result<_>>()?;
+    Ok((entries, total))
+}
+
+const COLUMNS: &str =
+    "id, at, by_sub, by_name, entity, entity_id, actor_id, action, before_json, after_json";
+
+fn entry(row: &sqlx::any::AnyRow) -> sqlx::Result<ChangeEntry> {
     let json = |text: Option<String>| -> sqlx::Result<Option<serde_json::Value>> {
         text.map(|t| serde_json::from_str(&t).map_err(|e| sqlx::Error::Decode(Box::new(e))))
             .transpose()
     };
-    let entries = rows
-        .iter()
-        .map(|row| {
-            Ok(ChangeEntry {
-                id: row.try_get("id")?,
-                at: row.try_get("at")?,
-                by: ChangedBy { sub: row.try_get("by_sub")?, name: row.try_get("by_name")? },
-                entity: row.try_get("entity")?,
-                entity_id: row.try_get("entity_id")?,
-                actor_id: row.try_get("actor_id")?,
-                action: row.try_get("action")?,
-                before: json(row.try_get("before_json")?)?,
-                after: json(row.try_get("after_json")?)?,
-            })
-        })
-        .collect::<sqlx::Result<_>>()?;
-    Ok((entries, total))
+    Ok(ChangeEntry {
+        id: row.try_get("id")?,
+        at: row.try_get("at")?,
+        by: ChangedBy { sub: row.try_get("by_sub")?, name: row.try_get("by_name")? },
+        entity: row.try_get("entity")?,
+        entity_id: row.try_get("entity_id")?,
+        actor_id: row.try_get("actor_id")?,
+        action: row.try_get("action")?,
+        before: json(row.try_get("before_json")?)?,
+        after: json(row.try_get("after_json")?)?,
+    })
+}
+
+/// Up to `limit` changes with ids above `after`, oldest first, whoever may read them: what
+/// the live feed delivers (it filters per stream).
+pub async fn after(
+    conn: &mut AnyConnection,
+    after: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<ChangeEntry>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM changes WHERE id > $1 ORDER BY id LIMIT $2"
+    )))
+    .bind(after)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(entry).collect()
+}
+
+/// Up to `limit` changes of the `readable` kinds with ids in `after + 1 ..= through`, oldest
+/// first: what a reconnecting live client missed.
+pub async fn between(
+    conn: &mut AnyConnection,
+    readable: &[Entity],
+    after: i64,
+    through: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<ChangeEntry>> {
+    let selection = Selection {
+        subject: Subject::Everything,
+        readable: readable.to_vec(),
+        entity: None,
+        action: None,
+        by: None,
+        since: Some(after),
+    };
+    let mut filter = filter(&selection);
+    filter.push("id <= {}", Value::Int(through));
+    let n = filter.next_placeholder();
+    let rows = filter
+        .bind(sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM changes{} ORDER BY id LIMIT ${n}",
+            filter.sql()
+        ))))
+        .bind(limit)
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(entry).collect()
+}
+
+/// The newest change's id (0 for an empty journal).
+pub async fn latest(conn: &mut AnyConnection) -> sqlx::Result<i64> {
+    sqlx::query("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) AS id FROM changes")
+        .fetch_one(conn)
+        .await?
+        .try_get("id")
+}
+
+/// How many changes `selection` matches. The feed filtered only by kind, action and author
+/// (what `GET /changes` is asked for nearly always) is summed from `change_counts`, which the
+/// journal's insert trigger keeps exact in the writing transaction; a record's history and
+/// `since` count their rows through an index, and those rows are few: one record's changes,
+/// or those after a recent id.
+async fn total(
+    conn: &mut AnyConnection,
+    selection: &Selection,
+    filter: &Filter,
+) -> sqlx::Result<i64> {
+    let counted = selection.subject == Subject::Everything && selection.since.is_none();
+    // Both forms read columns `entity`, `action` and `by_sub`, which the counts share.
+    let sql = if counted {
+        // PostgreSQL's SUM of a BIGINT is a NUMERIC, which the Any driver cannot decode.
+        format!(
+            "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS n FROM change_counts{}",
+            filter.sql()
+        )
+    } else {
+        format!("SELECT COUNT(*) AS n FROM changes{}", filter.sql())
+    };
+    let row = filter.bind(sqlx::query(sqlx::AssertSqlSafe(sql))).fetch_one(conn).await?;
+    row.try_get("n")
 }
 
 /// Whether anything was ever journaled about this subject (history outlives a delete).
