@@ -117,7 +117,8 @@ async fn run() -> ExitCode {
         Err(err) => return fail(&format!("cannot listen on {}", config.site_addr), err),
     };
     tracing::info!("listening on http://{}", config.site_addr);
-    let served = serve(listener, app.router, shutdown_signal(), config.serve_options()).await;
+    let shutdown = app.shutdown_on(shutdown_signal());
+    let served = serve(listener, app.router.clone(), shutdown, config.serve_options()).await;
     app.core.service.db().close().await;
     match served {
         Ok(()) => ExitCode::SUCCESS,

@@ -96,6 +96,13 @@ pub struct Config {
     /// How long a deleted actor or movie stays restorable (`TRASH_RETENTION_DAYS`, default
     /// 30); then a background sweep purges it (its history stays in the journal).
     pub trash_retention: Duration,
+    /// Live event streams (`GET /events`) open at once on this instance
+    /// (`EVENT_STREAMS_MAX`, default 512); fewer than `MAX_CONNECTIONS`, so that streams can
+    /// never take every connection.
+    pub event_streams_max: usize,
+    /// How often an idle event stream gets a comment, so proxies keep it open
+    /// (`EVENT_HEARTBEAT_SECS`, default 15).
+    pub event_heartbeat: Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -198,6 +205,18 @@ impl Config {
             }
         }
 
+        let max_connections = positive(parse(&var, "MAX_CONNECTIONS", 1024)?, "MAX_CONNECTIONS")?;
+        let event_streams_max =
+            positive(parse(&var, "EVENT_STREAMS_MAX", 512)?, "EVENT_STREAMS_MAX")?;
+        if event_streams_max >= max_connections {
+            return Err(ConfigError::Invalid {
+                name: "EVENT_STREAMS_MAX",
+                reason: format!(
+                    "must be less than MAX_CONNECTIONS ({max_connections}), or streams could \
+                     take every connection"
+                ),
+            });
+        }
         Ok(Config {
             production,
             app_base_url,
@@ -224,7 +243,7 @@ impl Config {
             local_token_ttl: Duration::from_secs(parse(&var, "LOCAL_TOKEN_TTL_SECS", 8 * 3600)?),
             shutdown_grace: Duration::from_secs(parse(&var, "SHUTDOWN_GRACE_SECS", 20)?),
             header_read_timeout: Duration::from_secs(parse(&var, "HEADER_READ_TIMEOUT_SECS", 10)?),
-            max_connections: positive(parse(&var, "MAX_CONNECTIONS", 1024)?, "MAX_CONNECTIONS")?,
+            max_connections,
             idle_timeout: Duration::from_secs(positive(
                 parse(&var, "IDLE_TIMEOUT_SECS", 60)?,
                 "IDLE_TIMEOUT_SECS",
@@ -242,6 +261,11 @@ impl Config {
                 parse(&var, "TRASH_RETENTION_DAYS", 30)?,
                 "TRASH_RETENTION_DAYS",
             )?)?,
+            event_streams_max,
+            event_heartbeat: Duration::from_secs(positive(
+                parse(&var, "EVENT_HEARTBEAT_SECS", 15)?,
+                "EVENT_HEARTBEAT_SECS",
+            )? as u64),
         })
     }
 
@@ -325,6 +349,15 @@ mod tests {
         assert_eq!(c.database_url, "sqlite://./data/casting-agency.db?mode=rwc");
         assert_eq!(c.site_addr.port(), 3000);
         assert_eq!(c.body_limit, 65536);
+    }
+
+    #[test]
+    fn event_streams_stay_below_the_connection_limit() {
+        assert_eq!(config(&[]).unwrap().event_streams_max, 512);
+        assert!(config(&[("EVENT_STREAMS_MAX", "1024")]).is_err());
+        assert!(config(&[("EVENT_STREAMS_MAX", "0")]).is_err());
+        let more = config(&[("EVENT_STREAMS_MAX", "1500"), ("MAX_CONNECTIONS", "2048")]).unwrap();
+        assert_eq!(more.event_streams_max, 1500);
     }
 
     #[test]

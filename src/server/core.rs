@@ -21,6 +21,8 @@ pub struct Core {
     /// The web app's session cookie.
     pub cookie: SessionCookie,
     pub local_token_ttl: Duration,
+    /// How often an idle event stream gets a keep-alive comment.
+    pub event_heartbeat: Duration,
 }
 
 impl Core {

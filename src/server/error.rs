@@ -58,6 +58,11 @@ pub enum ApiError {
     #[error("{field}: {message}")]
     Validation { field: String, code: &'static str, message: String },
 
+    /// 503: a bounded resource (event streams, say) is all in use, or the server is shutting
+    /// down; `Retry-After` says when to try again.
+    #[error("{message}")]
+    Saturated { code: &'static str, message: String },
+
     /// 503: the database cannot be reached right now. The cause is logged, never sent.
     #[error("the database is unavailable")]
     Unavailable(#[source] Option<sqlx::Error>),
@@ -104,7 +109,9 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable(_) | ApiError::Saturated { .. } => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -123,6 +130,7 @@ impl ApiError {
             ApiError::PreconditionFailed { .. } => "precondition_failed",
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
+            ApiError::Saturated { code, .. } => code,
             ApiError::Unavailable(_) => "database_unavailable",
             ApiError::Internal(_) => "internal_error",
         }
@@ -204,8 +212,17 @@ impl IntoResponse for ApiError {
                 response.headers_mut().insert(header::WWW_AUTHENTICATE, value);
             }
         }
-        if let ApiError::Unavailable(_) = &self {
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        match &self {
+            ApiError::Unavailable(_) => {
+                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            }
+            ApiError::Saturated { .. } => {
+                response.headers_mut().insert(
+                    header::RETRY_AFTER,
+                    HeaderValue::from(crate::server::service::live::RETRY_AFTER_SECS),
+                );
+            }
+            _ => {}
         }
         response
     }

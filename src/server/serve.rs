@@ -9,7 +9,9 @@
 //!   and then a whole request head within the same time (hyper's HTTP/1 timer, which also runs
 //!   between keep-alive requests; slowloris);
 //! - a connection with no request in flight for `idle_timeout` is closed gracefully, over
-//!   HTTP/1 and HTTP/2 alike; HTTP/2 also pings its peer and drops it if it stops answering.
+//!   HTTP/1 and HTTP/2 alike; HTTP/2 also pings its peer and drops it if it stops answering;
+//! - a handler may drop its own connection at once ([`Disconnect`]): a live event stream whose
+//!   client stopped reading is never polled again, so it cannot end itself.
 
 use std::{
     future::Future,
@@ -129,10 +131,13 @@ async fn serve_connection(
         }
     }
     let activity = Arc::new(Activity::new());
+    let disconnect = Disconnect(Arc::new(watch::Sender::new(false)));
+    let mut disconnecting = disconnect.0.subscribe();
     let service = {
         let activity = activity.clone();
-        tower::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+        tower::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
             let (router, activity) = (router.clone(), activity.clone());
+            req.extensions_mut().insert(disconnect.clone());
             async move {
                 let in_flight = Activity::begin(&activity);
                 // In flight until the body is sent too: a long stream is not idleness.
@@ -157,6 +162,10 @@ async fn serve_connection(
                 if let Err(err) = result {
                     tracing::debug!(error = %err, "connection ended with an error");
                 }
+                return;
+            }
+            _ = disconnecting.wait_for(|asked| *asked) => {
+                tracing::debug!("connection dropped by its handler");
                 return;
             }
             _ = stopping.wait_for(|stop| *stop), if !closing => {
@@ -192,6 +201,19 @@ async fn sleep_until_some(deadline: Option<Instant>) {
     match deadline {
         Some(deadline) => tokio::time::sleep_until(deadline).await,
         None => std::future::pending().await,
+    }
+}
+
+/// Drops the connection a request came on, from outside its response: in the request's
+/// extensions. Taken by handlers whose responses can stall for good (an event stream that its
+/// client stopped reading: hyper no longer polls its body, so only the connection's end frees
+/// what it holds).
+#[derive(Clone, Debug)]
+pub struct Disconnect(Arc<watch::Sender<bool>>);
+
+impl Disconnect {
+    pub fn now(&self) {
+        self.0.send_replace(true);
     }
 }
 

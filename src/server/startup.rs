@@ -27,7 +27,7 @@ use crate::{
         },
         config::{AuthConfig, Config},
         db::{Db, DbSetupError, secrets},
-        service::Service,
+        service::{LiveFeed, LiveOptions, Service},
     },
 };
 
@@ -41,7 +41,7 @@ pub enum StartupError {
     DataDir(String, std::io::Error),
     #[error("the local key set is unusable: {0}")]
     Jwks(String),
-    #[error("cannot read the server's secrets or sign-outs from the database: {0}")]
+    #[error("cannot read the server's secrets, sign-outs or journal from the database: {0}")]
     Secrets(#[source] sqlx::Error),
 }
 
@@ -52,6 +52,23 @@ pub struct Application {
     _refresher: Option<DropAbort>,
     _revocation_sync: Option<DropAbort>,
     _trash_purger: DropAbort,
+}
+
+impl Application {
+    /// Resolves after `signal`, having ended the live event streams: they never finish on
+    /// their own, so they would hold their connections open through the whole grace period.
+    pub fn shutdown_on(
+        &self,
+        signal: impl Future<Output = ()> + Send + 'static,
+    ) -> impl Future<Output = ()> + Send + 'static {
+        let live = self.core.service.live().cloned();
+        async move {
+            signal.await;
+            if let Some(live) = live {
+                live.close();
+            }
+        }
+    }
 }
 
 /// Aborts the JWKS refresher when the application is dropped (tests build many).
@@ -104,8 +121,16 @@ pub async fn build(config: &Config, leptos: LeptosOptions) -> Result<Application
         }
     };
 
+    let postgres_url = (!config.is_sqlite()).then(|| config.database_url.clone());
+    let live = LiveFeed::start(
+        db.clone(),
+        postgres_url,
+        LiveOptions { max_streams: config.event_streams_max },
+    )
+    .await
+    .map_err(StartupError::Secrets)?;
     let core = Core {
-        service: Service::new(db).with_trash_retention(config.trash_retention),
+        service: Service::new(db).with_trash_retention(config.trash_retention).with_live(live),
         verifier: Arc::new(verifier.with_revocations(revocations)),
         local,
         auth0: match &config.auth {
@@ -116,6 +141,7 @@ pub async fn build(config: &Config, leptos: LeptosOptions) -> Result<Application
         },
         cookie: SessionCookie::new(config.secure_cookies(), config.app_origin()),
         local_token_ttl: config.local_token_ttl,
+        event_heartbeat: config.event_heartbeat,
     };
     let hosts = AllowedHosts::new(
         matches!(config.auth, AuthConfig::Local),

@@ -14,6 +14,7 @@ mod faults;
 mod journal;
 mod jwks;
 mod lists;
+mod live;
 mod local;
 mod migrations;
 mod openapi;

@@ -112,3 +112,42 @@ async fn a_stuck_request_does_not_keep_the_process_past_the_grace_period() {
     assert!(started.elapsed() >= Duration::from_millis(900), "it did wait for the request");
     assert!(status.success(), "{status}");
 }
+
+/// Live event streams never finish on their own: on SIGTERM each is told `shutdown` and
+/// ended, so the process exits at once rather than at the end of the grace period.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_ends_live_event_streams_promptly() {
+    let mut server = start(20).await;
+    let base = format!("http://127.0.0.1:{}", server.port);
+    let client = reqwest::Client::new();
+    let token: serde_json::Value = client
+        .post(format!("{base}/auth/dev-token"))
+        .json(&serde_json::json!({"role": "assistant"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = token["access_token"].as_str().unwrap().to_owned();
+    let mut streams = Vec::new();
+    for _ in 0..3 {
+        let res = client.get(format!("{base}/events")).bearer_auth(&token).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        streams.push(res);
+    }
+    let started = Instant::now();
+    sigterm(&server);
+    for mut stream in streams {
+        let mut text = String::new();
+        while let Ok(Some(chunk)) =
+            tokio::time::timeout(Duration::from_secs(5), stream.chunk()).await.expect("ends")
+        {
+            text.push_str(&String::from_utf8_lossy(&chunk));
+        }
+        assert!(text.contains("event: shutdown"), "{text}");
+    }
+    let status = wait_for_exit(&mut server, Duration::from_secs(5));
+    assert!(status.success(), "{status}");
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+}

@@ -270,6 +270,8 @@ pub struct Options {
     pub db_pool: Option<(u32, Duration)>,
     /// The site's bundle has content-hashed names (cargo-leptos `hash-files`).
     pub hash_files: bool,
+    /// Overrides the live event streams' limit and heartbeat.
+    pub event_streams: Option<(usize, Duration)>,
 }
 
 impl Default for Options {
@@ -286,6 +288,7 @@ impl Default for Options {
             hash_files: false,
             max_connections: None,
             db_pool: None,
+            event_streams: None,
         }
     }
 }
@@ -333,6 +336,10 @@ impl TestApp {
             config.db_acquire_timeout = acquire_timeout;
         }
         config.jwks.fetch_timeout = Duration::from_secs(2);
+        if let Some((max, heartbeat)) = options.event_streams {
+            config.event_streams_max = max;
+            config.event_heartbeat = heartbeat;
+        }
         assert_eq!(matches!(config.auth, AuthConfig::Local), options.local);
 
         let leptos = LeptosOptions::builder()
@@ -358,10 +365,10 @@ impl TestApp {
         }
         let core = app.core.clone();
         tokio::spawn(async move {
-            let _app = app; // keeps the JWKS refresher alive as long as the server
-            let shutdown = async move {
+            let shutdown = app.shutdown_on(async move {
                 let _ = stopped.await;
-            };
+            });
+            let _app = app; // keeps the JWKS refresher alive as long as the server
             startup::serve(listener, router, shutdown, serve_options).await.unwrap();
         });
         TestApp {

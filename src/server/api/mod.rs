@@ -33,6 +33,7 @@ pub fn routes(state: &AppState, mounted: Mounted) -> axum::Router<AppState> {
     let mut router = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(rest_routes(state))
         .merge(health_routes())
+        .merge(live_routes())
         .merge(session_routes());
     if mounted.local_auth {
         router = router.merge(local_auth_routes());
@@ -66,6 +67,12 @@ fn rest_routes(state: &AppState) -> OpenApiRouter<AppState> {
             state.clone(),
             edge::negotiate::pages_for_browsers,
         ))
+}
+
+/// The live event stream; outside content negotiation (a browser's EventSource asks for
+/// `text/event-stream`, never a page).
+fn live_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(rest::events::events))
 }
 
 /// Liveness and readiness, for load balancers and orchestrators.

@@ -77,6 +77,9 @@ pub struct Db {
     owner: Option<Arc<std::fs::File>>,
     /// PostgreSQL: the shared database's snapshot, probed for the read cache.
     snapshots: Option<Arc<SnapshotClock>>,
+    /// Moves on after each commit of this process: what wakes the live feed
+    /// ([`LiveFeed`](crate::server::service::LiveFeed)) at once instead of on its next poll.
+    commits: Arc<tokio::sync::watch::Sender<u64>>,
 }
 
 /// A write transaction. On SQLite it also holds this process's writer turn until it ends;
@@ -85,6 +88,7 @@ pub struct WriteTx {
     tx: Transaction<'static, Any>,
     turn: Option<tokio::sync::OwnedMutexGuard<()>>,
     mark: WriteMark,
+    commits: Arc<tokio::sync::watch::Sender<u64>>,
 }
 
 impl WriteTx {
@@ -92,10 +96,13 @@ impl WriteTx {
     /// the caller is dropped halfway (the client went away), a commit already sent could
     /// otherwise land after the read cache was told the write was over.
     pub async fn commit(self) -> Result<(), sqlx::Error> {
-        let WriteTx { tx, turn, mark } = self;
+        let WriteTx { tx, turn, mark, commits } = self;
         tokio::spawn(async move {
             let result = tx.commit().await;
             drop((turn, mark));
+            if result.is_ok() {
+                commits.send_modify(|n| *n = n.wrapping_add(1));
+            }
             result
         })
         .await
@@ -208,6 +215,7 @@ impl Db {
             changes,
             owner,
             snapshots,
+            commits: Arc::new(tokio::sync::watch::Sender::new(0)),
         };
         db.migrate().await?;
         Ok(db)
@@ -258,7 +266,12 @@ impl Db {
         };
         let mark = self.changes.begin();
         let tx = self.writer().begin_with(self.backend.begin_write()).await?;
-        Ok(WriteTx { tx, turn, mark })
+        Ok(WriteTx { tx, turn, mark, commits: self.commits.clone() })
+    }
+
+    /// Moves on after every commit of this process (not other servers').
+    pub fn commits(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.commits.subscribe()
     }
 
     pub fn changes(&self) -> &ChangeClock {

@@ -90,7 +90,7 @@ pub struct ChangeQuery {
 }
 
 /// The kinds of change `who` may read: a casting names an actor and a movie, so it needs both.
-fn readable(who: &Principal) -> Vec<Entity> {
+pub(super) fn readable(who: &Principal) -> Vec<Entity> {
     let (actors, movies) = (who.has(Permission::GetActors), who.has(Permission::GetMovies));
     [(Entity::Actor, actors), (Entity::Movie, movies), (Entity::Casting, actors && movies)]
         .into_iter()

@@ -8,6 +8,7 @@
 mod actors;
 mod castings;
 mod journal;
+pub mod live;
 mod movies;
 mod read_cache;
 mod trash;
@@ -15,6 +16,7 @@ pub mod validate;
 mod versions;
 
 pub use journal::ChangeQuery;
+pub use live::{LiveEvent, LiveFeed, LiveOptions, LiveStream, StreamEnd};
 pub use read_cache::{ReadCache, ReadKey};
 pub use trash::{DEFAULT_RETENTION, TrashPage};
 pub use versions::Precondition;
@@ -34,11 +36,23 @@ pub struct Service {
     db: Db,
     cache: ReadCache,
     trash_retention: std::time::Duration,
+    /// Live updates (`GET /events`); `None` where nothing started them (benchmarks).
+    live: Option<LiveFeed>,
 }
 
 impl Service {
     pub fn new(db: Db) -> Service {
-        Service { cache: ReadCache::new(db.clone()), db, trash_retention: DEFAULT_RETENTION }
+        Service {
+            cache: ReadCache::new(db.clone()),
+            db,
+            trash_retention: DEFAULT_RETENTION,
+            live: None,
+        }
+    }
+
+    /// With live updates from `live`.
+    pub fn with_live(self, live: LiveFeed) -> Service {
+        Service { live: Some(live), ..self }
     }
 
     /// How long a deleted record stays restorable (`TRASH_RETENTION_DAYS`).

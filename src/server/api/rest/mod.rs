@@ -4,6 +4,7 @@
 pub(super) mod actors;
 pub(super) mod castings;
 pub(super) mod changes;
+pub(super) mod events;
 pub(super) mod health;
 pub(super) mod home;
 pub(super) mod movies;
