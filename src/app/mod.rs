@@ -4,6 +4,8 @@
 mod conflict;
 mod forms;
 mod list_controls;
+pub(crate) mod live;
+mod live_list;
 mod messages;
 mod notices;
 mod pages;
@@ -77,6 +79,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     session_ui::provide_session();
     notices::provide_notices();
+    live::provide_live();
     // Effects run only in the browser: `data-hydrated` tells tests (and curious people) that
     // the WASM has taken over the server-rendered page.
     let hydrated = RwSignal::new(false);

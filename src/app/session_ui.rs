@@ -56,7 +56,11 @@ pub fn UserBadge() -> impl IntoView {
 #[component]
 fn SignedIn(user: UserInfo) -> impl IntoView {
     let role = user.role().map(|r| r.title()).unwrap_or("Signed in");
+    // Signed in, in the browser: this tab follows others' changes from now on.
+    let live = crate::app::live::use_live();
+    Effect::new(move |_| live.connect());
     view! {
+        <crate::app::live::LiveIndicator />
         <span class="role-badge" data-role=role>{role}</span>
         <form method="post" action="/auth/logout">
             <button class="button secondary" type="submit">"Sign out"</button>

@@ -8,6 +8,7 @@ use super::not_found::LoadFailed;
 use crate::{
     app::{
         list_controls::{Pager, use_list_state},
+        live::reload_on,
         session_ui::SignInPrompt,
         use_session,
     },
@@ -18,21 +19,24 @@ use crate::{
 pub fn ActivityPage() -> impl IntoView {
     let session = use_session();
     let state = use_list_state("/activity");
+    let changed = RwSignal::new(0u32);
     let feed = Resource::new(
-        move || state.get().page,
+        move || (state.get().page, changed.get()),
         // Only a signed-in user has anything to read; don't ask the server otherwise.
-        move |page| async move {
+        move |(page, _)| async move {
             match session.await {
                 Ok(s) if s.user.is_some() => get_activity(page).await.map(Some),
                 _ => Ok(None),
             }
         },
     );
+    // New changes come in at the top of the first page; a later page stays put while read.
+    reload_on(move |_| state.get_untracked().page <= 1, || false, changed);
     view! {
         <Title text="Activity" />
         <h1>"Activity"</h1>
         <p class="lead">"Every change to actors, movies and casts, newest first: who made it, and what it was."</p>
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 let session = session.await.ok();
                 if session.as_ref().and_then(|s| s.user.as_ref()).is_none() {
@@ -58,6 +62,6 @@ pub fn ActivityPage() -> impl IntoView {
                     Err(err) => view! { <LoadFailed error=err /> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }

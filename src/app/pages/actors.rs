@@ -13,6 +13,8 @@ use crate::{
         conflict,
         forms::{Field, FormError, last_error},
         list_controls::{ListState, Pager, SearchBox, SortHeader, newest_first, use_list_state},
+        live::{DeletedNotice, follow_record},
+        live_list::{ListKind, LiveList},
         notices::use_notices,
         row_actions::{CancelLink, RowAction, RowControls},
         session_ui::SignInPrompt,
@@ -31,11 +33,22 @@ pub fn ActorsPage() -> impl IntoView {
     // Bumped after every successful change; the list reloads without a page reload.
     let changed = RwSignal::new(0u32);
     let state = use_list_state("/actors");
+    // Others' changes reload it too.
+    let live = LiveList::follow(
+        ListKind {
+            entity: "actor",
+            path: "/actors",
+            label_field: "name",
+            one: "actor",
+            many: "actors",
+        },
+        changed,
+    );
     let actors = Resource::new(
         move || (changed.get(), state.get()),
         // Only a signed-in user has anything to list; don't ask the server otherwise.
-        move |(_, state)| async move {
-            match session.await {
+        move |(load, state)| async move {
+            let listed = match session.await {
                 Ok(s) if s.user.is_some() => {
                     let q = Some(state.q).filter(|q| !q.is_empty());
                     list_actors(q, state.sort.or_else(newest_first), Some(state.page))
@@ -43,9 +56,16 @@ pub fn ActorsPage() -> impl IntoView {
                         .map(Some)
                 }
                 _ => Ok(None),
-            }
+            };
+            live.finished_load(load);
+            listed
         },
     );
+    Effect::new(move |_| {
+        if let Some(Ok(Some(list))) = actors.get() {
+            live.shown(&list.items.iter().map(|a| a.id).collect::<Vec<_>>());
+        }
+    });
 
     view! {
         <Title text="Actors" />
@@ -61,6 +81,7 @@ pub fn ActorsPage() -> impl IntoView {
                 view! {
                     {can_create.then(|| view! { <CreateActorForm changed /> })}
                     <SearchBox state label="Search actors" />
+                    {live.waiting_note()}
                     <Transition fallback=|| view! { <p class="loading">"Loading actors…"</p> }>
                         {move || {
                             let user = user.clone();
@@ -254,16 +275,7 @@ pub fn ActorPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match actor.await {
-                    Ok(Some(actor)) => view! {
-                        <Title text=actor.name.clone() />
-                        <h1>{actor.name.clone()}</h1>
-                        <dl class="details">
-                            <dt>"Age"</dt><dd>{actor.age}</dd>
-                            <dt>"Gender"</dt><dd>{actor.gender.clone()}</dd>
-                        </dl>
-                        <FilmographySection actor_id=actor.id />
-                        <HistorySection kind="actor" id=actor.id />
-                    }.into_any(),
+                    Ok(Some(actor)) => view! { <ActorDetails actor /> }.into_any(),
                     Ok(None) => view! { <RecordNotFound what="actor" back="/actors" /> }.into_any(),
                     Err(err) if err.status == 404 => view! { <RecordNotFound what="actor" back="/actors" /> }.into_any(),
                     Err(err) if err.is_unauthenticated() => view! { <SignInPrompt expired=false what="this actor" /> }.into_any(),
@@ -271,6 +283,27 @@ pub fn ActorPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// An actor's page, kept current as others change it.
+#[component]
+fn ActorDetails(actor: Actor) -> impl IntoView {
+    let id = actor.id;
+    let shown = RwSignal::new(actor);
+    let gone = RwSignal::new(None);
+    follow_record("actor", id, shown, gone);
+    let name = move || shown.with(|a| a.name.clone());
+    view! {
+        <Title text=name />
+        <h1>{name}</h1>
+        <DeletedNotice gone back="/actors" />
+        <dl class="details">
+            <dt>"Age"</dt><dd>{move || shown.with(|a| a.age)}</dd>
+            <dt>"Gender"</dt><dd>{move || shown.with(|a| a.gender.clone())}</dd>
+        </dl>
+        <FilmographySection actor_id=id />
+        <HistorySection kind="actor" id />
     }
 }
 

@@ -5,6 +5,7 @@ use leptos::{html, prelude::*};
 use crate::{
     app::{
         forms::{Field, FormError, last_error},
+        live::{LiveMessage, has_open_editor, reload_on},
         messages::human,
         notices::use_notices,
     },
@@ -22,8 +23,22 @@ pub fn CastSection(movie_id: i64, can_edit: bool) -> impl IntoView {
     // Bumped after every successful change; the cast reloads without a page reload.
     let changed = RwSignal::new(0u32);
     let cast = Resource::new(move || changed.get(), move |_| get_cast(movie_id));
+    // Others' castings in this movie, and renames or deletions of actors, reload it; not
+    // while a character editor is open (what is typed there would be lost).
+    let section = NodeRef::<html::Section>::new();
+    reload_on(
+        move |message| match message {
+            LiveMessage::Resync => true,
+            LiveMessage::Change(c) => {
+                (c.entity == "casting" && c.entity_id == movie_id)
+                    || (c.entity == "actor" && c.action != "create")
+            }
+        },
+        move || has_open_editor(section),
+        changed,
+    );
     view! {
-        <section class="panel" aria-labelledby="cast-heading">
+        <section class="panel" aria-labelledby="cast-heading" node_ref=section>
             <h2 id="cast-heading">"Cast"</h2>
             <Transition fallback=|| view! { <p class="loading">"Loading the cast…"</p> }>
                 {move || Suspend::new(async move {
@@ -182,7 +197,7 @@ fn AddToCast(
                                 aria-describedby="cast-actor-error cast-actor-hint"
                                 on:change=move |ev| chosen.set(event_target_value(&ev))
                             >
-                                <option value="" selected=true>{placeholder}</option>
+                                <option value="" selected=chosen.get_untracked().is_empty()>{placeholder}</option>
                                 {actors
                                     .into_iter()
                                     .map(|a| {
@@ -192,7 +207,10 @@ fn AddToCast(
                                             Some(None) => format!("{} ({}) · in the cast", a.name, a.age),
                                             None => format!("{} ({})", a.name, a.age),
                                         };
-                                        view! { <option value=a.id>{text}</option> }
+                                        // Re-rendered when the cast or the matches reload: what
+                                        // the person chose stays chosen.
+                                        let picked = chosen.get_untracked() == a.id.to_string();
+                                        view! { <option value=a.id selected=picked>{text}</option> }
                                     })
                                     .collect_view()}
                             </select>
@@ -222,11 +240,24 @@ fn AddToCast(
 
 #[component]
 pub fn FilmographySection(actor_id: i64) -> impl IntoView {
-    let films = Resource::new(|| (), move |_| get_filmography(actor_id));
+    let changed = RwSignal::new(0u32);
+    let films = Resource::new(move || changed.get(), move |_| get_filmography(actor_id));
+    // Others casting this actor, and renames or deletions of movies, reload it.
+    reload_on(
+        move |message| match message {
+            LiveMessage::Resync => true,
+            LiveMessage::Change(c) => {
+                (c.entity == "casting" && c.actor_id == Some(actor_id))
+                    || (c.entity == "movie" && c.action != "create")
+            }
+        },
+        || false,
+        changed,
+    );
     view! {
         <section class="panel" aria-labelledby="films-heading">
             <h2 id="films-heading">"Movies"</h2>
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match films.await {
                         Ok(list) if list.is_empty() => {
@@ -253,7 +284,7 @@ pub fn FilmographySection(actor_id: i64) -> impl IntoView {
                         Err(err) => view! { <p class="error" role="alert">{human(&err)}</p> }.into_any(),
                     }
                 })}
-            </Suspense>
+            </Transition>
         </section>
     }
 }

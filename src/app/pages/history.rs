@@ -4,18 +4,24 @@ use leptos::prelude::*;
 use serde_json::Value;
 
 use crate::{
-    app::messages::human,
+    app::{
+        live::{LiveMessage, reload_on},
+        messages::human,
+    },
     model::{dates, journal::ChangeEntry},
     rpc::history::get_history,
 };
 
 #[component]
 pub fn HistorySection(kind: &'static str, id: i64) -> impl IntoView {
-    let changes = Resource::new(|| (), move |_| get_history(kind.to_owned(), id));
+    let changed = RwSignal::new(0u32);
+    let changes = Resource::new(move || changed.get(), move |_| get_history(kind.to_owned(), id));
+    // A new change to this record (or to its cast) adds a line at the top.
+    reload_on(move |message| concerns_record(message, kind, id), || false, changed);
     view! {
         <section class="panel" aria-labelledby="history-heading">
             <h2 id="history-heading">"History"</h2>
-            <Suspense fallback=|| view! { <p class="loading">"Loading the history…"</p> }>
+            <Transition fallback=|| view! { <p class="loading">"Loading the history…"</p> }>
                 {move || Suspend::new(async move {
                     match changes.await {
                         Ok(list) if list.is_empty() => view! {
@@ -29,8 +35,19 @@ pub fn HistorySection(kind: &'static str, id: i64) -> impl IntoView {
                         Err(err) => view! { <p class="error" role="alert">{human(&err)}</p> }.into_any(),
                     }
                 })}
-            </Suspense>
+            </Transition>
         </section>
+    }
+}
+
+/// Whether `message` is about the record `kind` `id`: a change of it, or of a casting in it.
+fn concerns_record(message: &LiveMessage, kind: &str, id: i64) -> bool {
+    let LiveMessage::Change(c) = message else { return true };
+    match (kind, c.entity.as_str()) {
+        (kind, entity) if kind == entity => c.entity_id == id,
+        ("movie", "casting") => c.entity_id == id,
+        ("actor", "casting") => c.actor_id == Some(id),
+        _ => false,
     }
 }
 

@@ -2,8 +2,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::{
-    app::use_session,
-    model::{Actor, Movie, Permission, UserInfo, dates},
+    app::{
+        live::{LiveMessage, reload_on},
+        use_session,
+    },
+    model::{Actor, AppError, Movie, Permission, UserInfo, dates},
     rpc::session_info::{Counts, get_counts},
 };
 
@@ -12,7 +15,17 @@ use crate::{
 #[component]
 pub fn HomePage() -> impl IntoView {
     let session = use_session();
-    let counts = Resource::new(|| (), |_| get_counts());
+    let changed = RwSignal::new(0u32);
+    let counts = Resource::new(move || changed.get(), |_| get_counts());
+    // Records added, deleted or restored by anyone move the figures and the newest lists.
+    reload_on(
+        |message| match message {
+            LiveMessage::Resync => true,
+            LiveMessage::Change(c) => c.entity != "casting" && c.action != "update",
+        },
+        || false,
+        changed,
+    );
     view! {
         <Title text="Dashboard" />
         <h1>"Casting Agency"</h1>
@@ -26,7 +39,6 @@ pub fn HomePage() -> impl IntoView {
                         <crate::app::session_ui::SignInPrompt expired what="the dashboard" />
                     }.into_any();
                 };
-                let counts = counts.await.ok();
                 view! { <Dashboard user counts /> }.into_any()
             })}
         </Suspense>
@@ -34,17 +46,12 @@ pub fn HomePage() -> impl IntoView {
 }
 
 #[component]
-fn Dashboard(user: UserInfo, counts: Option<Counts>) -> impl IntoView {
+fn Dashboard(user: UserInfo, counts: Resource<Result<Counts, AppError>>) -> impl IntoView {
     let role = user.role();
     let greeting = match role {
         Some(role) => format!("You are signed in as {}. {}", role.title(), role.summary()),
         None => "You are signed in with a custom set of permissions.".to_owned(),
     };
-    let figure = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_else(|| "—".into());
-    let (actors, movies) =
-        (counts.as_ref().and_then(|c| c.actors), counts.as_ref().and_then(|c| c.movies));
-    let (newest_actors, newest_movies) =
-        counts.map(|c| (c.newest_actors, c.newest_movies)).unwrap_or_default();
     let shortcuts = [
         (Permission::PostActors, "/actors#new-actor", "Add an actor"),
         (Permission::PostMovies, "/movies#new-movie", "Add a movie"),
@@ -52,6 +59,54 @@ fn Dashboard(user: UserInfo, counts: Option<Counts>) -> impl IntoView {
     ];
     view! {
         <p class="lead">{greeting}</p>
+        // Only the figures and lists reload when others change something; the rest (an open
+        // disclosure) stays as the person left it.
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let counts = counts.await.ok();
+                view! { <Figures counts /> }
+            })}
+        </Transition>
+        <div class="shortcuts">
+            {shortcuts
+                .into_iter()
+                .filter(|(needs, _, _)| user.can(*needs))
+                .map(|(_, href, text)| view! { <a class="button" href=href>{text}</a> })
+                .collect_view()}
+        </div>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let (actors, movies) = counts
+                    .await
+                    .map(|c| (c.newest_actors, c.newest_movies))
+                    .unwrap_or_default();
+                view! {
+                    <div class="recent">
+                        {(!actors.is_empty()).then(|| view! { <NewestActors list=actors /> })}
+                        {(!movies.is_empty()).then(|| view! { <NewestMovies list=movies /> })}
+                    </div>
+                }
+            })}
+        </Transition>
+        <p><a href="/activity">"See all recent activity →"</a></p>
+        <details class="permissions-detail">
+            <summary>"Your permissions, as the API names them"</summary>
+            <ul class="permissions">
+                {user.permissions.iter().map(|p| view! {
+                    <li><code>{p.as_str()}</code>" " {p.ability()}</li>
+                }).collect_view()}
+            </ul>
+        </details>
+    }
+}
+
+/// How many actors and movies there are ("—" when the role may not read them).
+#[component]
+fn Figures(counts: Option<Counts>) -> impl IntoView {
+    let figure = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_else(|| "—".into());
+    let (actors, movies) =
+        (counts.as_ref().and_then(|c| c.actors), counts.as_ref().and_then(|c| c.movies));
+    view! {
         <div class="cards">
             <a class="card" href="/actors">
                 <span class="card-figure" data-testid="actor-count">{figure(actors)}</span>
@@ -62,26 +117,6 @@ fn Dashboard(user: UserInfo, counts: Option<Counts>) -> impl IntoView {
                 <span class="card-label">"Movies"</span>
             </a>
         </div>
-        <div class="shortcuts">
-            {shortcuts
-                .into_iter()
-                .filter(|(needs, _, _)| user.can(*needs))
-                .map(|(_, href, text)| view! { <a class="button" href=href>{text}</a> })
-                .collect_view()}
-        </div>
-        <div class="recent">
-            {(!newest_actors.is_empty()).then(|| view! { <NewestActors list=newest_actors /> })}
-            {(!newest_movies.is_empty()).then(|| view! { <NewestMovies list=newest_movies /> })}
-        </div>
-        <p><a href="/activity">"See all recent activity →"</a></p>
-        <details class="permissions-detail">
-            <summary>"Your permissions, as the API names them"</summary>
-            <ul class="permissions">
-                {user.permissions.iter().map(|p| view! {
-                    <li><code>{p.as_str()}</code>" " {p.ability()}</li>
-                }).collect_view()}
-            </ul>
-        </details>
     }
 }
 

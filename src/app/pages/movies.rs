@@ -13,6 +13,8 @@ use crate::{
         conflict,
         forms::{Field, FormError, last_error},
         list_controls::{ListState, Pager, SearchBox, SortHeader, newest_first, use_list_state},
+        live::{DeletedNotice, follow_record},
+        live_list::{ListKind, LiveList},
         notices::use_notices,
         row_actions::{CancelLink, RowAction, RowControls},
         session_ui::SignInPrompt,
@@ -31,11 +33,22 @@ pub fn MoviesPage() -> impl IntoView {
     // Bumped after every successful change; the list reloads without a page reload.
     let changed = RwSignal::new(0u32);
     let state = use_list_state("/movies");
+    // Others' changes reload it too.
+    let live = LiveList::follow(
+        ListKind {
+            entity: "movie",
+            path: "/movies",
+            label_field: "title",
+            one: "movie",
+            many: "movies",
+        },
+        changed,
+    );
     let movies = Resource::new(
         move || (changed.get(), state.get()),
         // Only a signed-in user has anything to list; don't ask the server otherwise.
-        move |(_, state)| async move {
-            match session.await {
+        move |(load, state)| async move {
+            let listed = match session.await {
                 Ok(s) if s.user.is_some() => {
                     let q = Some(state.q).filter(|q| !q.is_empty());
                     list_movies(q, state.sort.or_else(newest_first), Some(state.page))
@@ -43,9 +56,16 @@ pub fn MoviesPage() -> impl IntoView {
                         .map(Some)
                 }
                 _ => Ok(None),
-            }
+            };
+            live.finished_load(load);
+            listed
         },
     );
+    Effect::new(move |_| {
+        if let Some(Ok(Some(list))) = movies.get() {
+            live.shown(&list.items.iter().map(|m| m.id).collect::<Vec<_>>());
+        }
+    });
 
     view! {
         <Title text="Movies" />
@@ -61,6 +81,7 @@ pub fn MoviesPage() -> impl IntoView {
                 view! {
                     {can_create.then(|| view! { <CreateMovieForm changed /> })}
                     <SearchBox state label="Search movies" />
+                    {live.waiting_note()}
                     <Transition fallback=|| view! { <p class="loading">"Loading movies…"</p> }>
                         {move || {
                             let user = user.clone();
@@ -254,16 +275,7 @@ pub fn MoviePage() -> impl IntoView {
                 let user = session.await.ok().and_then(|s| s.user);
                 let can_edit_cast = user.is_some_and(|u| u.can(Permission::PatchMovies));
                 match movie.await {
-                    Ok(Some(movie)) => view! {
-                        <Title text=movie.title.clone() />
-                        <h1>{movie.title.clone()}</h1>
-                        <dl class="details">
-                            <dt>"Release date"</dt>
-                            <dd><time datetime=dates::datetime_attr(&movie.release_date)>{dates::to_display(&movie.release_date)}</time></dd>
-                        </dl>
-                        <CastSection movie_id=movie.id can_edit=can_edit_cast />
-                        <HistorySection kind="movie" id=movie.id />
-                    }.into_any(),
+                    Ok(Some(movie)) => view! { <MovieDetails movie can_edit_cast /> }.into_any(),
                     Ok(None) => view! { <RecordNotFound what="movie" back="/movies" /> }.into_any(),
                     Err(err) if err.status == 404 => view! { <RecordNotFound what="movie" back="/movies" /> }.into_any(),
                     Err(err) if err.is_unauthenticated() => view! { <SignInPrompt expired=false what="this movie" /> }.into_any(),
@@ -271,6 +283,29 @@ pub fn MoviePage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// A movie's page, kept current as others change it.
+#[component]
+fn MovieDetails(movie: Movie, can_edit_cast: bool) -> impl IntoView {
+    let id = movie.id;
+    let shown = RwSignal::new(movie);
+    let gone = RwSignal::new(None);
+    follow_record("movie", id, shown, gone);
+    let title = move || shown.with(|m| m.title.clone());
+    view! {
+        <Title text=title />
+        <h1>{title}</h1>
+        <DeletedNotice gone back="/movies" />
+        <dl class="details">
+            <dt>"Release date"</dt>
+            <dd>{move || shown.with(|m| view! {
+                <time datetime=dates::datetime_attr(&m.release_date)>{dates::to_display(&m.release_date)}</time>
+            })}</dd>
+        </dl>
+        <CastSection movie_id=id can_edit=can_edit_cast />
+        <HistorySection kind="movie" id />
     }
 }
 
