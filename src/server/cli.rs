@@ -28,13 +28,7 @@ pub async fn main() -> ExitCode {
     {
         eprintln!("warning: ignoring .env: {err}");
     }
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| EnvFilter::new("info,tower_http=warn,sqlx=warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    init_logging();
 
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -49,6 +43,24 @@ pub async fn main() -> ExitCode {
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(2)
+        }
+    }
+}
+
+/// Logs to stderr: readable lines, or with `LOG_FORMAT=json` one JSON object per line (the
+/// event's fields flattened, with the request span's id, route and caller) for a log pipeline.
+fn init_logging() {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,tower_http=warn,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match std::env::var("LOG_FORMAT").as_deref() {
+        Ok("json") => {
+            builder.json().flatten_event(true).with_current_span(true).with_span_list(false).init()
+        }
+        Ok("text") | Err(_) => builder.init(),
+        Ok(other) => {
+            builder.init();
+            tracing::warn!(value = other, "LOG_FORMAT must be `text` or `json`; using text");
         }
     }
 }
@@ -117,6 +129,19 @@ async fn run() -> ExitCode {
         Err(err) => return fail(&format!("cannot listen on {}", config.site_addr), err),
     };
     tracing::info!("listening on http://{}", config.site_addr);
+    if let Some(addr) = config.metrics_addr {
+        let metrics = match TcpListener::bind(addr).await {
+            Ok(listener) => listener,
+            Err(err) => return fail(&format!("cannot listen on {addr} (METRICS_ADDR)"), err),
+        };
+        tracing::info!("metrics on http://{addr}/metrics");
+        let router = crate::server::api::metrics::listener_router(app.core.clone());
+        tokio::spawn(async move {
+            if let Err(err) = axum::serve(metrics, router).await {
+                tracing::error!(error = %err, "the metrics listener stopped");
+            }
+        });
+    }
     let shutdown = app.shutdown_on(shutdown_signal());
     let served = serve(listener, app.router.clone(), shutdown, config.serve_options()).await;
     app.core.service.db().close().await;

@@ -103,6 +103,10 @@ pub struct Config {
     /// How often an idle event stream gets a comment, so proxies keep it open
     /// (`EVENT_HEARTBEAT_SECS`, default 15).
     pub event_heartbeat: Duration,
+    /// `METRICS_ADDR`: a listener of its own serving `GET /metrics` to anyone who reaches it.
+    pub metrics_addr: Option<std::net::SocketAddr>,
+    /// `METRICS_TOKEN`: `GET /metrics` on the app's port, to this bearer secret.
+    pub metrics_token: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -217,6 +221,20 @@ impl Config {
                 ),
             });
         }
+        let metrics_addr = match var("METRICS_ADDR").filter(|v| !v.is_empty()) {
+            None => None,
+            Some(addr) => Some(addr.parse().map_err(|_| ConfigError::Invalid {
+                name: "METRICS_ADDR",
+                reason: format!("`{addr}` is not an address and port (e.g. 127.0.0.1:9100)"),
+            })?),
+        };
+        let metrics_token = var("METRICS_TOKEN").filter(|v| !v.is_empty());
+        if metrics_token.as_ref().is_some_and(|t| t.len() < 16) {
+            return Err(ConfigError::Invalid {
+                name: "METRICS_TOKEN",
+                reason: "must be at least 16 characters (a secret, not a password)".into(),
+            });
+        }
         Ok(Config {
             production,
             app_base_url,
@@ -266,6 +284,8 @@ impl Config {
                 parse(&var, "EVENT_HEARTBEAT_SECS", 15)?,
                 "EVENT_HEARTBEAT_SECS",
             )? as u64),
+            metrics_addr,
+            metrics_token,
         })
     }
 

@@ -23,6 +23,8 @@ pub struct Core {
     pub local_token_ttl: Duration,
     /// How often an idle event stream gets a keep-alive comment.
     pub event_heartbeat: Duration,
+    /// The bearer secret of `GET /metrics` on the app's port (`METRICS_TOKEN`).
+    pub metrics_token: Option<Arc<str>>,
 }
 
 impl Core {

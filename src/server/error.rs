@@ -172,9 +172,16 @@ impl ApiError {
     }
 }
 
+/// How long a client refused for a saturated resource ([`ApiError::Saturated`]: every event
+/// stream slot taken, say) is asked to wait (`Retry-After`).
+pub const SATURATED_RETRY_AFTER_SECS: u64 = 10;
+
 impl From<sqlx::Error> for ApiError {
     fn from(err: sqlx::Error) -> Self {
         if crate::server::db::is_unavailable(&err) {
+            if matches!(err, sqlx::Error::PoolTimedOut) {
+                metrics::counter!(crate::server::metrics::DB_ACQUIRE_TIMEOUTS).increment(1);
+            }
             ApiError::Unavailable(Some(err))
         } else {
             ApiError::Internal(Box::new(err))
@@ -217,10 +224,9 @@ impl IntoResponse for ApiError {
                 response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
             }
             ApiError::Saturated { .. } => {
-                response.headers_mut().insert(
-                    header::RETRY_AFTER,
-                    HeaderValue::from(crate::server::service::live::RETRY_AFTER_SECS),
-                );
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(SATURATED_RETRY_AFTER_SECS));
             }
             _ => {}
         }

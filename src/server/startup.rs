@@ -5,7 +5,7 @@ use std::{sync::Arc, time::Duration};
 use axum::{Extension, Router, extract::DefaultBodyLimit, http::StatusCode, middleware};
 use leptos::prelude::*;
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
-use tower_http::{limit::RequestBodyLimitLayer, timeout::TimeoutLayer, trace::TraceLayer};
+use tower_http::{limit::RequestBodyLimitLayer, timeout::TimeoutLayer};
 
 pub use crate::server::{api::state::AppState, core::Core};
 use crate::{
@@ -121,6 +121,8 @@ pub async fn build(config: &Config, leptos: LeptosOptions) -> Result<Application
         }
     };
 
+    // Installed before anything counts (counts made without a recorder are lost).
+    crate::server::metrics::handle();
     let postgres_url = (!config.is_sqlite()).then(|| config.database_url.clone());
     let live = LiveFeed::start(
         db.clone(),
@@ -142,6 +144,7 @@ pub async fn build(config: &Config, leptos: LeptosOptions) -> Result<Application
         cookie: SessionCookie::new(config.secure_cookies(), config.app_origin()),
         local_token_ttl: config.local_token_ttl,
         event_heartbeat: config.event_heartbeat,
+        metrics_token: config.metrics_token.as_deref().map(Arc::from),
     };
     let hosts = AllowedHosts::new(
         matches!(config.auth, AuthConfig::Local),
@@ -229,7 +232,11 @@ fn router(core: Core, leptos: LeptosOptions, body_limit: usize, edge: Edge) -> R
         .cloned()
         .collect();
 
-    let mounted = api::Mounted { local_auth: core.local.is_some(), auth0: core.auth0.is_some() };
+    let mounted = api::Mounted {
+        local_auth: core.local.is_some(),
+        auth0: core.auth0.is_some(),
+        metrics: core.metrics_token.is_some(),
+    };
     let app = api::routes(&state, mounted)
         .nest_service(&pkg_path, pkg_files)
         .leptos_routes_with_context(&state, pages, context, app_shell)
@@ -252,7 +259,10 @@ fn router(core: Core, leptos: LeptosOptions, body_limit: usize, edge: Edge) -> R
             api::edge::server_fn_responses::unsigned_form_errors,
         ))
         .layer(Extension(BodyLimit(body_limit)))
-        .layer(TraceLayer::new_for_http())
+        // Outermost of the routed layers, so they see every answer (a timeout's 503 too), and
+        // still inside the routing, so they know the route template.
+        .layer(middleware::from_fn(crate::server::metrics::track_requests))
+        .layer(middleware::from_fn(api::edge::request_log::request_log))
         .with_state(state);
     // Outside the routing, so they see every request before a route is chosen: the host
     // check, the path clean-up routing depends on, and the headers every answer carries.

@@ -16,6 +16,8 @@ mod jwks;
 mod lists;
 mod live;
 mod local;
+mod logs;
+mod metrics;
 mod migrations;
 mod openapi;
 mod outage;

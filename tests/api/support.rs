@@ -272,6 +272,8 @@ pub struct Options {
     pub hash_files: bool,
     /// Overrides the live event streams' limit and heartbeat.
     pub event_streams: Option<(usize, Duration)>,
+    /// `METRICS_TOKEN`: mounts `GET /metrics` on the app's port.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for Options {
@@ -289,6 +291,7 @@ impl Default for Options {
             max_connections: None,
             db_pool: None,
             event_streams: None,
+            metrics_token: None,
         }
     }
 }
@@ -326,6 +329,9 @@ impl TestApp {
                 vars.insert("AUTH0_CLIENT_ID", CLIENT_ID.into());
             }
             vars.insert("AUTH0_JWKS_URL", jwks.url.clone());
+        }
+        if let Some(token) = &options.metrics_token {
+            vars.insert("METRICS_TOKEN", token.clone());
         }
         let mut config =
             Config::from_lookup("127.0.0.1:0".parse().unwrap(), |k| vars.get(k).cloned())

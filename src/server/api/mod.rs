@@ -3,6 +3,7 @@
 
 pub mod edge;
 pub mod extract;
+pub mod metrics;
 pub mod openapi;
 mod rest;
 mod signin;
@@ -25,6 +26,8 @@ pub struct Mounted {
     pub local_auth: bool,
     /// Auth0 sign-in for the web app (when Auth0 and a client id are configured).
     pub auth0: bool,
+    /// `GET /metrics` on the app's port (when `METRICS_TOKEN` is set).
+    pub metrics: bool,
 }
 
 /// Every route outside the web app, with its OpenAPI document (which therefore lists exactly
@@ -41,8 +44,12 @@ pub fn routes(state: &AppState, mounted: Mounted) -> axum::Router<AppState> {
     if mounted.auth0 {
         router = router.merge(auth0_routes());
     }
-    let (router, mut doc) = router.split_for_parts();
+    let (mut router, mut doc) = router.split_for_parts();
     openapi::add_error_responses(&mut doc);
+    // For the operator's scraper, not the API's clients: not in the OpenAPI document.
+    if mounted.metrics {
+        router = router.route("/metrics", axum::routing::get(metrics::with_token));
+    }
     router.merge(SwaggerUi::new("/docs").url("/openapi.json", doc))
 }
 

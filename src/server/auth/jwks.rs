@@ -162,6 +162,16 @@ impl KeyStore {
     }
 
     async fn fetch_and_replace(&self) -> Result<usize, JwksError> {
+        let Source::Remote { .. } = &self.source else {
+            return Ok(self.len());
+        };
+        let fetched = self.fetch_remote().await;
+        let outcome = if fetched.is_ok() { "ok" } else { "error" };
+        metrics::counter!(crate::server::metrics::JWKS_FETCHES, "outcome" => outcome).increment(1);
+        fetched
+    }
+
+    async fn fetch_remote(&self) -> Result<usize, JwksError> {
         let Source::Remote { url, client } = &self.source else {
             return Ok(self.len());
         };

@@ -27,7 +27,7 @@ use std::{
 
 use crate::{
     model::query::{ActorQuery, MovieQuery},
-    server::{ApiError, db::Db},
+    server::{ApiError, db::Db, metrics as metrics_names},
 };
 
 /// What was asked. Answers do not depend on who asked: permissions are checked before the
@@ -94,8 +94,10 @@ impl ReadCache {
         let Some(generation) = self.db.generation().await? else { return load().await };
         if let Some(hit) = lookup::<T>(entries, generation, &key) {
             self.hits.fetch_add(1, Ordering::Relaxed);
+            metrics::counter!(metrics_names::READ_CACHE_HITS).increment(1);
             return Ok(hit);
         }
+        metrics::counter!(metrics_names::READ_CACHE_MISSES).increment(1);
         let value = load().await?;
         // Only if nothing landed while it loaded: `value` may otherwise predate a commit.
         // The answer is ready, so it waits for this check only briefly; a failed or slow

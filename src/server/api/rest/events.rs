@@ -52,7 +52,7 @@ const CLIENT_RETRY: Duration = Duration::from_secs(2);
         description = "The id of the last change this client received: what came after it is sent first")),
     security(("bearer" = ["get:actors"]), ("bearer" = ["get:movies"])),
     responses(
-        (status = OK, description = "An event stream that stays open", content_type = "text/event-stream", body = String),
+        (status = OK, description = "An event stream that stays open. Each event's SSE `event` field is the `event` of the schema, and its `data` line the `data` (JSON)", content_type = "text/event-stream", body = LiveEventShape),
         (status = BAD_REQUEST, description = "`Last-Event-ID` is not a change id (`invalid_last_event_id`)", body = crate::server::error::ErrorBody),
         (status = SERVICE_UNAVAILABLE, description = "Every stream slot of this server is taken (`too_many_streams`), it is shutting down (`shutting_down`), or live updates are off (`live_updates_off`); see `Retry-After`", body = crate::server::error::ErrorBody),
     ))]
@@ -79,6 +79,37 @@ pub async fn events(
     let recheck = tokio::time::Instant::now() + RECHECK;
     let state = Streaming { stream, core, parts, expires, recheck, started: false, ended: false };
     Ok(Sse::new(futures_util::stream::unfold(state, next_event)).keep_alive(keep_alive))
+}
+
+/// The events of the stream, for the documentation: the SSE `event` field and the JSON of its
+/// `data` line. (The stream writes them itself, in [`next_event`].)
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(tag = "event", content = "data", rename_all = "lowercase")]
+#[allow(dead_code)]
+pub enum LiveEventShape {
+    /// First, once: where the stream starts.
+    Ready(Position),
+    /// One journal entry; the SSE `id` is its `id`.
+    Change(crate::model::journal::ChangeEntry),
+    /// The client missed more than 1,000 changes: reload, then carry on from `latest`.
+    Resync(Position),
+    /// The token expired (`token_expired`) or the session was signed out (`signed_out`); the
+    /// stream ends.
+    Expired(Ending),
+    /// The server is stopping (`shutdown`); reconnect.
+    Shutdown(Ending),
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Position {
+    /// The id of the newest change the stream has accounted for; the SSE `id` too.
+    latest: i64,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Ending {
+    #[schema(example = "token_expired")]
+    reason: String,
 }
 
 /// The `Last-Event-ID` header: a change id, or 400.

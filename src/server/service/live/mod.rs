@@ -40,9 +40,6 @@ const BUFFER: usize = 1024;
 /// The most missed entries a reconnecting client is replayed; past it, one `resync` event.
 pub const REPLAY_LIMIT: i64 = 1000;
 
-/// How long a client that found every stream slot taken is asked to wait (`Retry-After`).
-pub const RETRY_AFTER_SECS: u64 = 10;
-
 /// A stream that has taken nothing from the feed for this long while entries waited for it
 /// has a client that stopped reading: it is ended (see [`LiveStream::stalled`]).
 pub const STALL_LIMIT: Duration = Duration::from_secs(5);
