@@ -34,6 +34,9 @@ pub const RATE_LIMITED: &str = "rate_limited_total";
 const BUCKETS: &[f64] =
     &[0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0];
 
+/// How often histogram samples are folded into their buckets.
+const UPKEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// The process's recorder, installed on first use. One per process: the `metrics` macros
 /// write to a global recorder (tests start many apps in one process; they share it, and
 /// compare counts before and after).
@@ -49,6 +52,15 @@ pub fn handle() -> &'static PrometheusHandle {
             tracing::warn!("another metrics recorder was installed first; /metrics stays empty");
         }
         describe();
+        // Histogram samples wait in buckets until an upkeep folds them in: without it they
+        // pile up between scrapes, one sample per request.
+        let upkeep = handle.clone();
+        let _ = std::thread::Builder::new().name("metrics-upkeep".into()).spawn(move || {
+            loop {
+                std::thread::sleep(UPKEEP_EVERY);
+                upkeep.run_upkeep();
+            }
+        });
         handle
     })
 }

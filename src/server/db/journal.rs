@@ -241,6 +241,17 @@ pub async fn after(
     rows.iter().map(entry).collect()
 }
 
+/// The ids of up to `limit` changes after `after`, oldest first: how the live feed keeps its
+/// place while nobody is listening, without reading the entries.
+pub async fn ids_after(conn: &mut AnyConnection, after: i64, limit: i64) -> sqlx::Result<Vec<i64>> {
+    let rows = sqlx::query("SELECT id FROM changes WHERE id > $1 ORDER BY id LIMIT $2")
+        .bind(after)
+        .bind(limit)
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(|row| row.try_get::<i64, _>(0)).collect()
+}
+
 /// Up to `limit` changes of the `readable` kinds with ids in `after + 1 ..= through`, oldest
 /// first: what a reconnecting live client missed.
 pub async fn between(

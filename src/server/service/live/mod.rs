@@ -108,6 +108,22 @@ impl Shared {
         state.horizon = state.horizon.max(through);
     }
 
+    /// Moves the horizon past `through` without sending anything, if no stream is open (it
+    /// would miss those entries); `false` otherwise.
+    fn skip_to(&self, through: i64) -> bool {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if state.sender.receiver_count() > 0 {
+            return false;
+        }
+        state.horizon = state.horizon.max(through);
+        true
+    }
+
+    /// Whether any stream is open to receive what is published.
+    fn listened(&self) -> bool {
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).sender.receiver_count() > 0
+    }
+
     fn horizon(&self) -> i64 {
         self.state.lock().unwrap_or_else(|e| e.into_inner()).horizon
     }
