@@ -47,6 +47,7 @@ for db in $databases; do
   fi
   echo "==> $db" >&2
   env DATA_DIR="$data" PORT="$port" DATABASE_URL="$url" AUTH0_DOMAIN= AUTH0_AUDIENCE= APP_ENV= \
+    WRITE_RATE_PER_MINUTE=0 SIGN_IN_RATE_PER_MINUTE=0 \
     RUST_LOG=error LEPTOS_SITE_ROOT="$PWD/target/site" "$bin" &
   app_pid=$!
   until curl -sf "http://127.0.0.1:$port/healthz" >/dev/null; do sleep 0.1; done

@@ -19,7 +19,12 @@ const USAGE: &str = "\
 usage: casting-agency             serve the app (configured by environment / .env)
        casting-agency precompress write brotli and gzip variants of the site's bundle
        casting-agency token ROLE  print a local sign-in token for ROLE
-                                  (assistant, director or producer; local mode only)";
+                                  (assistant, director or producer; local mode only)
+       casting-agency backup FILE copy the SQLite database to FILE, consistently, even while
+                                  a server runs on it (PostgreSQL: use pg_dump)
+       casting-agency restore FILE
+                                  replace the SQLite database with the backup FILE (stop the
+                                  server first; the old database is kept beside it)";
 
 pub async fn main() -> ExitCode {
     // A missing .env is normal; a broken one is worth saying.
@@ -36,6 +41,8 @@ pub async fn main() -> ExitCode {
         [] | ["serve"] => run().await,
         ["token", role] => print_token(role),
         ["precompress"] => precompress(),
+        ["backup", file] => backup(file).await,
+        ["restore", file] => restore(file).await,
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -94,6 +101,42 @@ fn precompress() -> ExitCode {
         }
         Err(err) => fail(&format!("cannot precompress {}", dir.display()), err),
     }
+}
+
+async fn backup(file: &str) -> ExitCode {
+    let config = match Config::from_env(default_addr()) {
+        Ok(config) => config,
+        Err(err) => return fail("invalid configuration", err),
+    };
+    match crate::server::db::backup::backup(&config.database_url, file.as_ref()).await {
+        Ok(bytes) => {
+            println!("backed up to {file} ({bytes} bytes)");
+            ExitCode::SUCCESS
+        }
+        Err(err) => fail("backup failed", err),
+    }
+}
+
+async fn restore(file: &str) -> ExitCode {
+    let config = match Config::from_env(default_addr()) {
+        Ok(config) => config,
+        Err(err) => return fail("invalid configuration", err),
+    };
+    match crate::server::db::backup::restore(&config.database_url, file.as_ref()).await {
+        Ok(kept) => {
+            println!("restored from {file}");
+            if let Some(kept) = kept {
+                println!("the database it replaced is kept as {}", kept.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(err) => fail("restore failed", err),
+    }
+}
+
+/// The listen address does not matter to the commands that do not serve.
+fn default_addr() -> std::net::SocketAddr {
+    std::net::SocketAddr::from(([127, 0, 0, 1], 3000))
 }
 
 fn fail(what: &str, err: impl std::fmt::Display) -> ExitCode {

@@ -107,6 +107,14 @@ pub struct Config {
     pub metrics_addr: Option<std::net::SocketAddr>,
     /// `METRICS_TOKEN`: `GET /metrics` on the app's port, to this bearer secret.
     pub metrics_token: Option<String>,
+    /// Requests under `/auth/` per client address per minute (`SIGN_IN_RATE_PER_MINUTE`,
+    /// default 30; 0 is no limit).
+    pub sign_in_per_minute: u32,
+    /// Writes per caller (`sub`) per minute (`WRITE_RATE_PER_MINUTE`, default 600; 0 is no
+    /// limit).
+    pub writes_per_minute: u32,
+    /// `TRUSTED_PROXIES`: addresses or networks whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -229,6 +237,20 @@ impl Config {
             })?),
         };
         let metrics_token = var("METRICS_TOKEN").filter(|v| !v.is_empty());
+        let trusted_proxies = var("TRUSTED_PROXIES")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(|v| {
+                v.parse::<ipnet::IpNet>()
+                    .or_else(|_| v.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                    .map_err(|_| ConfigError::Invalid {
+                        name: "TRUSTED_PROXIES",
+                        reason: format!("`{v}` is not an address or a network (10.0.0.0/8)"),
+                    })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         if metrics_token.as_ref().is_some_and(|t| t.len() < 16) {
             return Err(ConfigError::Invalid {
                 name: "METRICS_TOKEN",
@@ -286,6 +308,9 @@ impl Config {
             )? as u64),
             metrics_addr,
             metrics_token,
+            sign_in_per_minute: parse(&var, "SIGN_IN_RATE_PER_MINUTE", 30)?,
+            writes_per_minute: parse(&var, "WRITE_RATE_PER_MINUTE", 600)?,
+            trusted_proxies,
         })
     }
 

@@ -5,7 +5,8 @@ use std::{sync::Arc, time::Duration};
 
 use crate::server::{
     ApiError,
-    auth::{LocalIssuer, Verifier, oidc::Auth0Login, web_session::SessionCookie},
+    auth::{LocalIssuer, Verifier, Writer, oidc::Auth0Login, web_session::SessionCookie},
+    limits::Limits,
     service::Service,
 };
 
@@ -25,9 +26,18 @@ pub struct Core {
     pub event_heartbeat: Duration,
     /// The bearer secret of `GET /metrics` on the app's port (`METRICS_TOKEN`).
     pub metrics_token: Option<Arc<str>>,
+    /// Rate limits on sign-in and writes.
+    pub limits: Limits,
 }
 
 impl Core {
+    /// `who` may write now, or 429: every write (REST or server function) passes here once
+    /// its caller is known.
+    pub fn admit_write(&self, who: Writer) -> Result<Writer, ApiError> {
+        self.limits.admit_write(who.subject())?;
+        Ok(who)
+    }
+
     /// The local issuer; a 404 when local sign-in is off (its routes are not even mounted
     /// then, so this only guards against a wiring mistake).
     pub fn local_issuer(&self) -> Result<&LocalIssuer, ApiError> {

@@ -58,6 +58,11 @@ pub enum ApiError {
     #[error("{field}: {message}")]
     Validation { field: String, code: &'static str, message: String },
 
+    /// 429: a rate limit (sign-in attempts per address, writes per caller) was reached;
+    /// `Retry-After` says in how many seconds one more is let through.
+    #[error("too many requests; try again in {retry_after} s")]
+    RateLimited { retry_after: u64 },
+
     /// 503: a bounded resource (event streams, say) is all in use, or the server is shutting
     /// down; `Retry-After` says when to try again.
     #[error("{message}")]
@@ -109,6 +114,7 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) | ApiError::Saturated { .. } => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
@@ -131,6 +137,7 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
             ApiError::Saturated { code, .. } => code,
+            ApiError::RateLimited { .. } => "rate_limited",
             ApiError::Unavailable(_) => "database_unavailable",
             ApiError::Internal(_) => "internal_error",
         }
@@ -222,6 +229,9 @@ impl IntoResponse for ApiError {
         match &self {
             ApiError::Unavailable(_) => {
                 response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            }
+            ApiError::RateLimited { retry_after } => {
+                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
             }
             ApiError::Saturated { .. } => {
                 response

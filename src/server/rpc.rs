@@ -43,7 +43,7 @@ pub async fn reader() -> Result<(Service, Principal), AppError> {
 /// and the service to call.
 pub async fn writer() -> Result<(Service, Writer), AppError> {
     let (core, parts) = context()?;
-    let who = authenticate_writer(&core.verifier, &core.cookie, &parts).await?;
+    let who = core.admit_write(authenticate_writer(&core.verifier, &core.cookie, &parts).await?)?;
     yield_before_service().await;
     Ok((core.service.clone(), who))
 }

@@ -85,7 +85,7 @@ pub async fn serve(
         };
         let stream = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 Err(err) => {
                     // Out of file descriptors, say: back off rather than spin.
                     tracing::warn!(error = %err, "accept failed");
@@ -95,10 +95,11 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
+        let (stream, peer) = stream;
         let _ = stream.set_nodelay(true);
         let (builder, router, stopping) = (builder.clone(), router.clone(), stopping.clone());
         tokio::spawn(async move {
-            serve_connection(stream, builder, router, stopping, options).await;
+            serve_connection(stream, peer, builder, router, stopping, options).await;
             drop(permit);
         });
     }
@@ -117,6 +118,7 @@ pub async fn serve(
 
 async fn serve_connection(
     stream: TcpStream,
+    peer: std::net::SocketAddr,
     builder: Builder<TokioExecutor>,
     router: Router,
     mut stopping: watch::Receiver<bool>,
@@ -138,6 +140,8 @@ async fn serve_connection(
         tower::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
             let (router, activity) = (router.clone(), activity.clone());
             req.extensions_mut().insert(disconnect.clone());
+            // Who is on the other end (the client, or a proxy): axum's `ConnectInfo`.
+            req.extensions_mut().insert(axum::extract::ConnectInfo(peer));
             async move {
                 let in_flight = Activity::begin(&activity);
                 // In flight until the body is sent too: a long stream is not idleness.

@@ -14,7 +14,8 @@ use crate::{
         api::{
             self, REST_PATHS,
             edge::{
-                hosts::AllowedHosts, negotiate::PageRenderer, server_fn_responses::FormErrorSigner,
+                hosts::AllowedHosts, negotiate::PageRenderer, rate_limit::SignInLimit,
+                server_fn_responses::FormErrorSigner,
             },
             extract::body::BodyLimit,
         },
@@ -27,6 +28,7 @@ use crate::{
         },
         config::{AuthConfig, Config},
         db::{Db, DbSetupError, secrets},
+        limits::Limits,
         service::{LiveFeed, LiveOptions, Service},
     },
 };
@@ -145,13 +147,18 @@ pub async fn build(config: &Config, leptos: LeptosOptions) -> Result<Application
         local_token_ttl: config.local_token_ttl,
         event_heartbeat: config.event_heartbeat,
         metrics_token: config.metrics_token.as_deref().map(Arc::from),
+        limits: Limits::new(config.sign_in_per_minute, config.writes_per_minute),
     };
     let hosts = AllowedHosts::new(
         matches!(config.auth, AuthConfig::Local),
         config.app_base_url.as_deref(),
         &config.allowed_hosts,
     );
-    let edge = Edge { hosts, form_errors: FormErrorSigner::new(&form_error_key) };
+    let sign_in_limit = SignInLimit {
+        limits: core.limits.clone(),
+        trusted_proxies: config.trusted_proxies.clone().into(),
+    };
+    let edge = Edge { hosts, form_errors: FormErrorSigner::new(&form_error_key), sign_in_limit };
     let router = router(core.clone(), leptos, config.body_limit, edge);
     let trash_purger = DropAbort(spawn_trash_purger(core.service.clone()));
     Ok(Application {
@@ -185,6 +192,7 @@ fn spawn_trash_purger(service: Service) -> tokio::task::JoinHandle<()> {
 struct Edge {
     hosts: AllowedHosts,
     form_errors: FormErrorSigner,
+    sign_in_limit: SignInLimit,
 }
 
 /// The app's page routes, generated once per process. Generating them runs the app with
@@ -269,6 +277,10 @@ fn router(core: Core, leptos: LeptosOptions, body_limit: usize, edge: Edge) -> R
     Router::new()
         .fallback_service(app)
         .layer(middleware::from_fn(api::edge::paths::normalize_path))
+        .layer(middleware::from_fn_with_state(
+            edge.sign_in_limit,
+            api::edge::rate_limit::limit_sign_in,
+        ))
         .layer(middleware::from_fn_with_state(edge.hosts, api::edge::hosts::check_host))
         .layer(middleware::from_fn(api::edge::security_headers::security_headers))
 }

@@ -5,6 +5,7 @@ mod support;
 
 mod assets;
 mod auth;
+mod backup;
 mod casting;
 mod concurrency;
 mod connections;
@@ -13,6 +14,7 @@ mod errors;
 mod faults;
 mod journal;
 mod jwks;
+mod limits;
 mod lists;
 mod live;
 mod local;

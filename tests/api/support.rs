@@ -274,6 +274,11 @@ pub struct Options {
     pub event_streams: Option<(usize, Duration)>,
     /// `METRICS_TOKEN`: mounts `GET /metrics` on the app's port.
     pub metrics_token: Option<String>,
+    /// Sign-in requests per address and writes per caller, per minute. Off (0) unless set:
+    /// tests sign in and write far faster than people.
+    pub rate_limits: Option<(u32, u32)>,
+    /// `TRUSTED_PROXIES`.
+    pub trusted_proxies: Option<String>,
 }
 
 impl Default for Options {
@@ -292,6 +297,8 @@ impl Default for Options {
             db_pool: None,
             event_streams: None,
             metrics_token: None,
+            rate_limits: None,
+            trusted_proxies: None,
         }
     }
 }
@@ -332,6 +339,12 @@ impl TestApp {
         }
         if let Some(token) = &options.metrics_token {
             vars.insert("METRICS_TOKEN", token.clone());
+        }
+        let (sign_in, writes) = options.rate_limits.unwrap_or((0, 0));
+        vars.insert("SIGN_IN_RATE_PER_MINUTE", sign_in.to_string());
+        vars.insert("WRITE_RATE_PER_MINUTE", writes.to_string());
+        if let Some(proxies) = &options.trusted_proxies {
+            vars.insert("TRUSTED_PROXIES", proxies.clone());
         }
         let mut config =
             Config::from_lookup("127.0.0.1:0".parse().unwrap(), |k| vars.get(k).cloned())

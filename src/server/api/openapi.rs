@@ -83,11 +83,17 @@ const ERRORS: &[(&str, &str, &str)] = &[
     ("413", "PayloadTooLarge", "The body is larger than the limit (64 KiB by default)"),
     ("415", "UnsupportedMediaType", "The body is not `application/json`"),
     ("422", "Invalid", "Well-formed but invalid; `field` names the field or parameter"),
+    (
+        "429",
+        "RateLimited",
+        "Too many writes by this caller, or sign-in requests from this address, in the last \
+         minute (`rate_limited`); retry after `Retry-After`",
+    ),
     ("500", "Internal", "An unexpected failure; details are logged, never sent"),
     ("503", "Unavailable", "The database cannot be reached right now; retry after `Retry-After`"),
 ];
 
-fn applies(status: &str, op: &Operation, path: &str) -> bool {
+fn applies(status: &str, op: &Operation, path: &str, write: bool) -> bool {
     let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
     let body = op.request_body.is_some();
     let query = op.parameters.as_ref().is_some_and(|params| {
@@ -105,6 +111,7 @@ fn applies(status: &str, op: &Operation, path: &str) -> bool {
         "401" | "403" | "503" => secured,
         "404" => path.contains('{'),
         "413" | "415" => body,
+        "429" => (secured && write) || path.starts_with("/auth/"),
         "422" => body || query,
         "500" => true,
         _ => false,
@@ -122,7 +129,7 @@ fn error_response(description: &str, status: &str) -> Response {
             .build();
         response = response.header("WWW-Authenticate", header);
     }
-    if status == "503" {
+    if status == "503" || status == "429" {
         let header = HeaderBuilder::new()
             .schema(Some(ObjectBuilder::new().schema_type(Type::Integer)))
             .description(Some("Seconds to wait before retrying"))
@@ -154,7 +161,7 @@ pub fn add_error_responses(doc: &mut Document) {
                 continue;
             }
             for (status, name, _) in ERRORS {
-                if applies(status, op, path) {
+                if applies(status, op, path, !matches!(method, HttpMethod::Get)) {
                     op.responses
                         .responses
                         .entry((*status).to_owned())

@@ -3,6 +3,7 @@
 //! differences live in [`Backend`].
 
 pub mod actors;
+pub mod backup;
 pub mod castings;
 pub mod changes;
 pub mod filter;
@@ -340,17 +341,22 @@ impl Db {
 /// database). SQLite's own locks are POSIX record locks, which `flock` does not touch, so this
 /// only keeps out a second server, never SQLite itself.
 fn lock_sqlite_file(url: &str) -> Result<Option<std::fs::File>, DbSetupError> {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
-    let (path, params) = rest.split_once('?').unwrap_or((rest, ""));
-    if path.is_empty() || path == ":memory:" || params.split('&').any(|p| p == "mode=memory") {
-        return Ok(None);
-    }
+    let Some(path) = sqlite_path(url) else { return Ok(None) };
     let file = std::fs::File::open(path).map_err(|e| DbSetupError::Lock(path.to_owned(), e))?;
     match file.try_lock() {
         Ok(()) => Ok(Some(file)),
         Err(std::fs::TryLockError::WouldBlock) => Err(DbSetupError::InUse(path.to_owned())),
         Err(std::fs::TryLockError::Error(e)) => Err(DbSetupError::Lock(path.to_owned(), e)),
     }
+}
+
+/// The file of a SQLite URL; `None` for an in-memory database.
+fn sqlite_path(url: &str) -> Option<&str> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+    let (path, params) = rest.split_once('?').unwrap_or((rest, ""));
+    let in_memory =
+        path.is_empty() || path == ":memory:" || params.split('&').any(|p| p == "mode=memory");
+    (!in_memory).then_some(path)
 }
 
 /// Whether an error means "the database cannot be reached right now" (503, retry later) rather

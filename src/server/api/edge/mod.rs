@@ -7,6 +7,7 @@ pub mod fallback;
 pub mod hosts;
 pub mod negotiate;
 pub mod paths;
+pub mod rate_limit;
 pub mod request_log;
 pub mod security_headers;
 pub mod server_fn_responses;

@@ -26,6 +26,6 @@ impl FromRequestParts<AppState> for Writer {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        bearer_writer(&state.core.verifier, parts).await
+        state.core.admit_write(bearer_writer(&state.core.verifier, parts).await?)
     }
 }
