@@ -6,7 +6,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/casting-agency/target
 # npm's wasm-opt (binaryen >= 116) must shadow any older one.
 export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test lint test-rust test-e2e release token bench bench-micro bench-web bench-lists bench-journal soak
+.PHONY: run test lint test-rust test-e2e release token bench bench-micro bench-web bench-lists bench-journal bench-live container soak
 
 ## Runs the app on SQLite with local sign-in at http://127.0.0.1:3000
 run:
@@ -64,6 +64,15 @@ bench-web:
 ## List latency with 100,000 actors on SQLite and PostgreSQL (prints figures).
 bench-lists:
 	cargo bench --features ssr --bench lists
+
+## The container image: build it and test it (without a Docker daemon: its runtime layout).
+container:
+	scripts/container.sh
+
+## Live updates: 1,000 event streams and a write per 10 ms; delivery p99 and server RSS.
+bench-live:
+	scripts/setup.sh bench
+	scripts/bench-live.sh
 
 ## The change journal with 1,000,000 changes: feed and history pages (prints figures).
 bench-journal:
