@@ -29,6 +29,7 @@ RUN rustup target add wasm32-unknown-unknown \
  && npm install --no-audit --no-fund --loglevel=error binaryen@132.0.0
 COPY . .
 RUN cargo leptos build --release \
+ && LEPTOS_SITE_ROOT=target/site LEPTOS_OUTPUT_NAME=casting-agency target/release/casting-agency precompress \
  && mkdir -p /out \
  && cp target/release/casting-agency target/release/hash.txt /out/ \
  && cp -r target/site /out/site
