@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: the release server on SQLite, then on PostgreSQL, under wrk on loopback.
-# Seeds 100 actors and 100 movies, mints a producer token, runs each scenario for
-# BENCH_SECONDS (10) at BENCH_CONNECTIONS (32), and prints requests/s, p50/p99, errors, the
+# Seeds 100 actors and 100 movies, mints a producer token, serves /metrics (not with
+# BENCH_METRICS=off), runs each scenario for BENCH_SECONDS (10) at BENCH_CONNECTIONS (32), and prints requests/s, p50/p99, errors, the
 # server's peak RSS and each scenario's throughput relative to GET /healthz in the same run,
 # against the targets. Exits non-zero when a target is missed.
 set -euo pipefail
@@ -12,6 +12,10 @@ seconds="${BENCH_SECONDS:-10}"
 connections="${BENCH_CONNECTIONS:-32}"
 port="${BENCH_PORT:-3919}"
 databases="${BENCH_DATABASES:-sqlite postgres}"
+# Metrics on, as in production (requests are counted only when /metrics is served);
+# BENCH_METRICS=off measures without them, for their cost.
+metrics_token=bench-metrics-token-0123456789
+[ "${BENCH_METRICS:-on}" = off ] && metrics_token=
 pg_admin="${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 
 command -v wrk >/dev/null || { echo "bench: wrk is missing (scripts/setup.sh bench installs it)" >&2; exit 1; }
@@ -50,7 +54,7 @@ for db in $databases; do
   fi
   echo "==> $db" >&2
   env DATA_DIR="$data" PORT="$port" DATABASE_URL="$url" AUTH0_DOMAIN= AUTH0_AUDIENCE= APP_ENV= \
-    WRITE_RATE_PER_MINUTE=0 SIGN_IN_RATE_PER_MINUTE=0 \
+    WRITE_RATE_PER_MINUTE=0 SIGN_IN_RATE_PER_MINUTE=0 METRICS_TOKEN="$metrics_token" \
     RUST_LOG=error LEPTOS_SITE_ROOT="$PWD/target/site" LEPTOS_OUTPUT_NAME=casting-agency "$bin" &
   app_pid=$!
   until curl -sf "http://127.0.0.1:$port/healthz" >/dev/null; do sleep 0.1; done

@@ -25,7 +25,7 @@ mapfile -t image_env < <(awk '
 ' Dockerfile | tr ' ' '\n' | grep '=' | sed -e "s#=/app#=$root/app#" -e "s#=/data#=$root/data#")
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 echo "runtime-layout: $(ls "$root/app" | tr '\n' ' ')with ${image_env[*]}" >&2
-(cd "$root/elsewhere" && env -i PATH=/usr/bin:/bin HOME="$root" "${image_env[@]}" PORT="$port" \
+(cd "$root/elsewhere" && exec env -i PATH=/usr/bin:/bin HOME="$root" "${image_env[@]}" PORT="$port" \
   RUST_LOG=warn "$root/app/casting-agency" >"$root/log" 2>&1) &
 app_pid=$!
 for _ in $(seq 150); do

@@ -123,8 +123,12 @@ pub async fn build(config: &Config, leptos: LeptosOptions) -> Result<Application
         }
     };
 
-    // Installed before anything counts (counts made without a recorder are lost).
-    crate::server::metrics::handle();
+    // Counted only where someone can read the counts: otherwise it is work for nothing. The
+    // recorder is installed before anything counts (counts made without one are dropped).
+    let metrics_on = config.metrics_token.is_some() || config.metrics_addr.is_some();
+    if metrics_on {
+        crate::server::metrics::handle();
+    }
     let postgres_url = (!config.is_sqlite()).then(|| config.database_url.clone());
     let live = LiveFeed::start(
         db.clone(),
@@ -158,7 +162,12 @@ pub async fn build(config: &Config, leptos: LeptosOptions) -> Result<Application
         limits: core.limits.clone(),
         trusted_proxies: config.trusted_proxies.clone().into(),
     };
-    let edge = Edge { hosts, form_errors: FormErrorSigner::new(&form_error_key), sign_in_limit };
+    let edge = Edge {
+        hosts,
+        form_errors: FormErrorSigner::new(&form_error_key),
+        sign_in_limit,
+        metrics: metrics_on,
+    };
     let router = router(core.clone(), leptos, config.body_limit, edge);
     let trash_purger = DropAbort(spawn_trash_purger(core.service.clone()));
     Ok(Application {
@@ -193,6 +202,8 @@ struct Edge {
     hosts: AllowedHosts,
     form_errors: FormErrorSigner,
     sign_in_limit: SignInLimit,
+    /// Requests are counted for `/metrics`.
+    metrics: bool,
 }
 
 /// The app's page routes, generated once per process. Generating them runs the app with
@@ -266,12 +277,14 @@ fn router(core: Core, leptos: LeptosOptions, body_limit: usize, edge: Edge) -> R
             edge.form_errors,
             api::edge::server_fn_responses::unsigned_form_errors,
         ))
-        .layer(Extension(BodyLimit(body_limit)))
-        // Outermost of the routed layers, so they see every answer (a timeout's 503 too), and
-        // still inside the routing, so they know the route template.
-        .layer(middleware::from_fn(crate::server::metrics::track_requests))
-        .layer(middleware::from_fn(api::edge::request_log::request_log))
-        .with_state(state);
+        .layer(Extension(BodyLimit(body_limit)));
+    // Outermost of the routed layers, so they see every answer (a timeout's 503 too), and
+    // still inside the routing, so they know the route template.
+    let app = match edge.metrics {
+        true => app.layer(middleware::from_fn(crate::server::metrics::track_requests)),
+        false => app,
+    };
+    let app = app.layer(middleware::from_fn(api::edge::request_log::request_log)).with_state(state);
     // Outside the routing, so they see every request before a route is chosen: the host
     // check, the path clean-up routing depends on, and the headers every answer carries.
     Router::new()
