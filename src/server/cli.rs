@@ -104,9 +104,9 @@ fn precompress() -> ExitCode {
 }
 
 async fn backup(file: &str) -> ExitCode {
-    let config = match Config::from_env(default_addr()) {
+    let config = match command_config() {
         Ok(config) => config,
-        Err(err) => return fail("invalid configuration", err),
+        Err(code) => return code,
     };
     match crate::server::db::backup::backup(&config.database_url, file.as_ref()).await {
         Ok(bytes) => {
@@ -118,9 +118,9 @@ async fn backup(file: &str) -> ExitCode {
 }
 
 async fn restore(file: &str) -> ExitCode {
-    let config = match Config::from_env(default_addr()) {
+    let config = match command_config() {
         Ok(config) => config,
-        Err(err) => return fail("invalid configuration", err),
+        Err(code) => return code,
     };
     match crate::server::db::backup::restore(&config.database_url, file.as_ref()).await {
         Ok(kept) => {
@@ -134,9 +134,10 @@ async fn restore(file: &str) -> ExitCode {
     }
 }
 
-/// The listen address does not matter to the commands that do not serve.
-fn default_addr() -> std::net::SocketAddr {
-    std::net::SocketAddr::from(([127, 0, 0, 1], 3000))
+/// The configuration of a command that does not serve (its listen address does not matter).
+fn command_config() -> Result<Config, ExitCode> {
+    Config::from_env(([127, 0, 0, 1], 3000).into())
+        .map_err(|err| fail("invalid configuration", err))
 }
 
 fn fail(what: &str, err: impl std::fmt::Display) -> ExitCode {
@@ -199,9 +200,9 @@ fn print_token(role: &str) -> ExitCode {
         eprintln!("unknown role `{role}`: use assistant, director or producer");
         return ExitCode::from(2);
     };
-    let config = match Config::from_env(([127, 0, 0, 1], 3000).into()) {
+    let config = match command_config() {
         Ok(config) => config,
-        Err(err) => return fail("invalid configuration", err),
+        Err(code) => return code,
     };
     if let AuthConfig::Auth0(_) = config.auth {
         eprintln!(
