@@ -44,6 +44,8 @@ pub enum BackupError {
 
 /// The SQLite file of `url`, or why there is none to work on.
 fn database_file(url: &str) -> Result<PathBuf, BackupError> {
+    // The commands open their own connections, without a pool that would have done this.
+    sqlx::any::install_default_drivers();
     match Backend::from_url(url) {
         Some(Backend::Postgres) => Err(BackupError::Postgres),
         _ => sqlite_path(url).map(PathBuf::from).ok_or(BackupError::InMemory),
