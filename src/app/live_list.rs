@@ -72,25 +72,30 @@ impl LiveList {
             if !concerns(message) {
                 return;
             }
-            if let LiveMessage::Change(change) = message {
-                let added = matches!(change.action.as_str(), "create" | "restore");
-                // This person's own additions have their own notice (with an Undo or a link).
-                let mine = me.with_value(|me| me.as_deref() == Some(change.by.sub.as_str()));
-                if added && !mine {
-                    let label = change
-                        .after
-                        .as_ref()
-                        .and_then(|after| after.get(kind.label_field))
-                        .and_then(|v| v.as_str())
-                        .unwrap_or_default()
-                        .to_owned();
-                    let load = changed.get_untracked() + 1;
-                    list.arrived.update_value(|all| {
-                        all.push(Arrival { load, id: change.entity_id, label })
-                    });
+            // This person's own changes have their own notices (with an Undo or a link), and
+            // are not "changes by others" waiting for their editor.
+            let mine = match message {
+                LiveMessage::Change(change) => {
+                    me.with_value(|me| me.as_deref() == Some(change.by.sub.as_str()))
                 }
+                LiveMessage::Resync => false,
+            };
+            if let LiveMessage::Change(change) = message
+                && matches!(change.action.as_str(), "create" | "restore")
+                && !mine
+            {
+                let label = change
+                    .after
+                    .as_ref()
+                    .and_then(|after| after.get(kind.label_field))
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_owned();
+                let load = changed.get_untracked() + 1;
+                list.arrived
+                    .update_value(|all| all.push(Arrival { load, id: change.entity_id, label }));
             }
-            if editor.get_untracked().is_some() {
+            if editor.get_untracked().is_some() && !mine {
                 list.waiting.update(|n| *n += 1);
             }
         });
@@ -143,7 +148,7 @@ impl LiveList {
             (n > 0).then(|| {
                 let what = if n == 1 { "1 change".to_owned() } else { format!("{n} changes") };
                 view! {
-                    <p class="live-waiting" role="status">
+                    <p class="live-waiting" aria-live="polite">
                         {format!("{what} by others will show when you close the editor.")}
                     </p>
                 }
