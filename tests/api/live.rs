@@ -17,6 +17,7 @@ crate::on_both_databases!(
     streams_are_limited_and_slots_come_back,
     an_expired_token_ends_the_stream,
     too_much_missed_is_one_resync,
+    a_far_back_reconnect_is_a_resync_without_scanning_the_journal,
     a_client_that_stops_reading_is_dropped,
 );
 
@@ -244,6 +245,30 @@ async fn append_changes(app: &TestApp, n: usize, payload_bytes: usize) {
         sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut **tx).await.unwrap();
     }
     tx.commit().await.unwrap();
+}
+
+/// A caller who reads movies only, reconnecting from long ago: none of the 21,000 entries since
+/// (all actors) is theirs, but looking for theirs would scan them all; past `REPLAY_SCAN` ids it
+/// is a `resync` at once.
+async fn a_far_back_reconnect_is_a_resync_without_scanning_the_journal(db: TestDb) {
+    use casting_agency::server::service::live::REPLAY_SCAN;
+    let app = TestApp::start(db, Options::default()).await;
+    append_changes(&app, REPLAY_SCAN as usize + 1000, 0).await;
+    let mut claims = app.claims(Role::Assistant);
+    claims["permissions"] = json!(["get:movies"]);
+    let movies_only = app.key.sign(&claims);
+    let (_, feed) = status_json(app.get("/changes?per_page=1", Role::Assistant).await).await;
+    let latest = feed["changes"][0]["id"].as_i64().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    // Once the feed has caught up with them:
+    while EventStream::open(&app, &movies_only, None).await.next().await.data["latest"] != latest {
+        assert!(Instant::now() < deadline, "the feed did not catch up");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let mut stream = EventStream::open(&app, &movies_only, Some(0)).await;
+    assert_eq!(stream.next().await.event, "ready");
+    let resync = stream.next().await;
+    assert_eq!((resync.event.as_str(), &resync.data["latest"]), ("resync", &json!(latest)));
 }
 
 async fn too_much_missed_is_one_resync(db: TestDb) {

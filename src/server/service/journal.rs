@@ -98,6 +98,15 @@ pub(super) fn readable(who: &Principal) -> Vec<Entity> {
         .collect()
 }
 
+/// May `who` follow the journal at all (the feed, or the live stream)? Either read permission
+/// will do; with neither, a 403 naming `get:actors`.
+pub(super) fn require_journal_reader(who: &Principal) -> Result<(), ApiError> {
+    if !who.has(Permission::GetActors) && !who.has(Permission::GetMovies) {
+        who.require(Permission::GetActors)?;
+    }
+    Ok(())
+}
+
 impl Service {
     /// The activity feed: every change `who` may read, newest first (or, with `since`, the
     /// ones after it, oldest first), one page of them.
@@ -106,9 +115,7 @@ impl Service {
         who: &Principal,
         query: impl Input<ChangeQuery>,
     ) -> Result<Listing<ChangeEntry>, ApiError> {
-        if !who.has(Permission::GetActors) && !who.has(Permission::GetMovies) {
-            who.require(Permission::GetActors)?;
-        }
+        require_journal_reader(who)?;
         self.journal_page(who, Subject::Everything, query.into_input()?).await
     }
 

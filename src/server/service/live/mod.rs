@@ -19,9 +19,12 @@ use std::{
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, broadcast, watch};
 
-use super::{Service, journal::readable};
+use super::{
+    Service,
+    journal::{readable, require_journal_reader},
+};
 use crate::{
-    model::{Permission, journal::ChangeEntry},
+    model::journal::ChangeEntry,
     server::{
         ApiError,
         auth::Principal,
@@ -39,6 +42,11 @@ const BUFFER: usize = 1024;
 
 /// The most missed entries a reconnecting client is replayed; past it, one `resync` event.
 pub const REPLAY_LIMIT: i64 = 1000;
+
+/// The most journal ids a replay looks through. A caller who reads one kind only (movies, say)
+/// could otherwise have a reconnect scan the whole journal for its few entries, as often as it
+/// likes (`Last-Event-ID: 0`); past this, a `resync` without reading anything.
+pub const REPLAY_SCAN: i64 = 20 * REPLAY_LIMIT;
 
 /// A stream that has taken nothing from the feed for this long while entries waited for it
 /// has a client that stopped reading: it is ended (see [`LiveStream::stalled`]).
@@ -283,9 +291,7 @@ impl Service {
         who: &Principal,
         last_seen: Option<i64>,
     ) -> Result<LiveStream, ApiError> {
-        if !who.has(Permission::GetActors) && !who.has(Permission::GetMovies) {
-            who.require(Permission::GetActors)?;
-        }
+        require_journal_reader(who)?;
         let Some(live) = &self.live else {
             return Err(ApiError::Saturated {
                 code: "live_updates_off",
@@ -310,7 +316,9 @@ impl Service {
         let readable = readable(who);
         let mut pending = VecDeque::new();
         let mut last = horizon;
-        if let Some(seen) = last_seen.filter(|&seen| seen < horizon) {
+        if last_seen.is_some_and(|seen| seen < horizon - REPLAY_SCAN) {
+            pending.push_back(LiveEvent::Resync { latest: horizon });
+        } else if let Some(seen) = last_seen.filter(|&seen| seen < horizon) {
             let mut conn = self.db().pool().acquire().await?;
             let missed =
                 journal::between(&mut conn, &readable, seen, horizon, REPLAY_LIMIT + 1).await?;
