@@ -54,6 +54,7 @@ fn list_encoding(c: &mut Criterion) {
             age: 20 + id % 60,
             gender: "female".into(),
             version: 1,
+            photo: None,
         })
         .collect();
     let list = ActorList { success: true, actors: &actors, all_actors: 100 };

@@ -12,6 +12,8 @@ use std::{
 /// Imports no layer may make: (from, to).
 const FORBIDDEN: &[(&str, &[&str])] = &[
     ("model", &["app", "rpc", "server::*"]),
+    // Pure computation on bytes: it knows nothing of requests, callers or storage.
+    ("server::imaging", &["app", "rpc", "server::*"]),
     ("app", &["server::*"]),
     ("rpc", &["app"]),
     (

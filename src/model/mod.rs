@@ -5,10 +5,12 @@ pub mod dates;
 mod error;
 pub mod journal;
 mod permission;
+pub mod picture;
 pub mod query;
 
 pub use error::AppError;
 pub use permission::{Permission, Role, UserInfo};
+pub use picture::Picture;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -40,6 +42,10 @@ pub struct Actor {
     /// with `If-Match` on writes.
     #[cfg_attr(feature = "ssr", schema(minimum = 1, example = 1))]
     pub version: i64,
+    /// The headshot (`PUT /actors/{id}/photo`), or `null`.
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(required = true))]
+    pub photo: Option<Picture>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,6 +61,10 @@ pub struct Movie {
     /// See [`Actor::version`]; the `ETag` of `GET /movies/{id}`.
     #[cfg_attr(feature = "ssr", schema(minimum = 1, example = 1))]
     pub version: i64,
+    /// The poster (`PUT /movies/{id}/poster`), or `null`.
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(required = true))]
+    pub poster: Option<Picture>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -80,6 +80,8 @@ pub struct Config {
     pub jwks: JwksTiming,
     /// Largest accepted request body, in bytes.
     pub body_limit: usize,
+    /// Largest accepted picture upload, in bytes (`PICTURE_MAX_BYTES`).
+    pub picture_max_bytes: usize,
     /// Lifetime of tokens issued by local sign-in.
     pub local_token_ttl: Duration,
     /// Time allowed for in-flight requests to finish after SIGTERM/Ctrl-C.
@@ -280,6 +282,11 @@ impl Config {
                 fetch_timeout: Duration::from_secs(parse(&var, "JWKS_FETCH_TIMEOUT_SECS", 5)?),
             },
             body_limit: parse(&var, "BODY_LIMIT_BYTES", 64 * 1024)?,
+            picture_max_bytes: parse(
+                &var,
+                "PICTURE_MAX_BYTES",
+                crate::model::picture::DEFAULT_MAX_BYTES,
+            )?,
             local_token_ttl: Duration::from_secs(parse(&var, "LOCAL_TOKEN_TTL_SECS", 8 * 3600)?),
             shutdown_grace: Duration::from_secs(parse(&var, "SHUTDOWN_GRACE_SECS", 20)?),
             header_read_timeout: Duration::from_secs(parse(&var, "HEADER_READ_TIMEOUT_SECS", 10)?),
@@ -394,6 +401,7 @@ mod tests {
         assert_eq!(c.database_url, "sqlite://./data/casting-agency.db?mode=rwc");
         assert_eq!(c.site_addr.port(), 3000);
         assert_eq!(c.body_limit, 65536);
+        assert_eq!(c.picture_max_bytes, 5 * 1024 * 1024);
     }
 
     #[test]

@@ -54,6 +54,12 @@ pub enum ApiError {
     #[error("request body must be JSON (Content-Type: application/json)")]
     UnsupportedMediaType,
 
+    /// 415 for a picture upload: neither an image body nor a multipart form.
+    #[error(
+        "send the image as the body (Content-Type image/jpeg, image/png or image/webp) or as the `file` field of a multipart/form-data form"
+    )]
+    UnsupportedUpload,
+
     /// 422: well-formed but invalid; names the offending field.
     #[error("{field}: {message}")]
     Validation { field: String, code: &'static str, message: String },
@@ -112,7 +118,9 @@ impl ApiError {
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::UnsupportedMediaType | ApiError::UnsupportedUpload => {
+                StatusCode::UNSUPPORTED_MEDIA_TYPE
+            }
             ApiError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) | ApiError::Saturated { .. } => {
@@ -135,7 +143,9 @@ impl ApiError {
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::PreconditionFailed { .. } => "precondition_failed",
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
-            ApiError::UnsupportedMediaType => "unsupported_media_type",
+            ApiError::UnsupportedMediaType | ApiError::UnsupportedUpload => {
+                "unsupported_media_type"
+            }
             ApiError::Saturated { code, .. } => code,
             ApiError::RateLimited { .. } => "rate_limited",
             ApiError::Unavailable(_) => "database_unavailable",

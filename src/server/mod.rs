@@ -12,6 +12,7 @@ pub mod config;
 pub mod core;
 pub mod db;
 pub mod error;
+pub mod imaging;
 pub mod limits;
 pub mod metrics;
 pub mod rpc;

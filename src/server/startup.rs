@@ -5,7 +5,7 @@ use std::{sync::Arc, time::Duration};
 use axum::{Extension, Router, extract::DefaultBodyLimit, http::StatusCode, middleware};
 use leptos::prelude::*;
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
-use tower_http::{limit::RequestBodyLimitLayer, timeout::TimeoutLayer};
+use tower_http::timeout::TimeoutLayer;
 
 pub use crate::server::{api::state::AppState, core::Core};
 use crate::{
@@ -14,8 +14,8 @@ use crate::{
         api::{
             self, REST_PATHS,
             edge::{
-                hosts::AllowedHosts, negotiate::PageRenderer, rate_limit::SignInLimit,
-                server_fn_responses::FormErrorSigner,
+                body_limit::BodyLimits, hosts::AllowedHosts, negotiate::PageRenderer,
+                rate_limit::SignInLimit, server_fn_responses::FormErrorSigner,
             },
             extract::body::BodyLimit,
         },
@@ -168,7 +168,8 @@ pub async fn build(config: &Config, leptos: LeptosOptions) -> Result<Application
         sign_in_limit,
         metrics: metrics_on,
     };
-    let router = router(core.clone(), leptos, config.body_limit, edge);
+    let limits = BodyLimits { default: config.body_limit, picture: config.picture_max_bytes };
+    let router = router(core.clone(), leptos, limits, edge);
     let trash_purger = DropAbort(spawn_trash_purger(core.service.clone()));
     Ok(Application {
         router,
@@ -216,7 +217,7 @@ fn route_list() -> &'static [AxumRouteListing] {
     ROUTES.get_or_init(|| generate_route_list(App))
 }
 
-fn router(core: Core, leptos: LeptosOptions, body_limit: usize, edge: Edge) -> Router {
+fn router(core: Core, leptos: LeptosOptions, body_limits: BodyLimits, edge: Edge) -> Router {
     // Sign-in may redirect a form post to Auth0; the pages' `form-action` must allow that.
     let form_targets: Arc<str> = match &core.auth0 {
         Some(auth0) => format!(" {}", auth0.origin()).into(),
@@ -260,8 +261,9 @@ fn router(core: Core, leptos: LeptosOptions, body_limit: usize, edge: Edge) -> R
         .nest_service(&pkg_path, pkg_files)
         .leptos_routes_with_context(&state, pages, context, app_shell)
         .fallback(api::not_found)
-        .layer(DefaultBodyLimit::max(body_limit))
-        .layer(RequestBodyLimitLayer::new(body_limit))
+        // `limit_bodies` limits every body (a picture upload's more loosely than the rest).
+        .layer(DefaultBodyLimit::disable())
+        .layer(middleware::from_fn_with_state(body_limits, api::edge::body_limit::limit_bodies))
         // A request still running after 30 s is the server's problem (a stuck lock, say):
         // 503, which clients may retry later, rather than 408, which blames them.
         .layer(TimeoutLayer::with_status_code(
@@ -277,7 +279,7 @@ fn router(core: Core, leptos: LeptosOptions, body_limit: usize, edge: Edge) -> R
             edge.form_errors,
             api::edge::server_fn_responses::unsigned_form_errors,
         ))
-        .layer(Extension(BodyLimit(body_limit)));
+        .layer(Extension(BodyLimit(body_limits.default)));
     // Outermost of the routed layers, so they see every answer (a timeout's 503 too), and
     // still inside the routing, so they know the route template.
     let app = match edge.metrics {

@@ -24,6 +24,7 @@ mod migrations;
 mod openapi;
 mod outage;
 mod page_security;
+mod pictures;
 mod rbac;
 mod read_cache;
 mod search;

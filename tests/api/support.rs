@@ -279,6 +279,8 @@ pub struct Options {
     pub rate_limits: Option<(u32, u32)>,
     /// `TRUSTED_PROXIES`.
     pub trusted_proxies: Option<String>,
+    /// `PICTURE_MAX_BYTES`.
+    pub picture_max_bytes: Option<usize>,
 }
 
 impl Default for Options {
@@ -298,6 +300,7 @@ impl Default for Options {
             event_streams: None,
             metrics_token: None,
             rate_limits: None,
+            picture_max_bytes: None,
             trusted_proxies: None,
         }
     }
@@ -343,6 +346,9 @@ impl TestApp {
         let (sign_in, writes) = options.rate_limits.unwrap_or((0, 0));
         vars.insert("SIGN_IN_RATE_PER_MINUTE", sign_in.to_string());
         vars.insert("WRITE_RATE_PER_MINUTE", writes.to_string());
+        if let Some(bytes) = options.picture_max_bytes {
+            vars.insert("PICTURE_MAX_BYTES", bytes.to_string());
+        }
         if let Some(proxies) = &options.trusted_proxies {
             vars.insert("TRUSTED_PROXIES", proxies.clone());
         }
@@ -488,12 +494,15 @@ pub async fn status_json_versioned(res: Response) -> (u16, Value) {
     (status, body)
 }
 
-/// Removes `version` from every object that has an `id` (an actor or a movie).
+/// Removes what this API added to every actor and movie object (`version`, and `photo` or
+/// `poster`) from every object that has an `id`.
 pub fn strip_versions(value: &mut Value) {
     match value {
         Value::Object(map) => {
             if map.contains_key("id") {
                 map.remove("version");
+                map.remove("photo");
+                map.remove("poster");
             }
             map.values_mut().for_each(strip_versions);
         }

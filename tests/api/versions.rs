@@ -219,8 +219,8 @@ async fn every_actor_and_movie_object_carries_its_version(db: TestDb) {
     };
     assert_eq!(
         keys,
-        ["age", "gender", "id", "movies", "name", "version"],
-        "the seed's fields + version"
+        ["age", "gender", "id", "movies", "name", "photo", "version"],
+        "the seed's fields + version and photo"
     );
 
     let mut found = Vec::new();

@@ -37,6 +37,7 @@ pub fn routes(state: &AppState, mounted: Mounted) -> axum::Router<AppState> {
         .merge(rest_routes(state))
         .merge(health_routes())
         .merge(live_routes())
+        .merge(picture_routes())
         .merge(session_routes());
     if mounted.local_auth {
         router = router.merge(local_auth_routes());
@@ -73,6 +74,24 @@ fn rest_routes(state: &AppState) -> OpenApiRouter<AppState> {
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             edge::negotiate::pages_for_browsers,
+        ))
+}
+
+/// Headshots and posters; outside content negotiation: a browser opening a picture's URL
+/// (or posting the upload form) wants the picture's answer, not a page.
+fn picture_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(
+            rest::pictures::show_actor_photo,
+            rest::pictures::put_actor_photo,
+            rest::pictures::post_actor_photo,
+            rest::pictures::delete_actor_photo
+        ))
+        .routes(routes!(
+            rest::pictures::show_movie_poster,
+            rest::pictures::put_movie_poster,
+            rest::pictures::post_movie_poster,
+            rest::pictures::delete_movie_poster
         ))
 }
 

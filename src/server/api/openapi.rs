@@ -11,7 +11,7 @@ use utoipa::{
         path::Operation,
         response::Response,
         schema::{ObjectBuilder, Type},
-        security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+        security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme},
     },
 };
 
@@ -62,6 +62,17 @@ impl Modify for BearerScheme {
             .get_or_insert_with(Default::default)
             .security_schemes
             .insert(BEARER.to_owned(), RefOr::T(SecurityScheme::Http(scheme)));
+        // The web app's session, which the picture routes also take (an `<img>` and a file
+        // form cannot send a bearer token). `__Host-casting_session` when served over HTTPS.
+        let session = SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+            "casting_session",
+            "The web app's session cookie (HttpOnly; set by signing in). A write with it must \
+             come from the app's own pages (`Sec-Fetch-Site`/`Origin` are checked).",
+        )));
+        doc.components
+            .get_or_insert_with(Default::default)
+            .security_schemes
+            .insert("session".to_owned(), RefOr::T(session));
     }
 }
 

@@ -7,12 +7,13 @@ use super::Backend;
 use super::filter::{Filter, Value};
 use crate::model::{
     Actor, ActorPatch, NewActor,
+    picture::PictureOwner,
     query::{ActorQuery, ActorSort},
 };
 
 macro_rules! columns {
     () => {
-        "id, name, age, gender, version"
+        "id, name, age, gender, version, photo_etag, photo_width, photo_height"
     };
 }
 
@@ -23,6 +24,13 @@ fn from_row(row: &AnyRow) -> sqlx::Result<Actor> {
         age: row.try_get("age")?,
         gender: row.try_get("gender")?,
         version: row.try_get("version")?,
+        photo: super::pictures::from_columns(
+            PictureOwner::Actor,
+            row.try_get("id")?,
+            row.try_get("photo_etag")?,
+            row.try_get("photo_width")?,
+            row.try_get("photo_height")?,
+        ),
     })
 }
 
@@ -89,14 +97,21 @@ pub async fn update(
 
 /// Puts a restored actor back under its own id and with its (new) version.
 pub async fn reinsert(conn: &mut AnyConnection, actor: &Actor) -> sqlx::Result<()> {
-    sqlx::query("INSERT INTO actors (id, name, age, gender, version) VALUES ($1, $2, $3, $4, $5)")
-        .bind(actor.id)
-        .bind(&actor.name)
-        .bind(actor.age)
-        .bind(&actor.gender)
-        .bind(actor.version)
-        .execute(conn)
-        .await?;
+    let photo = actor.photo.as_ref();
+    sqlx::query(
+        "INSERT INTO actors (id, name, age, gender, version, photo_etag, photo_width, \
+         photo_height) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(actor.id)
+    .bind(&actor.name)
+    .bind(actor.age)
+    .bind(&actor.gender)
+    .bind(actor.version)
+    .bind(photo.map(|p| p.etag.as_str()))
+    .bind(photo.map(|p| i64::from(p.width)))
+    .bind(photo.map(|p| i64::from(p.height)))
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -150,10 +165,45 @@ pub async fn find_page(
         ActorSort::Age => "age",
         ActorSort::Gender => "gender",
     };
-    let fields = "'id', id, 'name', name, 'age', age, 'gender', gender, 'version', version";
+    let fields = "'id', id, 'name', name, 'age', age, 'gender', gender, 'version', version, \
+                  'photo_etag', photo_etag, 'photo_width', photo_width, 'photo_height', photo_height";
     let (json, total) = filter(backend, query)
         .fetch_page_json(conn, backend, "actors", fields, order_by, query.descending, limit, offset)
         .await?;
-    let actors = serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-    Ok((actors, total))
+    let rows: Vec<StoredActor> =
+        serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    Ok((rows.into_iter().map(StoredActor::into_actor).collect(), total))
+}
+
+/// An actor as the JSON page carries it: the photo as its columns.
+#[derive(serde::Deserialize)]
+struct StoredActor {
+    id: i64,
+    name: String,
+    age: i64,
+    gender: String,
+    version: i64,
+    photo_etag: Option<String>,
+    photo_width: Option<i64>,
+    photo_height: Option<i64>,
+}
+
+impl StoredActor {
+    fn into_actor(self) -> Actor {
+        let photo = super::pictures::from_columns(
+            PictureOwner::Actor,
+            self.id,
+            self.photo_etag,
+            self.photo_width,
+            self.photo_height,
+        );
+        Actor {
+            id: self.id,
+            name: self.name,
+            age: self.age,
+            gender: self.gender,
+            version: self.version,
+            photo,
+        }
+    }
 }

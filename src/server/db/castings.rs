@@ -3,7 +3,7 @@
 use sqlx::{AnyConnection, Row, any::AnyRow};
 
 use super::Backend;
-use crate::model::{Actor, CastMember, Credit, Movie};
+use crate::model::{Actor, CastMember, Credit, Movie, picture::PictureOwner};
 
 fn cast_member(row: &AnyRow) -> sqlx::Result<CastMember> {
     Ok(CastMember {
@@ -13,6 +13,13 @@ fn cast_member(row: &AnyRow) -> sqlx::Result<CastMember> {
             age: row.try_get("age")?,
             gender: row.try_get("gender")?,
             version: row.try_get("version")?,
+            photo: super::pictures::from_columns(
+                PictureOwner::Actor,
+                row.try_get("id")?,
+                row.try_get("photo_etag")?,
+                row.try_get("photo_width")?,
+                row.try_get("photo_height")?,
+            ),
         },
         character: row.try_get("character")?,
     })
@@ -26,6 +33,13 @@ fn credit(row: &AnyRow) -> sqlx::Result<Credit> {
             title: row.try_get("title")?,
             release_date,
             version: row.try_get("version")?,
+            poster: super::pictures::from_columns(
+                PictureOwner::Movie,
+                row.try_get("id")?,
+                row.try_get("poster_etag")?,
+                row.try_get("poster_width")?,
+                row.try_get("poster_height")?,
+            ),
         },
         character: row.try_get("character")?,
     })
@@ -34,7 +48,8 @@ fn credit(row: &AnyRow) -> sqlx::Result<Credit> {
 /// The cast of a movie, by actor id.
 pub async fn cast_of(conn: &mut AnyConnection, movie_id: i64) -> sqlx::Result<Vec<CastMember>> {
     let rows = sqlx::query(
-        "SELECT a.id, a.name, a.age, a.gender, a.version, c.character FROM castings c \
+        "SELECT a.id, a.name, a.age, a.gender, a.version, a.photo_etag, a.photo_width, \
+         a.photo_height, c.character FROM castings c \
          JOIN actors a ON a.id = c.actor_id WHERE c.movie_id = $1 ORDER BY a.id",
     )
     .bind(movie_id)
@@ -46,7 +61,8 @@ pub async fn cast_of(conn: &mut AnyConnection, movie_id: i64) -> sqlx::Result<Ve
 /// The movies of an actor, by release date (unscheduled ones last) then id.
 pub async fn filmography(conn: &mut AnyConnection, actor_id: i64) -> sqlx::Result<Vec<Credit>> {
     let rows = sqlx::query(
-        "SELECT m.id, m.title, m.release_date, m.version, c.character FROM castings c \
+        "SELECT m.id, m.title, m.release_date, m.version, m.poster_etag, m.poster_width, \
+         m.poster_height, c.character FROM castings c \
          JOIN movies m ON m.id = c.movie_id WHERE c.actor_id = $1 ORDER BY m.release_date ASC NULLS LAST, m.id",
     )
     .bind(actor_id)

@@ -9,6 +9,7 @@ pub mod changes;
 pub mod filter;
 pub mod journal;
 pub mod movies;
+pub mod pictures;
 pub mod revoked;
 pub mod secrets;
 pub mod snapshot;

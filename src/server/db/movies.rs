@@ -7,12 +7,13 @@ use super::Backend;
 use super::filter::{Filter, Value};
 use crate::model::{
     Movie, MoviePatch, NewMovie, dates,
+    picture::PictureOwner,
     query::{MovieQuery, MovieSort},
 };
 
 macro_rules! columns {
     () => {
-        "id, title, release_date, version"
+        "id, title, release_date, version, poster_etag, poster_width, poster_height"
     };
 }
 
@@ -23,6 +24,13 @@ fn from_row(row: &AnyRow) -> sqlx::Result<Movie> {
         title: row.try_get("title")?,
         release_date: decode(stored)?,
         version: row.try_get("version")?,
+        poster: super::pictures::from_columns(
+            PictureOwner::Movie,
+            row.try_get("id")?,
+            row.try_get("poster_etag")?,
+            row.try_get("poster_width")?,
+            row.try_get("poster_height")?,
+        ),
     })
 }
 
@@ -99,13 +107,20 @@ pub async fn update(
 
 /// Puts a restored movie back under its own id and with its (new) version.
 pub async fn reinsert(conn: &mut AnyConnection, movie: &Movie) -> sqlx::Result<()> {
-    sqlx::query("INSERT INTO movies (id, title, release_date, version) VALUES ($1, $2, $3, $4)")
-        .bind(movie.id)
-        .bind(&movie.title)
-        .bind(movie.release_date.as_ref().map(dates::to_storage))
-        .bind(movie.version)
-        .execute(conn)
-        .await?;
+    let poster = movie.poster.as_ref();
+    sqlx::query(
+        "INSERT INTO movies (id, title, release_date, version, poster_etag, poster_width, \
+         poster_height) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(movie.id)
+    .bind(&movie.title)
+    .bind(movie.release_date.as_ref().map(dates::to_storage))
+    .bind(movie.version)
+    .bind(poster.map(|p| p.etag.as_str()))
+    .bind(poster.map(|p| i64::from(p.width)))
+    .bind(poster.map(|p| i64::from(p.height)))
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -157,7 +172,9 @@ pub async fn find_page(
         MovieSort::Title => "title",
         MovieSort::ReleaseDate => "release_date {} NULLS LAST",
     };
-    let fields = "'id', id, 'title', title, 'release_date', release_date, 'version', version";
+    let fields = "'id', id, 'title', title, 'release_date', release_date, 'version', version, \
+                  'poster_etag', poster_etag, 'poster_width', poster_width, \
+                  'poster_height', poster_height";
     let (json, total) = filter(backend, query)
         .fetch_page_json(conn, backend, "movies", fields, order_by, query.descending, limit, offset)
         .await?;
@@ -171,6 +188,13 @@ pub async fn find_page(
                 title: row.title,
                 release_date: self::decode(row.release_date)?,
                 version: row.version,
+                poster: super::pictures::from_columns(
+                    PictureOwner::Movie,
+                    row.id,
+                    row.poster_etag,
+                    row.poster_width,
+                    row.poster_height,
+                ),
             })
         })
         .collect::<sqlx::Result<_>>()?;
@@ -184,4 +208,7 @@ struct StoredMovie {
     title: String,
     release_date: Option<String>,
     version: i64,
+    poster_etag: Option<String>,
+    poster_width: Option<i64>,
+    poster_height: Option<i64>,
 }

@@ -100,7 +100,15 @@ pub async fn page(
 }
 
 /// Purges what was deleted before `cutoff` (stored form); how many rows went.
+/// Their pictures go with them (a trashed record keeps its pictures for a restore).
 pub async fn purge_before(conn: &mut AnyConnection, cutoff: &str) -> sqlx::Result<u64> {
+    sqlx::query(
+        "DELETE FROM pictures WHERE EXISTS (SELECT 1 FROM trash t WHERE t.deleted_at < $1 \
+         AND t.entity = pictures.owner AND t.entity_id = pictures.owner_id)",
+    )
+    .bind(cutoff)
+    .execute(&mut *conn)
+    .await?;
     let done =
         sqlx::query("DELETE FROM trash WHERE deleted_at < $1").bind(cutoff).execute(conn).await?;
     Ok(done.rows_affected())

@@ -10,6 +10,7 @@ mod castings;
 mod journal;
 pub mod live;
 mod movies;
+pub mod pictures;
 mod read_cache;
 mod trash;
 pub mod validate;
@@ -38,6 +39,8 @@ pub struct Service {
     trash_retention: std::time::Duration,
     /// Live updates (`GET /events`); `None` where nothing started them (benchmarks).
     live: Option<LiveFeed>,
+    /// Uploads being decoded (see [`pictures::imaging_concurrency`]).
+    imaging_slots: Arc<tokio::sync::Semaphore>,
 }
 
 impl Service {
@@ -47,6 +50,7 @@ impl Service {
             db,
             trash_retention: DEFAULT_RETENTION,
             live: None,
+            imaging_slots: Arc::new(tokio::sync::Semaphore::new(pictures::imaging_concurrency())),
         }
     }
 
@@ -66,6 +70,10 @@ impl Service {
 
     pub fn db(&self) -> &Db {
         &self.db
+    }
+
+    fn imaging_slots(&self) -> &tokio::sync::Semaphore {
+        &self.imaging_slots
     }
 
     /// Reads that may be answered from memory; see [`ReadCache`].

@@ -26,7 +26,10 @@ use std::{
 };
 
 use crate::{
-    model::query::{ActorQuery, MovieQuery},
+    model::{
+        picture::{PictureOwner, PictureSize},
+        query::{ActorQuery, MovieQuery},
+    },
     server::{ApiError, db::Db, metrics as metrics_names},
 };
 
@@ -42,6 +45,7 @@ pub enum ReadKey {
     Movie(i64),
     Cast(i64),
     Filmography(i64),
+    Picture(PictureOwner, i64, PictureSize),
 }
 
 /// The most rows (summed over entries) kept at once: about 2 MB of actors. Past it, the

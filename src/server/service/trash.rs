@@ -80,6 +80,8 @@ pub(super) struct TrashedMovie {
     title: String,
     release_date: Option<String>,
     version: i64,
+    #[serde(default)]
+    poster: Option<crate::model::Picture>,
 }
 
 impl TrashedMovie {
@@ -89,6 +91,7 @@ impl TrashedMovie {
             title: movie.title.clone(),
             release_date: movie.release_date.as_ref().map(dates::to_storage),
             version: movie.version,
+            poster: movie.poster.clone(),
         }
     }
 
@@ -97,7 +100,13 @@ impl TrashedMovie {
             Some(stored) => Some(dates::from_storage(&stored).map_err(ApiError::internal)?),
             None => None,
         };
-        Ok(Movie { id: self.id, title: self.title, release_date, version: self.version })
+        Ok(Movie {
+            id: self.id,
+            title: self.title,
+            release_date,
+            version: self.version,
+            poster: self.poster,
+        })
     }
 }
 

@@ -3,6 +3,7 @@
 //! bundle's files, fallbacks.
 
 pub mod assets;
+pub mod body_limit;
 pub mod fallback;
 pub mod hosts;
 pub mod negotiate;

@@ -32,6 +32,19 @@ impl IfNoneMatch {
     }
 }
 
+impl IfNoneMatch {
+    /// Whether the client holds the representation whose entity tag is `tag` (its opaque
+    /// text, without quotes); 400 for a header that could not be read.
+    pub fn matches_tag(&self, tag: &str) -> Result<bool, ApiError> {
+        match &self.0 {
+            Some(Precondition::Tags(tags)) => Ok(tags.iter().any(|t| t == tag)),
+            Some(Precondition::Exists) => Ok(true),
+            Some(other) => other.readable().map(|()| false),
+            None => Ok(false),
+        }
+    }
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
     type Rejection = ApiError;
 

@@ -9,6 +9,7 @@ use crate::server::{
     auth::{
         Principal, Writer,
         bearer::{bearer_token, bearer_writer},
+        web_session::{authenticate_reader, authenticate_writer},
     },
 };
 
@@ -18,6 +19,33 @@ impl FromRequestParts<AppState> for Principal {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let token = bearer_token(parts)?;
         state.core.verifier.verify(token).await
+    }
+}
+
+/// The caller of a read that a browser makes on its own (an `<img>`): a bearer token, or
+/// the web app's session cookie.
+pub struct BrowserReader(pub Principal);
+
+impl FromRequestParts<AppState> for BrowserReader {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let core = &state.core;
+        Ok(BrowserReader(authenticate_reader(&core.verifier, &core.cookie, parts).await?))
+    }
+}
+
+/// The caller of a write the web app makes with a plain form (a file upload): a bearer token,
+/// or the session cookie on a request from this site only.
+pub struct BrowserWriter(pub Writer);
+
+impl FromRequestParts<AppState> for BrowserWriter {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let core = &state.core;
+        let who = authenticate_writer(&core.verifier, &core.cookie, parts).await?;
+        Ok(BrowserWriter(core.admit_write(who)?))
     }
 }
 

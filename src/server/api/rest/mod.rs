@@ -8,4 +8,5 @@ pub(super) mod events;
 pub(super) mod health;
 pub(super) mod home;
 pub(super) mod movies;
+pub(super) mod pictures;
 pub(super) mod trash;
