@@ -9,6 +9,7 @@ mod live_list;
 mod messages;
 mod notices;
 mod pages;
+mod pictures;
 pub(crate) mod row_actions;
 mod session_ui;
 

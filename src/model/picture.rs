@@ -141,6 +141,26 @@ impl Picture {
     }
 }
 
+/// What a person is told when an upload failed, by the error's code (the no-JavaScript form
+/// carries only the code back to the page, so a crafted link can show nothing but these).
+pub fn upload_problem(code: &str) -> &'static str {
+    match code {
+        "unsupported_image" => "That file is not a JPEG, PNG or WebP image.",
+        "too_many_pixels" => "That image is too large: at most 40 megapixels are accepted.",
+        "damaged_image" => "That image is damaged or cut short and could not be read.",
+        "trailing_data" => {
+            "That file has data hidden after its image (a motion photo's video?). Save it as a plain still image and try again."
+        }
+        "payload_too_large" => "That file is too large to upload.",
+        "missing_file" => "Choose an image file first.",
+        "forbidden" => "You are not allowed to change this picture.",
+        "not_found" => "There is no picture to remove.",
+        "not_signed_in" | "invalid_token" => "Your session has ended; sign in again.",
+        "rate_limited" => "Too many changes at once; wait a moment and try again.",
+        _ => "The picture could not be saved; try again.",
+    }
+}
+
 /// Up to two initials of a name, for the placeholder of a record without a picture.
 pub fn initials(name: &str) -> String {
     let words: Vec<&str> = name.split_whitespace().collect();

@@ -16,11 +16,15 @@ use crate::{
         live::{DeletedNotice, follow_record},
         live_list::{ListKind, LiveList},
         notices::use_notices,
+        pictures::{Face, PictureCard, PictureUploader},
         row_actions::{CancelLink, RowAction, RowControls},
         session_ui::SignInPrompt,
         use_session,
     },
-    model::{AGE_RANGE, Actor, MAX_GENDER_CHARS, MAX_NAME_CHARS, Permission, UserInfo},
+    model::{
+        AGE_RANGE, Actor, MAX_GENDER_CHARS, MAX_NAME_CHARS, Permission, UserInfo,
+        picture::PictureOwner,
+    },
     rpc::actors::{CreateActor, DeleteActor, UpdateActor, get_actor, list_actors},
 };
 
@@ -198,12 +202,17 @@ fn ActorRow(actor: Actor, controls: RowControls<UpdateActor, DeleteActor>) -> im
             view! { <EditActor actor=editing.clone() update state changed=controls.changed() /> }
                 .into_any()
         });
-    let (name, age, gender) = (actor.name, actor.age, actor.gender);
+    let (name, age, gender, photo) = (actor.name, actor.age, actor.gender, actor.photo);
     view! {
         <tr id=anchor data-actor-id=id>
             // While the row's editor is open it spans the row in place of these cells.
             {move || (!open()).then(|| view! {
-                <td class="primary"><a href=format!("/actors/{id}")>{name.clone()}</a></td>
+                <td class="primary">
+                    <a class="with-face" href=format!("/actors/{id}")>
+                        <Face picture=photo.clone() name=name.clone() />
+                        <span>{name.clone()}</span>
+                    </a>
+                </td>
                 <td data-label="Age">{age}</td>
                 <td data-label="Gender">{gender.clone()}</td>
             })}
@@ -262,6 +271,7 @@ fn EditActor(
 
 #[component]
 pub fn ActorPage() -> impl IntoView {
+    let session = use_session();
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok());
     let actor = Resource::new(id, |id| async move {
@@ -274,8 +284,10 @@ pub fn ActorPage() -> impl IntoView {
         <p><a href="/actors">"← All actors"</a></p>
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
+                let user = session.await.ok().and_then(|s| s.user);
+                let can_edit = user.is_some_and(|u| u.can(Permission::PatchActors));
                 match actor.await {
-                    Ok(Some(actor)) => view! { <ActorDetails actor /> }.into_any(),
+                    Ok(Some(actor)) => view! { <ActorDetails actor can_edit /> }.into_any(),
                     Ok(None) => view! { <RecordNotFound what="actor" back="/actors" /> }.into_any(),
                     Err(err) if err.status == 404 => view! { <RecordNotFound what="actor" back="/actors" /> }.into_any(),
                     Err(err) if err.is_unauthenticated() => view! { <SignInPrompt expired=false what="this actor" /> }.into_any(),
@@ -288,20 +300,35 @@ pub fn ActorPage() -> impl IntoView {
 
 /// An actor's page, kept current as others change it.
 #[component]
-fn ActorDetails(actor: Actor) -> impl IntoView {
+fn ActorDetails(actor: Actor, can_edit: bool) -> impl IntoView {
     let id = actor.id;
     let shown = RwSignal::new(actor);
     let gone = RwSignal::new(None);
     follow_record("actor", id, shown, gone);
     let name = move || shown.with(|a| a.name.clone());
+    let photo = Signal::derive(move || shown.with(|a| a.photo.clone()));
+    let on_saved = Callback::new(move |record: serde_json::Value| {
+        if let Ok(actor) = serde_json::from_value::<Actor>(record) {
+            shown.set(actor);
+        }
+    });
     view! {
         <Title text=name />
         <h1>{name}</h1>
         <DeletedNotice gone back="/actors" />
-        <dl class="details">
-            <dt>"Age"</dt><dd>{move || shown.with(|a| a.age)}</dd>
-            <dt>"Gender"</dt><dd>{move || shown.with(|a| a.gender.clone())}</dd>
-        </dl>
+        <div class="record-head">
+            <PictureCard picture=photo name=Signal::derive(name) owner=PictureOwner::Actor />
+            <div>
+                <dl class="details">
+                    <dt>"Age"</dt><dd>{move || shown.with(|a| a.age)}</dd>
+                    <dt>"Gender"</dt><dd>{move || shown.with(|a| a.gender.clone())}</dd>
+                </dl>
+                {can_edit.then(|| view! {
+                    <PictureUploader owner=PictureOwner::Actor id
+                        has_picture=Signal::derive(move || photo.with(Option::is_some)) on_saved />
+                })}
+            </div>
+        </div>
         <FilmographySection actor_id=id />
         <HistorySection kind="actor" id />
     }

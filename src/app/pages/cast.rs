@@ -8,6 +8,7 @@ use crate::{
         live::{LiveMessage, has_open_editor, reload_on},
         messages::human,
         notices::use_notices,
+        pictures::Face,
     },
     model::{AppError, CastChange, CastMember, MAX_NAME_CHARS, dates},
     rpc::castings::{
@@ -103,7 +104,10 @@ fn CastRow(
     let field_id = format!("character-{}", actor.id);
     view! {
         <li data-actor-id=actor.id>
-            <a href=format!("/actors/{}", actor.id)>{actor.name.clone()}</a>
+            <a class="with-face" href=format!("/actors/{}", actor.id)>
+                <Face picture=actor.photo.clone() name=actor.name.clone() />
+                <span>{actor.name.clone()}</span>
+            </a>
             {member.character.clone().map(|c| view! { <span class="character">" as " {c}</span> })}
             {can_edit.then(|| view! {
                 <div class="cast-actions">

@@ -16,11 +16,12 @@ use crate::{
         live::{DeletedNotice, follow_record},
         live_list::{ListKind, LiveList},
         notices::use_notices,
+        pictures::{Face, PictureCard, PictureUploader},
         row_actions::{CancelLink, RowAction, RowControls},
         session_ui::SignInPrompt,
         use_session,
     },
-    model::{MAX_NAME_CHARS, Movie, Permission, UserInfo, dates},
+    model::{MAX_NAME_CHARS, Movie, Permission, UserInfo, dates, picture::PictureOwner},
     rpc::movies::{CreateMovie, DeleteMovie, UpdateMovie, get_movie, list_movies},
 };
 
@@ -196,13 +197,18 @@ fn MovieRow(movie: Movie, controls: RowControls<UpdateMovie, DeleteMovie>) -> im
             view! { <EditMovie movie=editing.clone() update state changed=controls.changed() /> }
                 .into_any()
         });
-    let title = movie.title;
+    let (title, poster) = (movie.title, movie.poster);
     let shown = dates::to_display(&movie.release_date);
     view! {
         <tr id=anchor data-movie-id=id>
             // While the row's editor is open it spans the row in place of these cells.
             {move || (!open()).then(|| view! {
-                <td class="primary"><a href=format!("/movies/{id}")>{title.clone()}</a></td>
+                <td class="primary">
+                    <a class="with-face" href=format!("/movies/{id}")>
+                        <Face picture=poster.clone() name=title.clone() poster=true />
+                        <span>{title.clone()}</span>
+                    </a>
+                </td>
                 <td data-label="Release date"><time datetime=datetime.clone()>{shown.clone()}</time></td>
             })}
             {actions}
@@ -294,16 +300,31 @@ fn MovieDetails(movie: Movie, can_edit_cast: bool) -> impl IntoView {
     let gone = RwSignal::new(None);
     follow_record("movie", id, shown, gone);
     let title = move || shown.with(|m| m.title.clone());
+    let poster = Signal::derive(move || shown.with(|m| m.poster.clone()));
+    let on_saved = Callback::new(move |record: serde_json::Value| {
+        if let Ok(movie) = serde_json::from_value::<Movie>(record) {
+            shown.set(movie);
+        }
+    });
     view! {
         <Title text=title />
         <h1>{title}</h1>
         <DeletedNotice gone back="/movies" />
-        <dl class="details">
-            <dt>"Release date"</dt>
-            <dd>{move || shown.with(|m| view! {
-                <time datetime=dates::datetime_attr(&m.release_date)>{dates::to_display(&m.release_date)}</time>
-            })}</dd>
-        </dl>
+        <div class="record-head">
+            <PictureCard picture=poster name=Signal::derive(title) owner=PictureOwner::Movie />
+            <div>
+                <dl class="details">
+                    <dt>"Release date"</dt>
+                    <dd>{move || shown.with(|m| view! {
+                        <time datetime=dates::datetime_attr(&m.release_date)>{dates::to_display(&m.release_date)}</time>
+                    })}</dd>
+                </dl>
+                {can_edit_cast.then(|| view! {
+                    <PictureUploader owner=PictureOwner::Movie id
+                        has_picture=Signal::derive(move || poster.with(Option::is_some)) on_saved />
+                })}
+            </div>
+        </div>
         <CastSection movie_id=id can_edit=can_edit_cast />
         <HistorySection kind="movie" id />
     }
