@@ -6,7 +6,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/casting-agency/target
 # npm's wasm-opt (binaryen >= 116) must shadow any older one.
 export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test lint test-rust test-e2e release token bench bench-micro bench-web bench-lists bench-journal bench-live container soak
+.PHONY: run test lint test-rust test-e2e release token bench bench-micro bench-web bench-lists bench-journal bench-pictures bench-live container soak
 
 ## Runs the app on SQLite with local sign-in at http://127.0.0.1:3000
 run:
@@ -75,5 +75,10 @@ bench-live:
 	scripts/bench-live.sh
 
 ## The change journal with 1,000,000 changes: feed and history pages (prints figures).
+## Picture uploads (a 12-megapixel JPEG to its renditions) and thumbnail serving vs /healthz.
+bench-pictures:
+	scripts/setup.sh bench
+	scripts/bench-pictures.sh
+
 bench-journal:
 	cargo bench --features ssr --bench journal

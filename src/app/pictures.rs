@@ -48,6 +48,10 @@ pub fn PictureCard(
     name: Signal<String>,
     owner: PictureOwner,
 ) -> impl IntoView {
+    let class = match owner {
+        PictureOwner::Actor => "picture-card",
+        PictureOwner::Movie => "picture-card poster",
+    };
     move || {
         let label = name.get();
         match picture.get() {
@@ -55,14 +59,14 @@ pub fn PictureCard(
                 let (width, height) = picture.size_of(PictureSize::Card);
                 let alt = format!("{} of {label}", capitalised(owner.picture_name()));
                 view! {
-                    <a class="picture-card" href=picture.urls.full.clone()>
+                    <a class=class href=picture.urls.full.clone()>
                         <img src=picture.urls.card width=width height=height alt=alt decoding="async" />
                     </a>
                 }
                 .into_any()
             }
             None => view! {
-                <div class="picture-card placeholder" aria-hidden="true">{initials(&label)}</div>
+                <div class=format!("{class} placeholder") aria-hidden="true">{initials(&label)}</div>
             }
             .into_any(),
         }

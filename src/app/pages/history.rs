@@ -145,6 +145,17 @@ fn field_changes(change: &ChangeEntry) -> Vec<String> {
         })
         .map(|(key, _)| {
             let label = key.replace('_', " ");
+            // A picture changes as a whole; its hash and URLs mean nothing to a reader.
+            if matches!(key.as_str(), "photo" | "poster") {
+                let had = |side: &Option<Value>| {
+                    side.as_ref().and_then(|v| v.get(key)).is_some_and(|v| !v.is_null())
+                };
+                return match (had(&change.before), had(&change.after)) {
+                    (false, true) => format!("{label}: added"),
+                    (true, false) => format!("{label}: removed"),
+                    _ => format!("{label}: replaced"),
+                };
+            }
             format!(
                 "{label}: {} → {}",
                 text(change.before.as_ref(), key),

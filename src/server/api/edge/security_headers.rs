@@ -25,13 +25,16 @@ const RESOURCE_POLICY: &str = "default-src 'none'; frame-ancestors 'none'; base-
 /// The policy of a page rendered with `nonce`. `'wasm-unsafe-eval'` lets the page compile its
 /// WebAssembly (it does not allow `eval`). `form-action` also names where sign-in may be
 /// redirected (Auth0's origin, when configured), since browsers check redirects of form posts.
+/// `blob:` images are the upload form's previews of a file the person chose, and `blob:`
+/// connections how Chromium reads a dropped file that exists only in memory when the form is
+/// sent (object URLs only this page's own script can make).
 pub fn page_policy(nonce: &str, form_targets: &str) -> String {
     // `cargo leptos watch` injects a live-reload script that talks to a WebSocket on another
     // port; only then is `ws:` allowed.
     let reload = if std::env::var_os("LEPTOS_WATCH").is_some() { " ws: wss:" } else { "" };
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' data:; connect-src 'self'{reload}; \
+         style-src 'self'; img-src 'self' data: blob:; connect-src 'self' blob:{reload}; \
          object-src 'none'; base-uri 'none'; form-action 'self'{form_targets}; \
          frame-ancestors 'none'"
     )
