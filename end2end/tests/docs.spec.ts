@@ -18,9 +18,11 @@ test("Swagger UI at /docs lists the API and runs a request with a bearer token",
   // Authorize with a producer token, then try GET /actors.
   const token = await apiToken(request, "producer");
   await page.locator("button.authorize").click();
-  await page.locator(".auth-container input").first().fill(token);
-  await page.locator(".auth-btn-wrapper button.authorize").click();
-  await page.locator(".auth-btn-wrapper button.btn-done").click();
+  // Two schemes are offered (the bearer token, and the web session's cookie for pictures).
+  const bearer = page.locator("form").filter({ hasText: "bearer (http, Bearer)" });
+  await bearer.locator("input").first().fill(token);
+  await bearer.getByRole("button", { name: "Apply credentials" }).click();
+  await page.locator("button.btn-done").first().click();
   const list = page.locator("#operations-actors-list_actors");
   await list.locator(".opblock-summary").click();
   await list.getByRole("button", { name: "Try it out" }).click();

@@ -241,9 +241,16 @@ impl Service {
     /// [`imaging_concurrency`] at a time.
     async fn process(&self, upload: Upload) -> Result<Processed, ApiError> {
         let _slot = self.imaging_slots().acquire().await.map_err(ApiError::internal)?;
-        let done = tokio::task::spawn_blocking(move || imaging::process(&upload))
-            .await
-            .map_err(ApiError::internal)?;
+        // A decoder that panics on some hostile file is a bug in it, but the file is still
+        // the sender's to fix: refused as damaged (and logged), never a 500.
+        let done = tokio::task::spawn_blocking(move || {
+            std::panic::catch_unwind(|| imaging::process(&upload)).unwrap_or_else(|_| {
+                tracing::warn!("an image decoder panicked on an upload; refused as damaged");
+                Err(imaging::Refusal::Damaged)
+            })
+        })
+        .await
+        .map_err(ApiError::internal)?;
         done.map_err(|refusal| ApiError::validation("image", refusal.code(), refusal.to_string()))
     }
 }
