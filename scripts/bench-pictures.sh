@@ -22,7 +22,9 @@ trap '[ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null; rm -rf "$work"' EXIT
 echo "==> in process" >&2
 BENCH_OUT="$work" RUSTFLAGS="--cfg erase_components" cargo bench --features ssr --bench pictures
 echo "==> release build" >&2
-RUSTFLAGS="--cfg erase_components" cargo build --release --features ssr --bin casting-agency >&2
+# The name cargo-leptos would give the bundle, which Leptos reads when it is compiled.
+LEPTOS_OUTPUT_NAME=casting-agency RUSTFLAGS="--cfg erase_components" \
+  cargo build --release --features ssr --bin casting-agency >&2
 bin="$CARGO_TARGET_DIR/release/casting-agency"
 export REPORT="$PWD/bench/wrk/report.lua"
 
@@ -31,7 +33,7 @@ rps() { # path [VAR=value...] -> requests/s
   shift
   env "$@" wrk -t2 -c"$connections" -d"${seconds}s" --timeout 5s -s bench/wrk/get.lua \
     "http://127.0.0.1:$port$path" | grep '^RESULT ' | cut -c8- |
-    python3 -c 'import json,sys; r=json.load(sys.stdin); print(f"{r[\"rps\"]:.0f} {r[\"p99_ms\"]:.2f} {r[\"errors\"]}")'
+    python3 -c 'import json,sys; r=json.load(sys.stdin); print("%.0f %.2f %d" % (r["rps"], r["p99_ms"], r["errors"]))'
 }
 
 for db in $databases; do
