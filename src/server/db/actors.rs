@@ -17,7 +17,8 @@ macro_rules! columns {
     };
 }
 
-fn from_row(row: &AnyRow) -> sqlx::Result<Actor> {
+/// The record from a row with its columns (a join may add others).
+pub(super) fn from_row(row: &AnyRow) -> sqlx::Result<Actor> {
     Ok(Actor {
         id: row.try_get("id")?,
         name: row.try_get("name")?,

@@ -3,46 +3,14 @@
 use sqlx::{AnyConnection, Row, any::AnyRow};
 
 use super::Backend;
-use crate::model::{Actor, CastMember, Credit, Movie, picture::PictureOwner};
+use crate::model::{CastMember, Credit};
 
 fn cast_member(row: &AnyRow) -> sqlx::Result<CastMember> {
-    Ok(CastMember {
-        actor: Actor {
-            id: row.try_get("id")?,
-            name: row.try_get("name")?,
-            age: row.try_get("age")?,
-            gender: row.try_get("gender")?,
-            version: row.try_get("version")?,
-            photo: super::pictures::from_columns(
-                PictureOwner::Actor,
-                row.try_get("id")?,
-                row.try_get("photo_etag")?,
-                row.try_get("photo_width")?,
-                row.try_get("photo_height")?,
-            ),
-        },
-        character: row.try_get("character")?,
-    })
+    Ok(CastMember { actor: super::actors::from_row(row)?, character: row.try_get("character")? })
 }
 
 fn credit(row: &AnyRow) -> sqlx::Result<Credit> {
-    let release_date = super::movies::decode(row.try_get("release_date")?)?;
-    Ok(Credit {
-        movie: Movie {
-            id: row.try_get("id")?,
-            title: row.try_get("title")?,
-            release_date,
-            version: row.try_get("version")?,
-            poster: super::pictures::from_columns(
-                PictureOwner::Movie,
-                row.try_get("id")?,
-                row.try_get("poster_etag")?,
-                row.try_get("poster_width")?,
-                row.try_get("poster_height")?,
-            ),
-        },
-        character: row.try_get("character")?,
-    })
+    Ok(Credit { movie: super::movies::from_row(row)?, character: row.try_get("character")? })
 }
 
 /// The cast of a movie, by actor id.

@@ -17,7 +17,8 @@ macro_rules! columns {
     };
 }
 
-fn from_row(row: &AnyRow) -> sqlx::Result<Movie> {
+/// The record from a row with its columns (a join may add others).
+pub(super) fn from_row(row: &AnyRow) -> sqlx::Result<Movie> {
     let stored: Option<String> = row.try_get("release_date")?;
     Ok(Movie {
         id: row.try_get("id")?,

@@ -39,6 +39,11 @@ pub trait Pictured: Clone + Serialize + Send + Sync + 'static {
 
     fn version(&self) -> i64;
     fn picture(&self) -> Option<&Picture>;
+    /// The record, if it exists.
+    fn find(
+        conn: &mut AnyConnection,
+        id: i64,
+    ) -> impl Future<Output = sqlx::Result<Option<Self>>> + Send;
     /// The record, its row locked until the transaction ends.
     fn lock(
         conn: &mut AnyConnection,
@@ -58,6 +63,12 @@ impl Pictured for Actor {
     }
     fn picture(&self) -> Option<&Picture> {
         self.photo.as_ref()
+    }
+    fn find(
+        conn: &mut AnyConnection,
+        id: i64,
+    ) -> impl Future<Output = sqlx::Result<Option<Self>>> + Send {
+        actors::find(conn, id)
     }
     fn lock(
         conn: &mut AnyConnection,
@@ -79,6 +90,12 @@ impl Pictured for Movie {
     }
     fn picture(&self) -> Option<&Picture> {
         self.poster.as_ref()
+    }
+    fn find(
+        conn: &mut AnyConnection,
+        id: i64,
+    ) -> impl Future<Output = sqlx::Result<Option<Self>>> + Send {
+        movies::find(conn, id)
     }
     fn lock(
         conn: &mut AnyConnection,
@@ -206,17 +223,10 @@ impl Service {
 
     async fn require_record<T: Pictured>(&self, id: i64) -> Result<(), ApiError> {
         let mut conn = self.db().pool().acquire().await?;
-        let table = match T::OWNER {
-            PictureOwner::Actor => "actors",
-            PictureOwner::Movie => "movies",
-        };
-        let sql = format!("SELECT 1 AS x FROM {table} WHERE id = $1");
-        let found = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?
-            .is_some();
-        if found { Ok(()) } else { Err(not_found(T::OWNER, id)) }
+        match T::find(&mut conn, id).await? {
+            Some(_) => Ok(()),
+            None => Err(not_found(T::OWNER, id)),
+        }
     }
 
     async fn journal_picture_change<T: Pictured>(
