@@ -14,6 +14,7 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
     ("model", &["app", "rpc", "server::*"]),
     // Pure computation on bytes: it knows nothing of requests, callers or storage.
     ("server::imaging", &["app", "rpc", "server::*"]),
+    ("server::spreadsheet", &["app", "rpc", "server::*"]),
     ("app", &["server::*"]),
     ("rpc", &["app"]),
     (

@@ -1,6 +1,7 @@
 //! The Leptos application: HTML shell, router, layout. Compiled for the server (SSR) and for
 //! the browser (hydration).
 
+mod bulk_select;
 mod conflict;
 mod forms;
 mod list_controls;
@@ -12,6 +13,7 @@ mod pages;
 mod pictures;
 pub(crate) mod row_actions;
 mod session_ui;
+mod upload;
 
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
@@ -21,8 +23,8 @@ use leptos_router::{
 };
 
 use pages::{
-    ActivityPage, ActorPage, ActorsPage, HomePage, LoginPage, MoviePage, MoviesPage, NotFound,
-    TrashPage,
+    ActivityPage, ActorPage, ActorsPage, HomePage, ImportKind, ImportPage, LoginPage, MoviePage,
+    MoviesPage, NotFound, TrashPage,
 };
 pub use session_ui::{SessionResource, use_session};
 
@@ -112,6 +114,8 @@ pub fn App() -> impl IntoView {
                         <Route path=StaticSegment("movies") view=MoviesPage ssr=SsrMode::Async />
                         <Route path=StaticSegment("activity") view=ActivityPage ssr=SsrMode::Async />
                         <Route path=StaticSegment("trash") view=TrashPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("import"), StaticSegment("actors")) view=|| view! { <ImportPage kind=ImportKind::Actors /> } ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("import"), StaticSegment("movies")) view=|| view! { <ImportPage kind=ImportKind::Movies /> } ssr=SsrMode::Async />
                         <Route path=(StaticSegment("movies"), ParamSegment("id")) view=MoviePage ssr=SsrMode::Async />
                     </Routes>
                 </main>

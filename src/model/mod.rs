@@ -7,6 +7,7 @@ pub mod journal;
 mod permission;
 pub mod picture;
 pub mod query;
+pub mod spreadsheet;
 
 pub use error::AppError;
 pub use permission::{Permission, Role, UserInfo};

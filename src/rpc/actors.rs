@@ -15,7 +15,7 @@ pub async fn list_actors(
 ) -> Result<ListPage<Actor>, AppError> {
     use crate::{model::query::UI_PER_PAGE, server::rpc::ListControls};
     let (svc, who) = super::reader().await?;
-    let params = ListControls { q, sort, page };
+    let params = ListControls { q, sort, page: Some(page.unwrap_or(1)) };
     let listing = svc.list_actors(&who, params).await?;
     let page = listing.page.map(|p| p.page).unwrap_or(1);
     Ok(ListPage {

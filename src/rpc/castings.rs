@@ -62,3 +62,22 @@ pub async fn unassign_actor(movie_id: i64, actor_id: i64) -> Result<(), AppError
     let (svc, who) = super::writer().await?;
     Ok(svc.unassign(&who, movie_id, actor_id).await?)
 }
+
+/// Casts several actors at once (`picks`: actor id and character, empty for none), all or
+/// none. The changes, in the order given.
+#[server(prefix = "/api", endpoint = "movies/cast/add-many")]
+pub async fn assign_actors(
+    movie_id: i64,
+    picks: Vec<(i64, String)>,
+) -> Result<Vec<CastChange>, AppError> {
+    use crate::{model::CastingInput, server::service::CastingChoice};
+    let (svc, who) = super::writer().await?;
+    let picks = picks
+        .into_iter()
+        .map(|(actor_id, character)| CastingChoice {
+            actor_id,
+            casting: CastingInput { character: Some(character) },
+        })
+        .collect();
+    Ok(svc.assign_many(&who, movie_id, picks).await?.into_iter().map(change).collect())
+}

@@ -3,6 +3,7 @@
 //! targets (the browser gets a client stub); bodies run only on the server.
 
 pub mod actors;
+pub mod bulk;
 pub mod castings;
 pub mod history;
 pub mod movies;

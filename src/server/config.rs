@@ -82,6 +82,8 @@ pub struct Config {
     pub body_limit: usize,
     /// Largest accepted picture upload, in bytes (`PICTURE_MAX_BYTES`).
     pub picture_max_bytes: usize,
+    /// Largest accepted spreadsheet import, in bytes (`IMPORT_MAX_BYTES`).
+    pub import_max_bytes: usize,
     /// Lifetime of tokens issued by local sign-in.
     pub local_token_ttl: Duration,
     /// Time allowed for in-flight requests to finish after SIGTERM/Ctrl-C.
@@ -286,6 +288,11 @@ impl Config {
                 &var,
                 "PICTURE_MAX_BYTES",
                 crate::model::picture::DEFAULT_MAX_BYTES,
+            )?,
+            import_max_bytes: parse(
+                &var,
+                "IMPORT_MAX_BYTES",
+                crate::model::spreadsheet::IMPORT_DEFAULT_MAX_BYTES,
             )?,
             local_token_ttl: Duration::from_secs(parse(&var, "LOCAL_TOKEN_TTL_SECS", 8 * 3600)?),
             shutdown_grace: Duration::from_secs(parse(&var, "SHUTDOWN_GRACE_SECS", 20)?),

@@ -60,6 +60,12 @@ pub enum ApiError {
     )]
     UnsupportedUpload,
 
+    /// 415 for a spreadsheet import: neither CSV nor a multipart form.
+    #[error(
+        "send the spreadsheet as the body (Content-Type: text/csv) or as the `file` field of a multipart/form-data form"
+    )]
+    UnsupportedSheet,
+
     /// 422: well-formed but invalid; names the offending field.
     #[error("{field}: {message}")]
     Validation { field: String, code: &'static str, message: String },
@@ -118,9 +124,9 @@ impl ApiError {
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::UnsupportedMediaType | ApiError::UnsupportedUpload => {
-                StatusCode::UNSUPPORTED_MEDIA_TYPE
-            }
+            ApiError::UnsupportedMediaType
+            | ApiError::UnsupportedUpload
+            | ApiError::UnsupportedSheet => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) | ApiError::Saturated { .. } => {
@@ -143,9 +149,9 @@ impl ApiError {
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::PreconditionFailed { .. } => "precondition_failed",
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
-            ApiError::UnsupportedMediaType | ApiError::UnsupportedUpload => {
-                "unsupported_media_type"
-            }
+            ApiError::UnsupportedMediaType
+            | ApiError::UnsupportedUpload
+            | ApiError::UnsupportedSheet => "unsupported_media_type",
             ApiError::Saturated { code, .. } => code,
             ApiError::RateLimited { .. } => "rate_limited",
             ApiError::Unavailable(_) => "database_unavailable",

@@ -18,6 +18,7 @@ pub mod metrics;
 pub mod rpc;
 pub mod serve;
 pub mod service;
+pub mod spreadsheet;
 pub mod startup;
 
 pub use error::{ApiError, ErrorBody};

@@ -93,8 +93,9 @@ impl ListControls {
         validate::sort(self.sort.as_deref(), columns, default)
     }
 
+    /// The page shown; none (every match) for a bulk action's "select all matching".
     fn page(&self) -> Option<Page> {
-        Some(Page { page: self.page.unwrap_or(1), per_page: UI_PER_PAGE })
+        self.page.map(|page| Page { page, per_page: UI_PER_PAGE })
     }
 
     fn search(&self) -> Option<String> {

@@ -168,7 +168,11 @@ pub async fn build(config: &Config, leptos: LeptosOptions) -> Result<Application
         sign_in_limit,
         metrics: metrics_on,
     };
-    let limits = BodyLimits { default: config.body_limit, picture: config.picture_max_bytes };
+    let limits = BodyLimits {
+        default: config.body_limit,
+        picture: config.picture_max_bytes,
+        import: config.import_max_bytes,
+    };
     let router = router(core.clone(), leptos, limits, edge);
     let trash_purger = DropAbort(spawn_trash_purger(core.service.clone()));
     Ok(Application {

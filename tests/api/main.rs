@@ -30,6 +30,7 @@ mod read_cache;
 mod search;
 mod sessions;
 mod shutdown;
+mod spreadsheets;
 mod trash;
 mod unscheduled;
 mod validation;

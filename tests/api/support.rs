@@ -281,6 +281,8 @@ pub struct Options {
     pub trusted_proxies: Option<String>,
     /// `PICTURE_MAX_BYTES`.
     pub picture_max_bytes: Option<usize>,
+    /// `IMPORT_MAX_BYTES`.
+    pub import_max_bytes: Option<usize>,
 }
 
 impl Default for Options {
@@ -301,6 +303,7 @@ impl Default for Options {
             metrics_token: None,
             rate_limits: None,
             picture_max_bytes: None,
+            import_max_bytes: None,
             trusted_proxies: None,
         }
     }
@@ -348,6 +351,9 @@ impl TestApp {
         vars.insert("WRITE_RATE_PER_MINUTE", writes.to_string());
         if let Some(bytes) = options.picture_max_bytes {
             vars.insert("PICTURE_MAX_BYTES", bytes.to_string());
+        }
+        if let Some(bytes) = options.import_max_bytes {
+            vars.insert("IMPORT_MAX_BYTES", bytes.to_string());
         }
         if let Some(proxies) = &options.trusted_proxies {
             vars.insert("TRUSTED_PROXIES", proxies.clone());

@@ -129,7 +129,14 @@ async fn unreadable_bodies_are_refused(db: TestDb) {
     expect_error(post(form, None).await.unwrap(), 415, "unsupported_media_type").await;
     let huge = serde_json::to_vec(&json!({"name": "x".repeat(70 * 1024), "age": 1, "gender": "f"}))
         .unwrap();
-    expect_error(post(huge, json_type).await.unwrap(), 413, "payload_too_large").await;
+    let refused = post(huge, json_type).await.unwrap();
+    // The body was never read, so the server will drop the connection: it must say so, or a
+    // client reuses the dying connection for its next request and that one fails.
+    assert_eq!(
+        refused.headers().get(header::CONNECTION).map(|v| v.as_bytes()),
+        Some(&b"close"[..])
+    );
+    expect_error(refused, 413, "payload_too_large").await;
     // Charset parameters and +json types are JSON too.
     let ok = serde_json::to_vec(&json!({"name": "Ann", "age": 30, "gender": "female"})).unwrap();
     assert_eq!(post(ok, Some("application/json; charset=utf-8")).await.unwrap().status(), 200);
@@ -143,7 +150,22 @@ async fn unreadable_bodies_are_refused(db: TestDb) {
         .await
         .unwrap();
     expect_error(res, 403, "forbidden").await;
+    // Refused before its body was read (no credentials): the connection closes, and says so.
+    let res = app
+        .request(Method::POST, "/actors", None)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body("{\"name\": \"Unread\"}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers().get(header::CONNECTION).map(|v| v.as_bytes()), Some(&b"close"[..]));
+    expect_error(res, 401, "authorization_header_missing").await;
+    // A body that was read leaves the connection open for the next request.
+    let ok = serde_json::to_vec(&json!({"name": "Bo", "age": 31, "gender": "male"})).unwrap();
+    let res = post(ok, json_type).await.unwrap();
+    assert_eq!(res.headers().get(header::CONNECTION), None);
+    assert_eq!(res.status(), 200);
 
     let (_, listed) = status_json(app.get("/actors", Role::Assistant).await).await;
-    assert_eq!(listed["all_actors"], 1);
+    assert_eq!(listed["all_actors"], 2);
 }

@@ -10,6 +10,7 @@ use super::not_found::{LoadFailed, RecordNotFound};
 
 use crate::{
     app::{
+        bulk_select::{BulkBar, ExportLink, SelectPage, SelectRow, Selection},
         conflict,
         forms::{Field, FormError, last_error},
         list_controls::{ListState, Pager, SearchBox, SortHeader, newest_first, use_list_state},
@@ -65,9 +66,12 @@ pub fn ActorsPage() -> impl IntoView {
             listed
         },
     );
+    let selection = Selection::new("actor", "actors");
     Effect::new(move |_| {
         if let Some(Ok(Some(list))) = actors.get() {
-            live.shown(&list.items.iter().map(|a| a.id).collect::<Vec<_>>());
+            let ids = list.items.iter().map(|r| r.id).collect::<Vec<_>>();
+            live.shown(&ids);
+            selection.showing(ids);
         }
     });
 
@@ -82,9 +86,12 @@ pub fn ActorsPage() -> impl IntoView {
                     return view! { <SignInPrompt expired what="actors" /> }.into_any();
                 };
                 let can_create = user.can(Permission::PostActors);
+                let can_delete = user.can(Permission::DeleteActors);
+                let import = can_create.then_some("/import/actors");
                 view! {
                     {can_create.then(|| view! { <CreateActorForm changed /> })}
                     <SearchBox state label="Search actors" />
+                    <ExportLink state import />
                     {live.waiting_note()}
                     <Transition fallback=|| view! { <p class="loading">"Loading actors…"</p> }>
                         {move || {
@@ -98,8 +105,10 @@ pub fn ActorsPage() -> impl IntoView {
                                     }
                                     Ok(Some(list)) => {
                                         let (page, pages, total) = (list.page, list.pages(), list.total);
+                                        let selection = can_delete.then_some(selection);
                                         view! {
-                                            <ActorTable list=list.items user changed state />
+                                            {selection.map(|selection| view! { <BulkBar selection state total changed /> })}
+                                            <ActorTable list=list.items user changed state selection />
                                             <Pager state page pages total />
                                         }.into_any()
                                     }
@@ -159,6 +168,7 @@ fn ActorTable(
     user: UserInfo,
     changed: RwSignal<u32>,
     state: Memo<ListState>,
+    selection: Option<Selection>,
 ) -> impl IntoView {
     let can_edit = user.can(Permission::PatchActors);
     let can_delete = user.can(Permission::DeleteActors);
@@ -169,6 +179,7 @@ fn ActorTable(
         <table class="data">
             <caption class="visually-hidden">"Actors"</caption>
             <colgroup>
+                {selection.map(|_| view! { <col class="col-select" /> })}
                 <col class="col-name" />
                 <col class="col-number" />
                 <col class="col-text" />
@@ -176,6 +187,7 @@ fn ActorTable(
             </colgroup>
             <thead>
                 <tr>
+                    {selection.map(|selection| view! { <SelectPage selection /> })}
                     <SortHeader state column="name" label="Name" />
                     <SortHeader state column="age" label="Age" />
                     <SortHeader state column="gender" label="Gender" />
@@ -183,7 +195,7 @@ fn ActorTable(
                 </tr>
             </thead>
             <tbody>
-                {list.into_iter().map(|actor| view! { <ActorRow actor controls /> }).collect_view()}
+                {list.into_iter().map(|actor| view! { <ActorRow actor controls selection /> }).collect_view()}
             </tbody>
         </table>
     }
@@ -191,22 +203,34 @@ fn ActorTable(
 
 /// A row: its cells, and links that open its editor (or the open editor itself).
 #[component]
-fn ActorRow(actor: Actor, controls: RowControls<UpdateActor, DeleteActor>) -> impl IntoView {
+fn ActorRow(
+    actor: Actor,
+    controls: RowControls<UpdateActor, DeleteActor>,
+    selection: Option<Selection>,
+) -> impl IntoView {
+    let select_label = actor.name.clone();
     let id = actor.id;
     let anchor = format!("actor-{id}");
     let state = controls.state();
     let editing = actor.clone();
     let open = controls.is_open(id);
-    let actions =
-        controls.cell(id, actor.version, anchor.clone(), actor.name.clone(), 4, move |update| {
+    let actions = controls.cell(
+        id,
+        actor.version,
+        anchor.clone(),
+        actor.name.clone(),
+        4 + usize::from(selection.is_some()),
+        move |update| {
             view! { <EditActor actor=editing.clone() update state changed=controls.changed() /> }
                 .into_any()
-        });
+        },
+    );
     let (name, age, gender, photo) = (actor.name, actor.age, actor.gender, actor.photo);
     view! {
         <tr id=anchor data-actor-id=id>
             // While the row's editor is open it spans the row in place of these cells.
             {move || (!open()).then(|| view! {
+                {selection.map(|selection| view! { <SelectRow selection id label=select_label.clone() /> })}
                 <td class="primary">
                     <a class="with-face" href=format!("/actors/{id}")>
                         <Face picture=photo.clone() name=name.clone() />

@@ -12,7 +12,8 @@ use crate::{
     },
     model::{AppError, CastChange, CastMember, MAX_NAME_CHARS, dates},
     rpc::castings::{
-        AssignActor, ChangeCharacter, UnassignActor, get_cast, get_filmography, search_actors,
+        AssignActor, ChangeCharacter, UnassignActor, assign_actors, get_cast, get_filmography,
+        search_actors,
     },
 };
 
@@ -60,7 +61,7 @@ pub fn CastSection(movie_id: i64, can_edit: bool) -> impl IntoView {
                     }
                 })}
             </Transition>
-            {can_edit.then(|| view! { <AddToCast movie_id cast changed /> })}
+            {can_edit.then(|| view! { <AddToCast movie_id cast changed /> <CastSeveral movie_id cast changed /> })}
         </section>
     }
 }
@@ -239,6 +240,129 @@ fn AddToCast(
             </button>
         </ActionForm>
         <FormError error fields=CAST_FIELDS />
+    }
+}
+
+/// One actor chosen in [`CastSeveral`]: id, name, and the character typed for them.
+#[derive(Clone, PartialEq)]
+struct Pick {
+    id: i64,
+    name: String,
+    character: RwSignal<String>,
+}
+
+/// Casting several actors at once: tick them in the search results (a new search keeps
+/// those already ticked), give each a character if wanted, and cast them all in one go (all
+/// or none). Needs JavaScript; the picker above works without.
+#[component]
+fn CastSeveral(
+    movie_id: i64,
+    cast: Resource<Result<Vec<CastMember>, AppError>>,
+    changed: RwSignal<u32>,
+) -> impl IntoView {
+    let notices = use_notices();
+    let live = RwSignal::new(false);
+    Effect::new(move |_| live.set(true));
+    let query = RwSignal::new(String::new());
+    let matches = Resource::new(move || query.get(), search_actors);
+    let picks = RwSignal::new(Vec::<Pick>::new());
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let toggle = move |id: i64, name: String, on: bool| {
+        picks.update(|picks| {
+            picks.retain(|p| p.id != id);
+            if on {
+                picks.push(Pick { id, name, character: RwSignal::new(String::new()) });
+            }
+        });
+    };
+    let submit = move |_| {
+        let chosen = picks.get_untracked();
+        let sent: Vec<(i64, String)> =
+            chosen.iter().map(|p| (p.id, p.character.get_untracked())).collect();
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            match assign_actors(movie_id, sent).await {
+                Ok(changes) => {
+                    let names: Vec<String> = changes.iter().map(|c| c.actor_name.clone()).collect();
+                    notices.say(format!("Cast {} actors: {}.", names.len(), names.join(", ")));
+                    picks.set(Vec::new());
+                    error.set(None);
+                    changed.update(|n| *n += 1);
+                }
+                Err(err) => error.set(Some(format!("Nobody was cast. {}", human(&err)))),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <Show when=move || live.get()>
+            <details class="cast-several">
+                <summary class="button secondary">"Cast several at once"</summary>
+                <div class="field">
+                    <label for="cast-many-search">"Find actors"</label>
+                    <input id="cast-many-search" type="search" placeholder="Type part of a name" autocomplete="off"
+                        on:input=move |ev| query.set(event_target_value(&ev)) />
+                </div>
+                <Transition fallback=|| view! { <p class="loading">"Searching…"</p> }>
+                    {move || Suspend::new(async move {
+                        let actors = matches.await.unwrap_or_default();
+                        let cast = cast.await.unwrap_or_default();
+                        if actors.is_empty() {
+                            return view! { <p class="empty">"No actor matches."</p> }.into_any();
+                        }
+                        view! {
+                            <ul class="cast-pick" aria-label="Matching actors">
+                                {actors.into_iter().map(|a| {
+                                    let in_cast = cast.iter().any(|m| m.actor.id == a.id);
+                                    let (id, name) = (a.id, a.name.clone());
+                                    let label = match in_cast {
+                                        true => format!("{} ({}) · already in the cast", a.name, a.age),
+                                        false => format!("{} ({})", a.name, a.age),
+                                    };
+                                    view! {
+                                        <li>
+                                            <label>
+                                                <input type="checkbox" disabled=in_cast
+                                                    prop:checked=move || picks.with(|p| p.iter().any(|p| p.id == id))
+                                                    on:change=move |ev| toggle(id, name.clone(), event_target_checked(&ev)) />
+                                                " " {label}
+                                            </label>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    })}
+                </Transition>
+                <Show when=move || picks.with(|p| !p.is_empty())>
+                    <h4>"Chosen"</h4>
+                    <ul class="cast-chosen">
+                        <For each=move || picks.get() key=|p| p.id let:pick>
+                            <li>
+                                <span>{pick.name.clone()}</span>
+                                <input type="text" maxlength=MAX_NAME_CHARS placeholder="Character (optional)"
+                                    aria-label=format!("Character for {} (optional)", pick.name)
+                                    prop:value=move || pick.character.get()
+                                    on:input=move |ev| pick.character.set(event_target_value(&ev)) />
+                                <button class="button secondary small" type="button"
+                                    aria-label=format!("Do not cast {}", pick.name)
+                                    on:click=move |_| toggle(pick.id, String::new(), false)>"Remove"</button>
+                            </li>
+                        </For>
+                    </ul>
+                </Show>
+                {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+                <button class="button" type="button" on:click=submit
+                    disabled=move || busy.get() || picks.with(Vec::is_empty)>
+                    {move || match (busy.get(), picks.with(Vec::len)) {
+                        (true, _) => "Casting…".to_owned(),
+                        (false, 1) => "Cast 1 actor".to_owned(),
+                        (false, n) => format!("Cast {n} actors"),
+                    }}
+                </button>
+            </details>
+        </Show>
     }
 }
 

@@ -10,6 +10,7 @@ use super::not_found::{LoadFailed, RecordNotFound};
 
 use crate::{
     app::{
+        bulk_select::{BulkBar, ExportLink, SelectPage, SelectRow, Selection},
         conflict,
         forms::{Field, FormError, last_error},
         list_controls::{ListState, Pager, SearchBox, SortHeader, newest_first, use_list_state},
@@ -62,9 +63,12 @@ pub fn MoviesPage() -> impl IntoView {
             listed
         },
     );
+    let selection = Selection::new("movie", "movies");
     Effect::new(move |_| {
         if let Some(Ok(Some(list))) = movies.get() {
-            live.shown(&list.items.iter().map(|m| m.id).collect::<Vec<_>>());
+            let ids = list.items.iter().map(|r| r.id).collect::<Vec<_>>();
+            live.shown(&ids);
+            selection.showing(ids);
         }
     });
 
@@ -79,9 +83,12 @@ pub fn MoviesPage() -> impl IntoView {
                     return view! { <SignInPrompt expired what="movies" /> }.into_any();
                 };
                 let can_create = user.can(Permission::PostMovies);
+                let can_delete = user.can(Permission::DeleteMovies);
+                let import = can_create.then_some("/import/movies");
                 view! {
                     {can_create.then(|| view! { <CreateMovieForm changed /> })}
                     <SearchBox state label="Search movies" />
+                    <ExportLink state import />
                     {live.waiting_note()}
                     <Transition fallback=|| view! { <p class="loading">"Loading movies…"</p> }>
                         {move || {
@@ -95,8 +102,10 @@ pub fn MoviesPage() -> impl IntoView {
                                     }
                                     Ok(Some(list)) => {
                                         let (page, pages, total) = (list.page, list.pages(), list.total);
+                                        let selection = can_delete.then_some(selection);
                                         view! {
-                                            <MovieTable list=list.items user changed state />
+                                            {selection.map(|selection| view! { <BulkBar selection state total changed /> })}
+                                            <MovieTable list=list.items user changed state selection />
                                             <Pager state page pages total />
                                         }.into_any()
                                     }
@@ -155,6 +164,7 @@ fn MovieTable(
     user: UserInfo,
     changed: RwSignal<u32>,
     state: Memo<ListState>,
+    selection: Option<Selection>,
 ) -> impl IntoView {
     let can_edit = user.can(Permission::PatchMovies);
     let can_delete = user.can(Permission::DeleteMovies);
@@ -165,19 +175,21 @@ fn MovieTable(
         <table class="data">
             <caption class="visually-hidden">"Movies"</caption>
             <colgroup>
+                {selection.map(|_| view! { <col class="col-select" /> })}
                 <col class="col-name" />
                 <col class="col-date" />
                 {(can_edit || can_delete).then(|| view! { <col class="col-actions" /> })}
             </colgroup>
             <thead>
                 <tr>
+                    {selection.map(|selection| view! { <SelectPage selection /> })}
                     <SortHeader state column="title" label="Title" />
                     <SortHeader state column="release_date" label="Release date" />
                     {(can_edit || can_delete).then(|| view! { <th scope="col">"Actions"</th> })}
                 </tr>
             </thead>
             <tbody>
-                {list.into_iter().map(|movie| view! { <MovieRow movie controls /> }).collect_view()}
+                {list.into_iter().map(|movie| view! { <MovieRow movie controls selection /> }).collect_view()}
             </tbody>
         </table>
     }
@@ -185,24 +197,36 @@ fn MovieTable(
 
 /// A row: its cells, and links that open its editor (or the open editor itself).
 #[component]
-fn MovieRow(movie: Movie, controls: RowControls<UpdateMovie, DeleteMovie>) -> impl IntoView {
+fn MovieRow(
+    movie: Movie,
+    controls: RowControls<UpdateMovie, DeleteMovie>,
+    selection: Option<Selection>,
+) -> impl IntoView {
+    let select_label = movie.title.clone();
     let id = movie.id;
     let anchor = format!("movie-{id}");
     let datetime = dates::datetime_attr(&movie.release_date);
     let state = controls.state();
     let editing = movie.clone();
     let open = controls.is_open(id);
-    let actions =
-        controls.cell(id, movie.version, anchor.clone(), movie.title.clone(), 3, move |update| {
+    let actions = controls.cell(
+        id,
+        movie.version,
+        anchor.clone(),
+        movie.title.clone(),
+        3 + usize::from(selection.is_some()),
+        move |update| {
             view! { <EditMovie movie=editing.clone() update state changed=controls.changed() /> }
                 .into_any()
-        });
+        },
+    );
     let (title, poster) = (movie.title, movie.poster);
     let shown = dates::to_display(&movie.release_date);
     view! {
         <tr id=anchor data-movie-id=id>
             // While the row's editor is open it spans the row in place of these cells.
             {move || (!open()).then(|| view! {
+                {selection.map(|selection| view! { <SelectRow selection id label=select_label.clone() /> })}
                 <td class="primary">
                     <a class="with-face" href=format!("/movies/{id}")>
                         <Face picture=poster.clone() name=title.clone() poster=true />

@@ -38,6 +38,7 @@ pub fn routes(state: &AppState, mounted: Mounted) -> axum::Router<AppState> {
         .merge(health_routes())
         .merge(live_routes())
         .merge(picture_routes())
+        .merge(spreadsheet_routes())
         .merge(session_routes());
     if mounted.local_auth {
         router = router.merge(local_auth_routes());
@@ -93,6 +94,17 @@ fn picture_routes() -> OpenApiRouter<AppState> {
             rest::pictures::post_movie_poster,
             rest::pictures::delete_movie_poster
         ))
+}
+
+/// Imports and bulk actions: writes only, outside content negotiation (which is for GETs).
+fn spreadsheet_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(rest::spreadsheets::import_actors))
+        .routes(routes!(rest::spreadsheets::import_movies))
+        .routes(routes!(rest::bulk::delete_actors))
+        .routes(routes!(rest::bulk::delete_movies))
+        .routes(routes!(rest::bulk::restore_actors))
+        .routes(routes!(rest::bulk::restore_movies))
 }
 
 /// The live event stream; outside content negotiation (a browser's EventSource asks for

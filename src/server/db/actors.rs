@@ -4,7 +4,7 @@
 use sqlx::{AnyConnection, Row, any::AnyRow};
 
 use super::Backend;
-use super::filter::{Filter, Value};
+use super::filter::{Cursor, Filter, Value};
 use crate::model::{
     Actor, ActorPatch, NewActor,
     picture::PictureOwner,
@@ -159,21 +159,69 @@ pub async fn find_page(
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<(Vec<Actor>, i64)> {
-    // Column names come from this fixed list, never from the request.
-    let order_by = match query.sort {
+    let (json, total) = filter(backend, query)
+        .fetch_page_json(
+            conn,
+            backend,
+            "actors",
+            JSON_FIELDS,
+            sort_column(query.sort),
+            query.descending,
+            limit,
+            offset,
+        )
+        .await?;
+    Ok((decode_json(&json)?, total))
+}
+
+/// The columns of a JSON page or batch.
+const JSON_FIELDS: &str = "'id', id, 'name', name, 'age', age, 'gender', gender, \
+    'version', version, 'photo_etag', photo_etag, 'photo_width', photo_width, \
+    'photo_height', photo_height";
+
+/// The column a sort orders by: from this fixed list, never from the request.
+fn sort_column(sort: ActorSort) -> &'static str {
+    match sort {
         ActorSort::Id => "id",
         ActorSort::Name => "name",
         ActorSort::Age => "age",
         ActorSort::Gender => "gender",
-    };
-    let fields = "'id', id, 'name', name, 'age', age, 'gender', gender, 'version', version, \
-                  'photo_etag', photo_etag, 'photo_width', photo_width, 'photo_height', photo_height";
-    let (json, total) = filter(backend, query)
-        .fetch_page_json(conn, backend, "actors", fields, order_by, query.descending, limit, offset)
-        .await?;
+    }
+}
+
+fn decode_json(json: &str) -> sqlx::Result<Vec<Actor>> {
     let rows: Vec<StoredActor> =
-        serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-    Ok((rows.into_iter().map(StoredActor::into_actor).collect(), total))
+        serde_json::from_str(json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    Ok(rows.into_iter().map(StoredActor::into_actor).collect())
+}
+
+/// Up to `limit` of the actors matching `query` (its paging aside) after `cursor`, in its
+/// order: one batch of an export.
+pub async fn find_batch(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    query: &ActorQuery,
+    cursor: &Cursor,
+    limit: i64,
+) -> sqlx::Result<Vec<Actor>> {
+    let key = sort_column(query.sort);
+    let mut filter = filter(backend, query);
+    filter.after(key, query.descending, cursor);
+    let json = filter
+        .fetch_batch_json(conn, backend, "actors", JSON_FIELDS, key, query.descending, limit)
+        .await?;
+    decode_json(&json)
+}
+
+/// Where a batch that ended with `actor` leaves the export.
+pub fn cursor_after(actor: &Actor, sort: ActorSort) -> Cursor {
+    let key = match sort {
+        ActorSort::Id => Value::Int(actor.id),
+        ActorSort::Name => Value::Text(actor.name.clone()),
+        ActorSort::Age => Value::Int(actor.age),
+        ActorSort::Gender => Value::Text(actor.gender.clone()),
+    };
+    Cursor::After { key: Some(key), id: actor.id }
 }
 
 /// An actor as the JSON page carries it: the photo as its columns.

@@ -5,9 +5,23 @@ use sqlx::{Any, AnyConnection, Row, any::AnyArguments, query::Query};
 
 use super::Backend;
 
+#[derive(Clone, Debug, PartialEq)]
 pub enum Value {
     Text(String),
     Int(i64),
+}
+
+/// How far a read in `ORDER BY key, id` (nulls last) has got: past this row. Lets an export
+/// walk a whole table in batches, each a short statement, without OFFSET's rescans and
+/// without holding a connection between batches.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cursor {
+    Start,
+    /// Past the row with this sort key (`None`: a row whose key is NULL) and id.
+    After {
+        key: Option<Value>,
+        id: i64,
+    },
 }
 
 #[derive(Default)]
@@ -66,6 +80,66 @@ impl Filter {
                 self.push(&format!("{column} GLOB {{}}"), Value::Text(glob_any_case(needle)));
             }
         }
+    }
+
+    /// Adds `condition`, in which each `{}` stands for the next placeholder, bound in turn to
+    /// `values`.
+    pub fn push_all(&mut self, condition: &str, values: Vec<Value>) {
+        let mut sql = String::new();
+        let mut parts = condition.split("{}");
+        sql.push_str(parts.next().unwrap_or_default());
+        for (part, value) in parts.zip(values) {
+            self.values.push(value);
+            sql.push_str(&format!("${}", self.values.len()));
+            sql.push_str(part);
+        }
+        self.conditions.push(sql);
+    }
+
+    /// Keeps the rows after `cursor` in `ORDER BY key {dir} NULLS LAST, id {dir}`. `key` is a
+    /// fixed column name, never request input.
+    pub fn after(&mut self, key: &str, descending: bool, cursor: &Cursor) {
+        let beyond = if descending { "<" } else { ">" };
+        match cursor {
+            Cursor::Start => {}
+            Cursor::After { key: Some(value), id } => self.push_all(
+                &format!(
+                    "({key} {beyond} {{}} OR ({key} = {{}} AND id {beyond} {{}}) OR {key} IS NULL)"
+                ),
+                vec![value.clone(), value.clone(), Value::Int(*id)],
+            ),
+            Cursor::After { key: None, id } => self
+                .push_all(&format!("({key} IS NULL AND id {beyond} {{}})"), vec![Value::Int(*id)]),
+        }
+    }
+
+    /// Up to `limit` rows of `table` in `ORDER BY key {dir} NULLS LAST, id {dir}`, as a JSON
+    /// array of objects built from `fields` (see [`Filter::fetch_page_json`] for why JSON).
+    /// Meant to follow [`Filter::after`].
+    pub async fn fetch_batch_json(
+        &self,
+        conn: &mut AnyConnection,
+        backend: Backend,
+        table: &'static str,
+        fields: &'static str,
+        key: &'static str,
+        descending: bool,
+        limit: i64,
+    ) -> sqlx::Result<String> {
+        let direction = if descending { "DESC" } else { "ASC" };
+        let order = format!("{key} {direction} NULLS LAST, id {direction}");
+        let (array, object) = match backend {
+            Backend::Sqlite => ("json_group_array", "json_object"),
+            Backend::Postgres => ("json_agg", "json_build_object"),
+        };
+        let (filter, n) = (self.sql(), self.next_placeholder());
+        let sql = format!(
+            "SELECT CAST(COALESCE({array}({object}({fields}) ORDER BY {order}), '[]') AS TEXT) \
+             AS items FROM (SELECT * FROM {table}{filter} ORDER BY {order} LIMIT ${n}) AS batch"
+        );
+        let row =
+            self.bind(sqlx::query(sqlx::AssertSqlSafe(sql))).bind(limit).fetch_one(conn).await?;
+        row.try_get("items")
     }
 
     pub fn sql(&self) -> String {

@@ -4,7 +4,7 @@
 use sqlx::{AnyConnection, Row, any::AnyRow};
 
 use super::Backend;
-use super::filter::{Filter, Value};
+use super::filter::{Cursor, Filter, Value};
 use crate::model::{
     Movie, MoviePatch, NewMovie, dates,
     picture::PictureOwner,
@@ -166,28 +166,49 @@ pub async fn find_page(
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<(Vec<Movie>, i64)> {
-    // Column names come from this fixed list, never from the request.
     // Unscheduled movies (no date) come after every dated one, in either direction.
     let order_by = match query.sort {
+        MovieSort::ReleaseDate => "release_date {} NULLS LAST",
+        other => sort_column(other),
+    };
+    let (json, total) = filter(backend, query)
+        .fetch_page_json(
+            conn,
+            backend,
+            "movies",
+            JSON_FIELDS,
+            order_by,
+            query.descending,
+            limit,
+            offset,
+        )
+        .await?;
+    Ok((decode_json(&json)?, total))
+}
+
+/// The columns of a JSON page or batch.
+const JSON_FIELDS: &str = "'id', id, 'title', title, 'release_date', release_date, \
+    'version', version, 'poster_etag', poster_etag, 'poster_width', poster_width, \
+    'poster_height', poster_height";
+
+/// The column a sort orders by: from this fixed list, never from the request.
+fn sort_column(sort: MovieSort) -> &'static str {
+    match sort {
         MovieSort::Id => "id",
         MovieSort::Title => "title",
-        MovieSort::ReleaseDate => "release_date {} NULLS LAST",
-    };
-    let fields = "'id', id, 'title', title, 'release_date', release_date, 'version', version, \
-                  'poster_etag', poster_etag, 'poster_width', poster_width, \
-                  'poster_height', poster_height";
-    let (json, total) = filter(backend, query)
-        .fetch_page_json(conn, backend, "movies", fields, order_by, query.descending, limit, offset)
-        .await?;
-    let decode = |e: Box<dyn std::error::Error + Send + Sync>| sqlx::Error::Decode(e);
-    let rows: Vec<StoredMovie> = serde_json::from_str(&json).map_err(|e| decode(Box::new(e)))?;
-    let movies = rows
-        .into_iter()
+        MovieSort::ReleaseDate => "release_date",
+    }
+}
+
+fn decode_json(json: &str) -> sqlx::Result<Vec<Movie>> {
+    let rows: Vec<StoredMovie> =
+        serde_json::from_str(json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    rows.into_iter()
         .map(|row| {
             Ok(Movie {
                 id: row.id,
                 title: row.title,
-                release_date: self::decode(row.release_date)?,
+                release_date: decode(row.release_date)?,
                 version: row.version,
                 poster: super::pictures::from_columns(
                     PictureOwner::Movie,
@@ -198,8 +219,37 @@ pub async fn find_page(
                 ),
             })
         })
-        .collect::<sqlx::Result<_>>()?;
-    Ok((movies, total))
+        .collect()
+}
+
+/// Up to `limit` of the movies matching `query` (its paging aside) after `cursor`, in its
+/// order (unscheduled movies last, as in a page): one batch of an export.
+pub async fn find_batch(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    query: &MovieQuery,
+    cursor: &Cursor,
+    limit: i64,
+) -> sqlx::Result<Vec<Movie>> {
+    let key = sort_column(query.sort);
+    let mut filter = filter(backend, query);
+    filter.after(key, query.descending, cursor);
+    let json = filter
+        .fetch_batch_json(conn, backend, "movies", JSON_FIELDS, key, query.descending, limit)
+        .await?;
+    decode_json(&json)
+}
+
+/// Where a batch that ended with `movie` leaves the export.
+pub fn cursor_after(movie: &Movie, sort: MovieSort) -> Cursor {
+    let key = match sort {
+        MovieSort::Id => Some(Value::Int(movie.id)),
+        MovieSort::Title => Some(Value::Text(movie.title.clone())),
+        MovieSort::ReleaseDate => {
+            movie.release_date.as_ref().map(|d| Value::Text(dates::to_storage(d)))
+        }
+    };
+    Cursor::After { key, id: movie.id }
 }
 
 /// A movie as the JSON page carries it: the release date in its stored form.

@@ -21,7 +21,7 @@ fn not_found(id: i64) -> ApiError {
     ApiError::NotFound(format!("actor {id} not found"))
 }
 
-fn check_query(query: ActorQuery) -> Result<ActorQuery, ApiError> {
+pub(super) fn check_query(query: ActorQuery) -> Result<ActorQuery, ApiError> {
     let gender = match query.gender.map(|g| g.trim().to_owned()).filter(|g| !g.is_empty()) {
         Some(g) => Some(validate::gender(&g)?),
         None => None,
@@ -196,37 +196,49 @@ impl Service {
     ) -> Result<Deleted<Actor>, ApiError> {
         who.require(Permission::DeleteActors)?;
         precondition.readable()?;
-        let backend = self.db().backend();
         let mut tx = self.db().begin_write().await?;
+        let gone = self.delete_actor_in(&mut tx, who, id, precondition).await?;
+        tx.commit().await?;
+        Ok(gone)
+    }
+
+    /// The steps of a delete inside the caller's transaction (a bulk delete runs several).
+    pub(super) async fn delete_actor_in(
+        &self,
+        tx: &mut sqlx::AnyConnection,
+        who: &Writer,
+        id: i64,
+        precondition: &Precondition,
+    ) -> Result<Deleted<Actor>, ApiError> {
+        let backend = self.db().backend();
         // Their movies' casts change too, so those movies' versions move on. Movies are
         // locked before the actor, in the order casting locks them, so the two never deadlock.
-        let links = castings::links_of_actor(&mut tx, id).await?;
+        let links = castings::links_of_actor(&mut *tx, id).await?;
         let movie_ids: Vec<i64> = links.iter().map(|l| l.movie_id).collect();
-        movies::touch(&mut tx, &movie_ids).await?;
+        movies::touch(&mut *tx, &movie_ids).await?;
         let item =
-            sql::find_for_update(&mut tx, backend, id).await?.ok_or_else(|| not_found(id))?;
+            sql::find_for_update(&mut *tx, backend, id).await?.ok_or_else(|| not_found(id))?;
         precondition.check("actor", id, item.version, &item)?;
-        let count_before = sql::count(&mut tx).await?;
+        let count_before = sql::count(&mut *tx).await?;
         // Read again under the actor's lock: nobody can cast them any more until commit. A
         // casting that committed between the two reads adds a movie not yet counted; its
         // version moves on too (its lock is taken after the actor's, but only a transaction
         // that already holds that movie and waits for this actor could deadlock, and
         // PostgreSQL would then refuse one of the two rather than hang).
-        let links = castings::links_of_actor(&mut tx, id).await?;
+        let links = castings::links_of_actor(&mut *tx, id).await?;
         let late: Vec<i64> =
             links.iter().map(|l| l.movie_id).filter(|m| !movie_ids.contains(m)).collect();
-        movies::touch(&mut tx, &late).await?;
-        if !sql::delete(&mut tx, id).await? {
+        movies::touch(&mut *tx, &late).await?;
+        if !sql::delete(&mut *tx, id).await? {
             return Err(not_found(id));
         }
         // The row was locked and is gone; counting again could include other transactions'
         // inserts (READ COMMITTED on PostgreSQL), so the answer is exact arithmetic instead.
         let count_after = count_before - 1;
         let trashed = Actor { version: item.version + 1, ..item.clone() };
-        trash::put(&mut tx, who, Entity::Actor, id, &trashed, &links).await?;
+        trash::put(&mut *tx, who, Entity::Actor, id, &trashed, &links).await?;
         let change = Change::of(Entity::Actor, id, Action::Delete, journal::state(&item), None);
-        journal::record(&mut tx, who, change).await?;
-        tx.commit().await?;
+        journal::record(&mut *tx, who, change).await?;
         let assignments_removed = links.len() as i64;
         Ok(Deleted {
             item,
@@ -243,17 +255,28 @@ impl Service {
     pub async fn restore_actor(&self, who: &Writer, id: i64) -> Result<Restored<Actor>, ApiError> {
         who.require(Permission::DeleteActors)?;
         let mut tx = self.db().begin_write().await?;
-        let (trashed, links): (Actor, _) = trash::take(&mut tx, Entity::Actor, id)
+        let back = self.restore_actor_in(&mut tx, who, id).await?;
+        tx.commit().await?;
+        Ok(back)
+    }
+
+    /// The steps of a restore inside the caller's transaction (a bulk restore runs several).
+    pub(super) async fn restore_actor_in(
+        &self,
+        tx: &mut sqlx::AnyConnection,
+        who: &Writer,
+        id: i64,
+    ) -> Result<Restored<Actor>, ApiError> {
+        let (trashed, links): (Actor, _) = trash::take(&mut *tx, Entity::Actor, id)
             .await?
             .ok_or_else(|| trash::not_in_trash("actor", id))?;
         let actor = Actor { version: trashed.version + 1, ..trashed };
-        sql::reinsert(&mut tx, &actor).await?;
-        let links = castings::reinsert(&mut tx, self.db().backend(), &links).await?;
+        sql::reinsert(&mut *tx, &actor).await?;
+        let links = castings::reinsert(&mut *tx, self.db().backend(), &links).await?;
         let movie_ids: Vec<i64> = links.iter().map(|l| l.movie_id).collect();
-        movies::touch(&mut tx, &movie_ids).await?;
+        movies::touch(&mut *tx, &movie_ids).await?;
         let change = Change::of(Entity::Actor, id, Action::Restore, None, journal::state(&actor));
-        journal::record(&mut tx, who, change).await?;
-        tx.commit().await?;
+        journal::record(&mut *tx, who, change).await?;
         Ok(Restored { item: actor, links })
     }
 }

@@ -156,25 +156,73 @@ impl Service {
         recast: Recast,
     ) -> Result<Assignment, ApiError> {
         let character = check(casting)?;
-        let backend = self.db().backend();
         let mut tx = self.db().begin_write().await?;
-        let movie = movies::find_for_update(&mut tx, backend, movie_id)
+        let done = self.assign_in(&mut tx, who, movie_id, actor_id, character, recast).await?;
+        tx.commit().await?;
+        Ok(done)
+    }
+
+    /// Casts several actors in a movie at once (the picker's multi-select), each with the
+    /// rules of [`Service::assign_choice`], in one transaction: all of them or, if any is
+    /// refused, none.
+    pub async fn assign_many(
+        &self,
+        who: &Writer,
+        movie_id: i64,
+        picks: Vec<CastingChoice>,
+    ) -> Result<Vec<Assignment>, ApiError> {
+        who.require(Permission::PatchMovies)?;
+        if picks.is_empty() {
+            return Err(ApiError::validation("actor_id", "required", "choose at least one actor"));
+        }
+        if picks.len() > crate::model::spreadsheet::BULK_MAX_IDS {
+            return Err(ApiError::validation("actor_id", "too_many", "too many actors at once"));
+        }
+        let mut checked = Vec::with_capacity(picks.len());
+        for pick in picks {
+            if checked.iter().any(|(id, _)| *id == pick.actor_id) {
+                return Err(ApiError::invalid("actor_id", "an actor is chosen twice"));
+            }
+            checked.push((pick.actor_id, check(pick.casting)?));
+        }
+        let mut tx = self.db().begin_write().await?;
+        let mut done = Vec::with_capacity(checked.len());
+        for (actor_id, character) in checked {
+            let recast = Recast::KeepCharacter;
+            done.push(self.assign_in(&mut tx, who, movie_id, actor_id, character, recast).await?);
+        }
+        tx.commit().await?;
+        Ok(done)
+    }
+
+    /// The steps of one casting inside the caller's transaction.
+    async fn assign_in(
+        &self,
+        tx: &mut sqlx::AnyConnection,
+        who: &Writer,
+        movie_id: i64,
+        actor_id: i64,
+        character: Option<String>,
+        recast: Recast,
+    ) -> Result<Assignment, ApiError> {
+        let backend = self.db().backend();
+        let movie = movies::find_for_update(&mut *tx, backend, movie_id)
             .await?
             .ok_or_else(|| movie_not_found(movie_id))?;
-        let actor = actors::find_for_update(&mut tx, backend, actor_id)
+        let actor = actors::find_for_update(&mut *tx, backend, actor_id)
             .await?
             .ok_or_else(|| actor_not_found(actor_id))?;
-        let existing = sql::character_of(&mut tx, movie_id, actor_id).await?;
+        let existing = sql::character_of(&mut *tx, movie_id, actor_id).await?;
         if recast == Recast::KeepCharacter
             && character.is_none()
             && let Some(existing) = &existing
         {
             return Err(already_cast(&actor, existing.as_deref()));
         }
-        let created = sql::upsert(&mut tx, movie_id, actor_id, character.as_deref()).await?;
+        let created = sql::upsert(&mut *tx, movie_id, actor_id, character.as_deref()).await?;
         // A cast is part of both records: both versions move on.
-        movies::touch(&mut tx, &[movie_id]).await?;
-        actors::touch(&mut tx, &[actor_id]).await?;
+        movies::touch(&mut *tx, &[movie_id]).await?;
+        actors::touch(&mut *tx, &[actor_id]).await?;
         let actor = Actor { version: actor.version + 1, ..actor };
         let (action, before) = match &existing {
             None => (Action::Cast, None),
@@ -188,8 +236,7 @@ impl Service {
             before,
             after: journal::casting(&movie, &actor, character.as_deref()),
         };
-        journal::record(&mut tx, who, change).await?;
-        tx.commit().await?;
+        journal::record(&mut *tx, who, change).await?;
         Ok(Assignment { movie_id, actor, character, created })
     }
 

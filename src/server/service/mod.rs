@@ -6,7 +6,10 @@
 //! then runs its reads and write in one transaction.
 
 mod actors;
+mod bulk;
 mod castings;
+mod export;
+mod import;
 mod journal;
 pub mod live;
 mod movies;
@@ -16,6 +19,7 @@ mod trash;
 pub mod validate;
 mod versions;
 
+pub use export::{Batches, EXPORT_BATCH};
 pub use journal::ChangeQuery;
 pub use live::{LiveEvent, LiveFeed, LiveOptions, LiveStream, StreamEnd};
 pub use read_cache::{ReadCache, ReadKey};
@@ -158,6 +162,7 @@ macro_rules! typed_input {
     )*};
 }
 typed_input!(
+    crate::model::spreadsheet::BulkIds,
     NewActor,
     ActorPatch,
     NewMovie,

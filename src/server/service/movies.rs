@@ -22,7 +22,7 @@ fn not_found(id: i64) -> ApiError {
     ApiError::NotFound(format!("movie {id} not found"))
 }
 
-fn check_query(query: MovieQuery) -> Result<MovieQuery, ApiError> {
+pub(super) fn check_query(query: MovieQuery) -> Result<MovieQuery, ApiError> {
     validate::ordered(
         query.released_after,
         query.released_before,
@@ -177,27 +177,39 @@ impl Service {
         who.require(Permission::DeleteMovies)?;
         precondition.readable()?;
         let mut tx = self.db().begin_write().await?;
-        let item = sql::find_for_update(&mut tx, self.db().backend(), id)
+        let gone = self.delete_movie_in(&mut tx, who, id, precondition).await?;
+        tx.commit().await?;
+        Ok(gone)
+    }
+
+    /// The steps of a delete inside the caller's transaction (a bulk delete runs several).
+    pub(super) async fn delete_movie_in(
+        &self,
+        tx: &mut sqlx::AnyConnection,
+        who: &Writer,
+        id: i64,
+        precondition: &Precondition,
+    ) -> Result<Deleted<Movie>, ApiError> {
+        let item = sql::find_for_update(&mut *tx, self.db().backend(), id)
             .await?
             .ok_or_else(|| not_found(id))?;
         precondition.check("movie", id, item.version, &item)?;
-        let count_before = sql::count(&mut tx).await?;
-        let links = castings::links_of_movie(&mut tx, id).await?;
+        let count_before = sql::count(&mut *tx).await?;
+        let links = castings::links_of_movie(&mut *tx, id).await?;
         // The cast's filmographies change too: their versions move on (movie locked first,
         // then actors, as casting does).
         let actor_ids: Vec<i64> = links.iter().map(|l| l.actor_id).collect();
-        actors::touch(&mut tx, &actor_ids).await?;
-        if !sql::delete(&mut tx, id).await? {
+        actors::touch(&mut *tx, &actor_ids).await?;
+        if !sql::delete(&mut *tx, id).await? {
             return Err(not_found(id));
         }
         // The row was locked and is gone; counting again could include other transactions'
         // inserts (READ COMMITTED on PostgreSQL), so the answer is exact arithmetic instead.
         let count_after = count_before - 1;
         let trashed = Movie { version: item.version + 1, ..item.clone() };
-        trash::put(&mut tx, who, Entity::Movie, id, &TrashedMovie::of(&trashed), &links).await?;
+        trash::put(&mut *tx, who, Entity::Movie, id, &TrashedMovie::of(&trashed), &links).await?;
         let change = Change::of(Entity::Movie, id, Action::Delete, journal::state(&item), None);
-        journal::record(&mut tx, who, change).await?;
-        tx.commit().await?;
+        journal::record(&mut *tx, who, change).await?;
         let assignments_removed = links.len() as i64;
         Ok(Deleted {
             item,
@@ -212,18 +224,30 @@ impl Service {
     pub async fn restore_movie(&self, who: &Writer, id: i64) -> Result<Restored<Movie>, ApiError> {
         who.require(Permission::DeleteMovies)?;
         let mut tx = self.db().begin_write().await?;
-        let (trashed, links): (TrashedMovie, _) = trash::take(&mut tx, Entity::Movie, id)
-            .await?
-            .ok_or_else(|| trash::not_in_trash("movie", id))?;
+        let back = self.restore_movie_in(&mut tx, who, id).await?;
+        tx.commit().await?;
+        Ok(back)
+    }
+
+    /// The steps of a restore inside the caller's transaction (a bulk restore runs several).
+    pub(super) async fn restore_movie_in(
+        &self,
+        tx: &mut sqlx::AnyConnection,
+        who: &Writer,
+        id: i64,
+    ) -> Result<Restored<Movie>, ApiError> {
+        let (trashed, links): (TrashedMovie, _) =
+            trash::take(&mut *tx, Entity::Movie, id)
+                .await?
+                .ok_or_else(|| trash::not_in_trash("movie", id))?;
         let trashed = trashed.into_movie()?;
         let movie = Movie { version: trashed.version + 1, ..trashed };
-        sql::reinsert(&mut tx, &movie).await?;
-        let links = castings::reinsert(&mut tx, self.db().backend(), &links).await?;
+        sql::reinsert(&mut *tx, &movie).await?;
+        let links = castings::reinsert(&mut *tx, self.db().backend(), &links).await?;
         let actor_ids: Vec<i64> = links.iter().map(|l| l.actor_id).collect();
-        actors::touch(&mut tx, &actor_ids).await?;
+        actors::touch(&mut *tx, &actor_ids).await?;
         let change = Change::of(Entity::Movie, id, Action::Restore, None, journal::state(&movie));
-        journal::record(&mut tx, who, change).await?;
-        tx.commit().await?;
+        journal::record(&mut *tx, who, change).await?;
         Ok(Restored { item: movie, links })
     }
 }

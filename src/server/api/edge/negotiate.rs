@@ -43,7 +43,11 @@ pub async fn pages_for_browsers(
     req: Request,
     next: Next,
 ) -> Response {
-    if is_page_request(req.method(), req.headers()) {
+    // A download link (`?format=csv`) is a browser navigation that wants the file.
+    let download = req.uri().query().is_some_and(|q| {
+        form_urlencoded::parse(q.as_bytes()).any(|(key, value)| key == "format" && value == "csv")
+    });
+    if is_page_request(req.method(), req.headers()) && !download {
         let (parts, _body) = req.into_parts();
         return state.pages.render(Request::from_parts(parts, Body::empty())).await;
     }

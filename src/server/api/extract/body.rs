@@ -83,6 +83,10 @@ impl BodyFields for CastingInput {
     const ALLOWED: &'static [&'static str] = &["character"];
     const REQUIRED: &'static [&'static str] = &[];
 }
+impl BodyFields for crate::model::spreadsheet::BulkIds {
+    const ALLOWED: &'static [&'static str] = &["ids", "versions"];
+    const REQUIRED: &'static [&'static str] = &["ids"];
+}
 impl BodyFields for MoviePatch {
     const ALLOWED: &'static [&'static str] = &["title", "release_date"];
     const REQUIRED: &'static [&'static str] = &[];

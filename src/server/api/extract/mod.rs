@@ -3,6 +3,8 @@
 
 pub mod body;
 pub mod conditional;
+pub mod format;
 pub(super) mod id;
-pub(super) mod principal;
+pub mod principal;
 pub mod query;
+pub mod sheet;

@@ -35,6 +35,22 @@ impl FromRequestParts<AppState> for BrowserReader {
     }
 }
 
+/// The caller of a list read: a bearer token, as every REST read takes, or, for a CSV
+/// download (a link a person clicks in the web app), also the session cookie.
+pub struct ListReader(pub Principal);
+
+impl FromRequestParts<AppState> for ListReader {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let format = super::format::Format::requested(&parts.uri, &parts.headers)?;
+        if matches!(format, super::format::Format::Csv { .. }) {
+            return Ok(ListReader(BrowserReader::from_request_parts(parts, state).await?.0));
+        }
+        Ok(ListReader(Principal::from_request_parts(parts, state).await?))
+    }
+}
+
 /// The caller of a write the web app makes with a plain form (a file upload): a bearer token,
 /// or the session cookie on a request from this site only.
 pub struct BrowserWriter(pub Writer);

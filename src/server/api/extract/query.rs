@@ -63,6 +63,10 @@ pub struct ActorListParams {
     /// Sort column; prefix `-` for descending. Default `id`.
     #[param(pattern = "^-?(id|name|age|gender)$", example = "-age")]
     sort: Option<String>,
+    /// `csv` for every match (paging ignored) as a spreadsheet download; also
+    /// `Accept: text/csv`. Default `json`.
+    #[param(pattern = "^(json|csv)$", example = "csv")]
+    format: Option<String>,
     /// Page number, from 1. Asking for a page (or a page size) turns paging on.
     #[param(minimum = 1)]
     page: Option<i64>,
@@ -88,6 +92,10 @@ pub struct MovieListParams {
     /// Sort column; prefix `-` for descending. Default `id`.
     #[param(pattern = "^-?(id|title|release_date)$", example = "-release_date")]
     sort: Option<String>,
+    /// `csv` for every match (paging ignored) as a spreadsheet download; also
+    /// `Accept: text/csv`. Default `json`.
+    #[param(pattern = "^(json|csv)$", example = "csv")]
+    format: Option<String>,
     /// Page number, from 1. Asking for a page (or a page size) turns paging on.
     #[param(minimum = 1)]
     page: Option<i64>,

@@ -10,15 +10,18 @@ use axum::{
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::spreadsheets;
 use super::trash::{IfMatchHeader, IfNoneMatchHeader, RestoredLink};
 use crate::server::api::{
     extract::body::JsonBody,
     extract::conditional::{IfMatch, IfNoneMatch, etag},
+    extract::format::Format,
     extract::id::Id,
+    extract::principal::ListReader,
     extract::query::{ActorListParams, Paging, QueryParams},
 };
 use crate::{
-    model::{Actor, ActorPatch, Credit, NewActor},
+    model::{Actor, ActorPatch, Credit, NewActor, spreadsheet::ACTOR_COLUMNS},
     server::{
         ApiError,
         auth::{Principal, Writer},
@@ -83,19 +86,34 @@ pub struct ActorDeleted {
 /// List actors
 ///
 /// Without `page` or `per_page`: every match in id order (at most 1,000), as the seed APIs
-/// answered. With either: that page, plus `page`, `per_page` and `total`.
+/// answered. With either: that page, plus `page`, `per_page` and `total`. With
+/// `Accept: text/csv` or `?format=csv`: every match (no cap, paging ignored) as a CSV download,
+/// streamed (cells a spreadsheet would run as formulas start with `'`).
 #[utoipa::path(get, path = "/actors", tag = "actors", operation_id = "list_actors",
     params(ActorListParams),
-    security(("bearer" = ["get:actors"])),
-    responses((status = OK, description = "The matching actors", body = ActorList)))]
+    security(("bearer" = ["get:actors"]), ("session" = [])),
+    responses((status = OK, description = "The matching actors",
+        content((ActorList = "application/json"), (String = "text/csv")))))]
 pub async fn list(
     State(svc): State<Service>,
-    who: Principal,
+    ListReader(who): ListReader,
+    format: Format,
     params: QueryParams,
-) -> Result<Json<ActorList>, ApiError> {
+) -> Result<Response, ApiError> {
+    if let Format::Csv { bom } = format {
+        let batches = svc.export_actors(&who, params)?;
+        return Ok(spreadsheets::download(
+            "actors",
+            &ACTOR_COLUMNS,
+            batches,
+            spreadsheets::actor_row,
+            bom,
+        ));
+    }
     let listing = svc.list_actors(&who, params).await?;
     let paging = Paging::of(listing.page, listing.total);
-    Ok(Json(ActorList { success: true, actors: listing.items, all_actors: listing.total, paging }))
+    Ok(Json(ActorList { success: true, actors: listing.items, all_actors: listing.total, paging })
+        .into_response())
 }
 
 /// Show an actor

@@ -1,19 +1,27 @@
 //! Casting: `/movies/{id}/actors[/{actor_id}]` and `/actors/{id}/movies`.
 
-use axum::{Json, extract::State};
+use axum::{
+    Json,
+    extract::State,
+    response::{IntoResponse, Response},
+};
 use serde::Serialize;
+
+use super::spreadsheets;
 use utoipa::ToSchema;
 
 use crate::server::api::{
     extract::body::JsonBody,
+    extract::format::Format,
     extract::id::{Id, IdPair},
+    extract::principal::ListReader,
 };
 use crate::{
-    model::{CastMember, CastingInput, Credit},
+    model::{CastMember, CastingInput, Credit, spreadsheet::CAST_COLUMNS},
     server::{
         ApiError,
         auth::{Principal, Writer},
-        service::Service,
+        service::{Batches, Service},
     },
 };
 
@@ -52,17 +60,34 @@ pub struct Unassigned {
 }
 
 /// A movie's cast
+///
+/// With `Accept: text/csv` or `?format=csv`: the cast as a CSV download (`actor_id`, `name`,
+/// `character`).
 #[utoipa::path(get, path = "/movies/{id}/actors", tag = "casting", operation_id = "get_cast",
-    params(("id" = i64, Path, minimum = 1, description = "The movie's id")),
-    security(("bearer" = ["get:movies", "get:actors"])),
-    responses((status = OK, description = "The actors cast in the movie", body = Cast)))]
+    params(("id" = i64, Path, minimum = 1, description = "The movie's id"),
+        ("format" = Option<String>, Query, pattern = "^(json|csv)$", description = "`csv` for a spreadsheet download")),
+    security(("bearer" = ["get:movies", "get:actors"]), ("session" = [])),
+    responses((status = OK, description = "The actors cast in the movie",
+        content((Cast = "application/json"), (String = "text/csv")))))]
 pub async fn cast(
     State(svc): State<Service>,
-    who: Principal,
+    ListReader(who): ListReader,
+    format: Format,
     Id(movie_id): Id,
-) -> Result<Json<Cast>, ApiError> {
+) -> Result<Response, ApiError> {
     let actors = svc.cast_of(&who, movie_id).await?;
-    Ok(Json(Cast { success: true, movie_id, total: actors.len(), actors }))
+    if let Format::Csv { bom } = format {
+        let batches: Batches<CastMember> = Box::pin(futures_util::stream::iter([Ok(actors)]));
+        let stem = format!("movie-{movie_id}-cast");
+        return Ok(spreadsheets::download(
+            &stem,
+            &CAST_COLUMNS,
+            batches,
+            spreadsheets::cast_row,
+            bom,
+        ));
+    }
+    Ok(Json(Cast { success: true, movie_id, total: actors.len(), actors }).into_response())
 }
 
 /// An actor's filmography

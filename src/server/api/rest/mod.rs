@@ -2,6 +2,7 @@
 //! the service.
 
 pub(super) mod actors;
+pub(super) mod bulk;
 pub(super) mod castings;
 pub(super) mod changes;
 pub(super) mod events;
@@ -9,4 +10,5 @@ pub(super) mod health;
 pub(super) mod home;
 pub(super) mod movies;
 pub(super) mod pictures;
+pub(super) mod spreadsheets;
 pub(super) mod trash;

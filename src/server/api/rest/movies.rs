@@ -9,15 +9,18 @@ use axum::{
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::spreadsheets;
 use super::trash::{IfMatchHeader, IfNoneMatchHeader, RestoredLink};
 use crate::server::api::{
     extract::body::JsonBody,
     extract::conditional::{IfMatch, IfNoneMatch, etag},
+    extract::format::Format,
     extract::id::Id,
+    extract::principal::ListReader,
     extract::query::{MovieListParams, Paging, QueryParams},
 };
 use crate::{
-    model::{CastMember, Movie, MoviePatch, NewMovie},
+    model::{CastMember, Movie, MoviePatch, NewMovie, spreadsheet::MOVIE_COLUMNS},
     server::{
         ApiError,
         auth::{Principal, Writer},
@@ -81,19 +84,34 @@ pub struct MovieDeleted {
 /// List movies
 ///
 /// Without `page` or `per_page`: every match in id order (at most 1,000), as the seed APIs
-/// answered. With either: that page, plus `page`, `per_page` and `total`.
+/// answered. With either: that page, plus `page`, `per_page` and `total`. With
+/// `Accept: text/csv` or `?format=csv`: every match (no cap, paging ignored) as a CSV download,
+/// streamed (cells a spreadsheet would run as formulas start with `'`).
 #[utoipa::path(get, path = "/movies", tag = "movies", operation_id = "list_movies",
     params(MovieListParams),
-    security(("bearer" = ["get:movies"])),
-    responses((status = OK, description = "The matching movies", body = MovieList)))]
+    security(("bearer" = ["get:movies"]), ("session" = [])),
+    responses((status = OK, description = "The matching movies",
+        content((MovieList = "application/json"), (String = "text/csv")))))]
 pub async fn list(
     State(svc): State<Service>,
-    who: Principal,
+    ListReader(who): ListReader,
+    format: Format,
     params: QueryParams,
-) -> Result<Json<MovieList>, ApiError> {
+) -> Result<Response, ApiError> {
+    if let Format::Csv { bom } = format {
+        let batches = svc.export_movies(&who, params)?;
+        return Ok(spreadsheets::download(
+            "movies",
+            &MOVIE_COLUMNS,
+            batches,
+            spreadsheets::movie_row,
+            bom,
+        ));
+    }
     let listing = svc.list_movies(&who, params).await?;
     let paging = Paging::of(listing.page, listing.total);
-    Ok(Json(MovieList { success: true, movies: listing.items, all_movies: listing.total, paging }))
+    Ok(Json(MovieList { success: true, movies: listing.items, all_movies: listing.total, paging })
+        .into_response())
 }
 
 /// Show a movie
