@@ -62,6 +62,7 @@ pub async fn restore_many(kind: String, ids: Vec<i64>) -> Result<Vec<i64>, AppEr
     }
 }
 
+#[cfg(feature = "ssr")]
 fn kind_error() -> AppError {
     AppError::field_error("kind", "invalid_field", "kind must be actor or movie")
 }

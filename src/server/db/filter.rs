@@ -116,6 +116,7 @@ impl Filter {
     /// Up to `limit` rows of `table` in `ORDER BY key {dir} NULLS LAST, id {dir}`, as a JSON
     /// array of objects built from `fields` (see [`Filter::fetch_page_json`] for why JSON).
     /// Meant to follow [`Filter::after`].
+    #[allow(clippy::too_many_arguments)]
     pub async fn fetch_batch_json(
         &self,
         conn: &mut AnyConnection,
