@@ -31,14 +31,14 @@ test("two people: a director's add, edit and delete show on the other's list wit
   await expect(director.getByRole("status")).toContainText(name);
   const row = assistant.locator("tr", { hasText: name });
   await expect(row).toBeVisible(LIVE);
-  await expect(row.locator("td").nth(1)).toHaveText("33");
+  await expect(row.locator('td[data-label="Age"]')).toHaveText("33");
 
   const edited = director.locator("tr", { hasText: name });
   await edited.getByRole("link", { name: "Edit", exact: true }).click();
   await edited.getByLabel("Age").fill("34");
   await edited.getByRole("button", { name: "Save" }).click();
   await expect(director.getByRole("status")).toContainText("Saved");
-  await expect(row.locator("td").nth(1)).toHaveText("34", LIVE);
+  await expect(row.locator('td[data-label="Age"]')).toHaveText("34", LIVE);
 
   const doomed = director.locator("tr", { hasText: name });
   await doomed.getByRole("link", { name: "Delete" }).click();

@@ -27,7 +27,7 @@ test("a director creates, edits and deletes an actor; the REST API agrees both w
   await expect(row.getByLabel("Name")).toBeFocused();
   await row.getByLabel("Age").fill("37");
   await row.getByRole("button", { name: "Save" }).click();
-  await expect(page.locator("tr", { hasText: name }).locator("td").nth(1)).toHaveText("37");
+  await expect(page.locator("tr", { hasText: name }).locator('td[data-label="Age"]')).toHaveText("37");
   await expect(page).not.toHaveURL(/edit=/);
   await expect(row.getByRole("link", { name: "Edit", exact: true })).toBeVisible();
   listed = await api(request, "assistant", "GET", `/actors/${created.id}`);
@@ -36,7 +36,7 @@ test("a director creates, edits and deletes an actor; the REST API agrees both w
   // A change made through the API shows in the UI after a reload.
   await api(request, "director", "PATCH", `/actors/${created.id}`, { gender: "non-binary" });
   await page.reload();
-  await expect(page.locator("tr", { hasText: name }).locator("td").nth(2)).toHaveText("non-binary");
+  await expect(page.locator("tr", { hasText: name }).locator('td[data-label="Gender"]')).toHaveText("non-binary");
 
   // Delete, with confirmation.
   await hydrated(page);
@@ -122,7 +122,7 @@ test.describe("without JavaScript", () => {
     await expect(page).toHaveURL(new RegExp(`edit=${body.created}`));
     await row.getByLabel("Age").fill("31");
     await row.getByRole("button", { name: "Save" }).click();
-    await expect(page.locator("tr", { hasText: name }).locator("td").nth(1)).toHaveText("31");
+    await expect(page.locator("tr", { hasText: name }).locator('td[data-label="Age"]')).toHaveText("31");
     const shown = await api(request, "assistant", "GET", `/actors/${body.created}`);
     expect(shown.body.actor.age).toBe(31);
   });

@@ -181,7 +181,7 @@ pub fn BulkBar(
                     </button>
                     <button class="button secondary" type="button" on:click=move |_| confirming.set(false)>"Cancel"</button>
                 })}
-                {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+                {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
             </div>
         </Show>
     }

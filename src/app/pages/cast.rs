@@ -352,7 +352,7 @@ fn CastSeveral(
                         </For>
                     </ul>
                 </Show>
-                {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+                {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
                 <button class="button" type="button" on:click=submit
                     disabled=move || busy.get() || picks.with(Vec::is_empty)>
                     {move || match (busy.get(), picks.with(Vec::len)) {

@@ -85,7 +85,7 @@ pub fn ImportPage(kind: ImportKind) -> impl IntoView {
                         view! { <SignInPrompt expired what="the import" /> }.into_any()
                     }
                     Some(user) if !user.can(kind.permission()) => view! {
-                        <p class="form-error" role="alert">
+                        <p class="error" role="alert">
                             {format!("Your role may not add {}, so it may not import them.", kind.many())}
                         </p>
                     }.into_any(),
@@ -111,7 +111,7 @@ fn Importer(kind: ImportKind) -> impl IntoView {
         <p>
             "Load a spreadsheet saved as CSV (UTF-8; cells separated by commas or semicolons). "
             {format!("Its first row names the columns: {}, in any order. ", kind.columns())}
-            {format!("Other columns are ignored. At most {IMPORT_MAX_ROWS} rows and {max_mb} MB.")}
+            {format!("Other columns are ignored. At most {} rows and {max_mb} MB.", thousands(IMPORT_MAX_ROWS))}
         </p>
         <p>"Every row is checked first. If any has a problem, nothing is added and the list below says which row and column to fix."</p>
         <form class="panel import-form" node_ref=form on:submit=move |ev| { ev.prevent_default(); send(true); }>
@@ -139,9 +139,9 @@ fn Importer(kind: ImportKind) -> impl IntoView {
                         <progress max="1" value=progress.to_string()></progress>
                     }.into_any()
                 }
-                Step::Failed(message) => view! { <p class="form-error" role="alert">{message}</p> }.into_any(),
+                Step::Failed(message) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
                 Step::Refused(report) => view! {
-                    <p class="form-error" role="alert">
+                    <p class="error" role="alert">
                         {format!("{} found in {} rows; nothing was added. Fix the file and check it again.",
                             problems(report.problems.len()), report.rows)}
                     </p>
@@ -163,6 +163,19 @@ fn Importer(kind: ImportKind) -> impl IntoView {
             }}
         </div>
     }
+}
+
+/// `10000` as `10,000`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn problems(n: usize) -> String {

@@ -160,7 +160,7 @@ fn parse_actor(cells: &Cells) -> Result<NewActor, Vec<ApiError>> {
         Err(_) if age.is_empty() => {
             Err(ApiError::validation("age", "required", "age must not be empty"))
         }
-        Err(_) => Err(ApiError::invalid("age", format!("age `{age}` is not a whole number"))),
+        Err(_) => Err(ApiError::invalid("age", format!("age must be a whole number, not “{age}”"))),
     };
     match (validate::name("name", cells.get(0)), age, validate::gender(cells.get(2))) {
         (Ok(name), Ok(age), Ok(gender)) => Ok(NewActor { name, age, gender }),

@@ -65,7 +65,7 @@ pub struct ActorListParams {
     sort: Option<String>,
     /// `csv` for every match (paging ignored) as a spreadsheet download; also
     /// `Accept: text/csv`. Default `json`.
-    #[param(pattern = "^(json|csv)$", example = "csv")]
+    #[param(pattern = "^(json|csv)$")]
     format: Option<String>,
     /// Page number, from 1. Asking for a page (or a page size) turns paging on.
     #[param(minimum = 1)]
@@ -94,7 +94,7 @@ pub struct MovieListParams {
     sort: Option<String>,
     /// `csv` for every match (paging ignored) as a spreadsheet download; also
     /// `Accept: text/csv`. Default `json`.
-    #[param(pattern = "^(json|csv)$", example = "csv")]
+    #[param(pattern = "^(json|csv)$")]
     format: Option<String>,
     /// Page number, from 1. Asking for a page (or a page size) turns paging on.
     #[param(minimum = 1)]
