@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use crate::{
     model::spreadsheet::BulkIds,
-    server::{ApiError, api::extract::body::JsonBody, auth::Writer, service::Service},
+    server::{ApiError, ErrorBody, api::extract::body::JsonBody, auth::Writer, service::Service},
 };
 
 #[derive(Serialize, ToSchema)]
@@ -58,7 +58,9 @@ fn restored<T>(
 #[utoipa::path(post, path = "/actors/bulk-delete", tag = "actors", operation_id = "bulk_delete_actors",
     request_body = BulkIds,
     security(("bearer" = ["delete:actors"])),
-    responses((status = OK, description = "Every listed actor is in the trash", body = BulkDeleted)))]
+    responses((status = OK, description = "Every listed actor is in the trash", body = BulkDeleted),
+        (status = NOT_FOUND, description = "A listed actor does not exist; nothing was deleted", body = ErrorBody),
+        (status = PRECONDITION_FAILED, description = "A listed actor is no longer at its `versions` entry; nothing was deleted", body = ErrorBody)))]
 pub async fn delete_actors(
     State(svc): State<Service>,
     who: Writer,
@@ -73,7 +75,9 @@ pub async fn delete_actors(
 #[utoipa::path(post, path = "/movies/bulk-delete", tag = "movies", operation_id = "bulk_delete_movies",
     request_body = BulkIds,
     security(("bearer" = ["delete:movies"])),
-    responses((status = OK, description = "Every listed movie is in the trash", body = BulkDeleted)))]
+    responses((status = OK, description = "Every listed movie is in the trash", body = BulkDeleted),
+        (status = NOT_FOUND, description = "A listed movie does not exist; nothing was deleted", body = ErrorBody),
+        (status = PRECONDITION_FAILED, description = "A listed movie is no longer at its `versions` entry; nothing was deleted", body = ErrorBody)))]
 pub async fn delete_movies(
     State(svc): State<Service>,
     who: Writer,
@@ -89,7 +93,8 @@ pub async fn delete_movies(
 #[utoipa::path(post, path = "/actors/bulk-restore", tag = "trash", operation_id = "bulk_restore_actors",
     request_body = BulkIds,
     security(("bearer" = ["delete:actors"])),
-    responses((status = OK, description = "Every listed actor is back", body = BulkRestored)))]
+    responses((status = OK, description = "Every listed actor is back", body = BulkRestored),
+        (status = NOT_FOUND, description = "A listed actor is not in the trash; nothing was restored", body = ErrorBody)))]
 pub async fn restore_actors(
     State(svc): State<Service>,
     who: Writer,
@@ -104,7 +109,8 @@ pub async fn restore_actors(
 #[utoipa::path(post, path = "/movies/bulk-restore", tag = "trash", operation_id = "bulk_restore_movies",
     request_body = BulkIds,
     security(("bearer" = ["delete:movies"])),
-    responses((status = OK, description = "Every listed movie is back", body = BulkRestored)))]
+    responses((status = OK, description = "Every listed movie is back", body = BulkRestored),
+        (status = NOT_FOUND, description = "A listed movie is not in the trash; nothing was restored", body = ErrorBody)))]
 pub async fn restore_movies(
     State(svc): State<Service>,
     who: Writer,

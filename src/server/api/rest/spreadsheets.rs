@@ -185,14 +185,14 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for DryRun {
 /// (`id` among them: the database assigns ids) are listed in `ignored_columns`. Every row gets
 /// the checks of `POST /actors`. All rows are added in one transaction, each with its own
 /// journal entry, or, if any row has a problem, none: a 422 lists every problem by row
-/// (the header is row 1) and column. At most 10,000 rows and `IMPORT_MAX_BYTES` (5 MB).
+/// (the header is row 1) and column (the error body then also carries the fields of the 200
+/// answer, `code` `invalid_rows`). At most 10,000 rows and `IMPORT_MAX_BYTES` (5 MB).
 #[utoipa::path(post, path = "/actors/import", tag = "spreadsheets", operation_id = "import_actors",
     params(ImportParams),
     request_body(content((String = "text/csv"), (SheetForm = "multipart/form-data"))),
     security(("bearer" = ["post:actors"]), ("session" = [])),
     responses(
         (status = OK, description = "Every row added (or, on a dry run, every row valid)", body = Imported),
-        (status = UNPROCESSABLE_ENTITY, description = "Rows with problems; nothing written", body = ImportRefused),
     ))]
 pub async fn import_actors(
     State(svc): State<Service>,
@@ -213,7 +213,6 @@ pub async fn import_actors(
     security(("bearer" = ["post:movies"]), ("session" = [])),
     responses(
         (status = OK, description = "Every row added (or, on a dry run, every row valid)", body = Imported),
-        (status = UNPROCESSABLE_ENTITY, description = "Rows with problems; nothing written", body = ImportRefused),
     ))]
 pub async fn import_movies(
     State(svc): State<Service>,
