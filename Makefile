@@ -6,7 +6,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/casting-agency/target
 # npm's wasm-opt (binaryen >= 116) must shadow any older one.
 export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test lint test-rust test-e2e release token bench bench-micro bench-web bench-lists bench-journal bench-pictures bench-live container soak
+.PHONY: run test lint test-rust test-e2e release token bench bench-micro bench-web bench-lists bench-journal bench-pictures bench-spreadsheets bench-live container soak
 
 ## Runs the app on SQLite with local sign-in at http://127.0.0.1:3000
 run:
@@ -74,11 +74,16 @@ bench-live:
 	scripts/setup.sh bench
 	scripts/bench-live.sh
 
-## The change journal with 1,000,000 changes: feed and history pages (prints figures).
 ## Picture uploads (a 12-megapixel JPEG to its renditions) and thumbnail serving vs /healthz.
 bench-pictures:
 	scripts/setup.sh bench
 	scripts/bench-pictures.sh
 
+## CSV: ten imports of 10,000 actors, then an export of all 100,000 (time, server peak RSS).
+bench-spreadsheets:
+	scripts/setup.sh bench
+	scripts/bench-spreadsheets.sh
+
+## The change journal with 1,000,000 changes: feed and history pages (prints figures).
 bench-journal:
 	cargo bench --features ssr --bench journal
