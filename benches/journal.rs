@@ -41,6 +41,7 @@ async fn run(label: &str, url: &str) {
         action: None,
         by: None,
         since: None,
+        batch: None,
         page: Page { page, per_page: 20 },
     };
     type Case = (&'static str, ChangeQuery, Option<i64>);

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { api, hydrated, signIn, unique, watchProblems } from "./helpers";
+import { api, apiToken, hydrated, signIn, unique, watchProblems } from "./helpers";
 
 /** The problems, without the browser's own line for a refused request (a test provokes a 422). */
 const real = (problems: string[]) => problems.filter((p) => !p.includes("Failed to load resource"));
@@ -123,4 +123,56 @@ test("a director casts several actors at once, each with an optional character",
   await expect(cast).toContainText("as Captain");
   await expect(cast).toContainText(`${tag} 2`);
   expect(real(problems)).toEqual([]);
+});
+
+test("an import is one line of the Activity, undone from there as a whole", async ({ page }) => {
+  const problems = watchProblems(page);
+  const tag = unique("Batch").replace(/\s/g, "");
+  const token = await apiToken(page.request, "director");
+  const csv = `name,age,gender\n${tag} A,30,female\n${tag} B,31,male\n${tag} C,32,female\n`;
+  const imported = await page.request.post("/actors/import", {
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "text/csv" },
+    data: csv,
+  });
+  expect(imported.status()).toBe(200);
+  await signIn(page, "director");
+  await page.goto("/activity");
+  await hydrated(page);
+  const line = page.locator("li.batch").filter({ hasText: "imported 3 actors" }).filter({ hasText: tag });
+  await expect(line).toBeVisible();
+  await line.getByText("Show the 3 changes").click();
+  await expect(line.getByRole("link", { name: `“${tag} B”` })).toBeVisible();
+  await line.getByRole("button", { name: "Undo: imported 3 actors" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Undone: 3 actors moved to the trash." })).toBeVisible();
+  const after = await api(page.request, "assistant", "GET", `/actors?q=${encodeURIComponent(tag)}`);
+  expect(after.body.all_actors).toBe(0);
+  // The undo is a line of its own, with its own Undo: the three come back.
+  const undo = page.locator("li.batch").filter({ hasText: "deleted 3 actors together" }).filter({ hasText: tag });
+  await undo.getByRole("button", { name: "Undo: deleted 3 actors together" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Undone: 3 actors restored." })).toBeVisible();
+  const back = await api(page.request, "assistant", "GET", `/actors?q=${encodeURIComponent(tag)}`);
+  expect(back.body.all_actors).toBe(3);
+  expect(real(problems)).toEqual([]);
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("a batch's Undo on the Activity page is a plain form", async ({ page }) => {
+    const tag = unique("NoJsBatch").replace(/\s/g, "");
+    const token = await apiToken(page.request, "director");
+    const imported = await page.request.post("/actors/import", {
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "text/csv" },
+      data: `name,age,gender\n${tag} A,30,female\n${tag} B,31,male\n`,
+    });
+    expect(imported.status()).toBe(200);
+    await signIn(page, "director");
+    await page.goto("/activity");
+    const line = page.locator("li.batch").filter({ hasText: "imported 2 actors" }).filter({ hasText: tag });
+    await line.getByRole("button", { name: "Undo: imported 2 actors" }).click();
+    await expect(page).toHaveURL(/\/activity/);
+    const after = await api(page.request, "assistant", "GET", `/actors?q=${encodeURIComponent(tag)}`);
+    expect(after.body.all_actors).toBe(0);
+    await expect(page.locator("li.batch").filter({ hasText: "deleted 2 actors together" }).filter({ hasText: tag })).toBeVisible();
+  });
 });

@@ -30,6 +30,22 @@ pub struct ChangeEntry {
     /// The record after the change (`null` for a delete or an uncast).
     #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
     pub after: Option<serde_json::Value>,
+    /// Shared by the changes one action made together: an import, a bulk delete or restore,
+    /// several actors cast at once (absent for a change made on its own). `GET
+    /// /changes?batch=` lists them; `POST /changes/batches/{batch}/undo` undoes an import or a
+    /// bulk delete.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(nullable = false, example = "k3Jq0d9uT8m2xWv1bYc4Ag"))]
+    pub batch: Option<String>,
+}
+
+/// What a batch id looks like (22 URL-safe base64 characters: 128 random bits); the query
+/// parameters that take one say the same.
+pub const BATCH_PATTERN: &str = "^[A-Za-z0-9_-]{22}$";
+
+/// Whether `s` could be a batch id (see [`BATCH_PATTERN`]).
+pub fn is_batch_id(s: &str) -> bool {
+    s.len() == 22 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 /// Who made a change: the token's subject, and its display name when it carried one.
@@ -76,4 +92,26 @@ pub struct RestoredRecord {
     pub name: String,
     /// How many of its cast links came back with it.
     pub cast_links: usize,
+}
+
+/// What undoing a batch did: the import's records moved to the trash, or the bulk delete's
+/// records brought back. Those already gone (or already back) are skipped, not refused.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct UndoneBatch {
+    pub success: bool,
+    /// `actor` or `movie`.
+    #[cfg_attr(feature = "ssr", schema(example = "actor"))]
+    pub entity: String,
+    /// `delete` (an import undone: its records are in the trash) or `restore` (a bulk delete
+    /// undone).
+    #[cfg_attr(feature = "ssr", schema(example = "delete"))]
+    pub action: String,
+    /// The records changed, ascending.
+    pub undone: Vec<i64>,
+    /// The batch's records that needed nothing: already deleted, or already restored.
+    pub skipped: Vec<i64>,
+    /// The undo's own batch (itself undoable: undoing an import's undo restores it).
+    #[cfg_attr(feature = "ssr", schema(example = "Zp0q9v3HkT1mB8sW2xYc7Q"))]
+    pub batch: String,
 }

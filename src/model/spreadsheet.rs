@@ -52,6 +52,11 @@ pub struct ImportReport {
     pub columns: Vec<String>,
     /// The first valid rows as they will be (or were) stored, for a person to check.
     pub preview: Vec<Vec<String>>,
+    /// The import's changes in the journal share this batch: `POST
+    /// /changes/batches/{batch}/undo` moves every imported record to the trash at once (absent when nothing was written).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(nullable = false, example = "k3Jq0d9uT8m2xWv1bYc4Ag"))]
+    pub batch: Option<String>,
 }
 
 impl ImportReport {

@@ -19,7 +19,8 @@ use crate::model::picture::{ACCEPTED_NAMES, MAX_PIXELS, PictureSize};
 
 /// Quality of the JPEG renditions: no visible loss at these sizes, a quarter of quality 100.
 const JPEG_QUALITY: u8 = 85;
-/// Most memory a decoder may take (a 40-megapixel RGBA picture needs 160 MB).
+/// Most memory a decoder may take (a 40-megapixel RGBA picture needs 160 MB, 320 MB at 16
+/// bits a channel).
 const MAX_DECODE_ALLOC: u64 = 512 * 1024 * 1024;
 
 /// A rendition as encoded.
@@ -80,39 +81,76 @@ pub fn content_hash(bytes: &[u8]) -> String {
     digest.as_ref()[..16].iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Checks, decodes and re-encodes `bytes` into every rendition.
-pub fn process(bytes: &[u8]) -> Result<Processed, Refusal> {
+fn reader(format: ImageFormat, bytes: &[u8]) -> ImageReader<Cursor<&[u8]>> {
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut limits = Limits::default();
+    limits.max_alloc = Some(MAX_DECODE_ALLOC);
+    reader.limits(limits);
+    reader
+}
+
+/// The format, refused unless it is one of ours, and the size the header declares, refused
+/// beyond [`MAX_PIXELS`]: read before any pixel is decoded, so a decompression bomb costs
+/// nothing.
+fn header(bytes: &[u8]) -> Result<(ImageFormat, u32, u32), Refusal> {
     let format = image::guess_format(bytes).map_err(|_| Refusal::NotAnImage)?;
     if !matches!(format, ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP) {
         return Err(Refusal::NotAnImage);
     }
-    check_nothing_after_the_image(format, bytes)?;
-    let reader = || {
-        let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
-        let mut limits = Limits::default();
-        limits.max_alloc = Some(MAX_DECODE_ALLOC);
-        reader.limits(limits);
-        reader
-    };
-    // The header alone: a decompression bomb is refused here, before any pixel is decoded.
-    let (width, height) = reader().into_dimensions().map_err(|_| Refusal::Damaged)?;
+    let (width, height) = reader(format, bytes).into_dimensions().map_err(|_| Refusal::Damaged)?;
     let pixels = u64::from(width) * u64::from(height);
     if pixels > MAX_PIXELS {
         let megapixels = pixels.div_ceil(1_000_000);
         return Err(Refusal::TooManyPixels { width, height, megapixels });
     }
-    let mut decoder = reader().into_decoder().map_err(|_| Refusal::Damaged)?;
+    Ok((format, width, height))
+}
+
+/// An upper bound of the memory [`process`] takes for `bytes`, from the header alone: the
+/// decoded picture (its channels at their depth: a 16-bit RGBA PNG takes 8 bytes a pixel),
+/// its 8-bit copy, and the resize's working picture. The service admits uploads against a memory budget by it, so a few
+/// large ones at once cannot exhaust the server.
+pub fn decoding_cost(bytes: &[u8]) -> Result<u64, Refusal> {
+    let (format, width, height) = header(bytes)?;
+    let decoder = reader(format, bytes).into_decoder().map_err(|_| Refusal::Damaged)?;
+    let pixels = u64::from(width) * u64::from(height);
+    let decoded = decoder.total_bytes();
+    // The 8-bit copy `flatten` makes, unless the picture is 8-bit RGB already.
+    let copy = if decoder.color_type() == image::ColorType::Rgb8 { 0 } else { pixels * 4 };
+    // Resizing to the full size filters columns first, into 16-byte pixels of the upload's
+    // width and (at most) the full size's height.
+    let long = u64::from(PictureSize::Full.long_side());
+    let resizing = u64::from(width) * u64::from(height).min(long) * 16;
+    Ok(decoded.saturating_add(copy).saturating_add(resizing))
+}
+
+/// Checks, decodes and re-encodes `bytes` into every rendition.
+pub fn process(bytes: &[u8]) -> Result<Processed, Refusal> {
+    let (format, _, _) = header(bytes)?;
+    check_nothing_after_the_image(format, bytes)?;
+    let mut decoder = reader(format, bytes).into_decoder().map_err(|_| Refusal::Damaged)?;
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
-    let mut picture = DynamicImage::from_decoder(decoder).map_err(|_| Refusal::Damaged)?;
-    picture.apply_orientation(orientation);
-    let picture = flatten(picture);
+    let picture = flatten(DynamicImage::from_decoder(decoder).map_err(|_| Refusal::Damaged)?);
+
+    // The full size first, then turned upright: turning the upload itself would need a
+    // second picture of its size. A quarter turn swaps the sides, and `fit` with them.
+    let (w, h) = PictureSize::Full.fit(picture.width(), picture.height());
+    let mut full = if (w, h) == (picture.width(), picture.height()) {
+        picture
+    } else {
+        picture.resize_exact(w, h, FilterType::CatmullRom)
+    };
+    full.apply_orientation(orientation);
 
     let mut renditions = Vec::with_capacity(PictureSize::ALL.len());
     // Largest first, each made from the one before: a third of the work of resizing the
-    // upload three times, and each step still filters over every source pixel.
-    let mut source = picture;
+    // upload three times, and each step still filters over every source pixel. Every size is
+    // fitted to the full rendition's, as `Picture::size_of` computes it for a page's
+    // width/height (fitting the card instead could round a side one pixel differently).
+    let full_size = (full.width(), full.height());
+    let mut source = full;
     for size in PictureSize::ALL.into_iter().rev() {
-        let (w, h) = size.fit(source.width(), source.height());
+        let (w, h) = size.fit(full_size.0, full_size.1);
         if (w, h) != (source.width(), source.height()) {
             source = source.resize_exact(w, h, FilterType::CatmullRom);
         }
@@ -124,19 +162,23 @@ pub fn process(bytes: &[u8]) -> Result<Processed, Refusal> {
 }
 
 /// 8 bits per channel; the alpha channel only when some pixel is not opaque (a photo saved as
-/// RGBA is served as a JPEG).
+/// RGBA is served as a JPEG). The upload's own picture is let go as soon as it is copied, and
+/// an 8-bit RGBA one is not copied at all: at most two pictures of its size at once.
 fn flatten(picture: DynamicImage) -> DynamicImage {
-    if picture.color().has_alpha() {
-        let rgba = picture.to_rgba8();
-        if rgba.pixels().any(|p| p.0[3] != u8::MAX) {
-            return DynamicImage::ImageRgba8(rgba);
-        }
-        return DynamicImage::ImageRgb8(DynamicImage::ImageRgba8(rgba).to_rgb8());
+    if !picture.color().has_alpha() {
+        return match picture {
+            DynamicImage::ImageRgb8(_) => picture,
+            other => DynamicImage::ImageRgb8(other.to_rgb8()),
+        };
     }
-    match picture {
-        DynamicImage::ImageRgb8(_) => picture,
-        other => DynamicImage::ImageRgb8(other.to_rgb8()),
+    let rgba = match picture {
+        DynamicImage::ImageRgba8(rgba) => rgba,
+        other => other.to_rgba8(),
+    };
+    if rgba.pixels().any(|p| p.0[3] != u8::MAX) {
+        return DynamicImage::ImageRgba8(rgba);
     }
+    DynamicImage::ImageRgb8(DynamicImage::ImageRgba8(rgba).to_rgb8())
 }
 
 /// JPEG for opaque pictures, PNG where there is transparency to keep.
@@ -243,6 +285,46 @@ mod tests {
         assert!(done.renditions.iter().all(|r| r.content_type == "image/jpeg"));
         let small = process(&jpeg(50, 40)).unwrap();
         assert!(small.renditions.iter().all(|r| (r.width, r.height) == (50, 40)));
+    }
+
+    #[test]
+    fn every_rendition_has_the_size_a_page_gives_it() {
+        // 2048×822: the full size is 1024×411; fitting the thumbnail to the card (320×128)
+        // gave 96×38, where a page, fitting it to the full size, says 96×39.
+        let done = process(&jpeg(2048, 822)).unwrap();
+        let full = done.renditions.last().unwrap();
+        for r in &done.renditions {
+            assert_eq!((r.width, r.height), r.size.fit(full.width, full.height), "{:?}", r.size);
+        }
+        assert_eq!((done.renditions[0].width, done.renditions[0].height), (96, 39));
+    }
+
+    #[test]
+    fn the_decoding_cost_is_read_from_the_header_and_counts_the_depth() {
+        // 8-bit RGB: the decoded picture and the resize's columns, no copy.
+        assert_eq!(decoding_cost(&jpeg(100, 50)).unwrap(), 100 * 50 * 3 + 100 * 50 * 16);
+        // 16-bit RGBA: 8 bytes a pixel decoded, 4 for the 8-bit copy.
+        let wide = image::ImageBuffer::<Rgba<u16>, _>::from_pixel(100, 50, Rgba([1, 2, 3, 4]));
+        let mut png = Vec::new();
+        DynamicImage::ImageRgba16(wide).write_with_encoder(PngEncoder::new(&mut png)).unwrap();
+        assert_eq!(decoding_cost(&png).unwrap(), 100 * 50 * (8 + 4 + 16));
+        // Still decoded and served as 8 bits.
+        assert!(process(&png).is_ok());
+        // A file too large on its header is refused before any cost is counted.
+        assert!(matches!(decoding_cost(&bomb_header()), Err(Refusal::TooManyPixels { .. })));
+    }
+
+    /// A PNG whose header declares 10,000 × 10,000 pixels, with no pixels behind it.
+    fn bomb_header() -> Vec<u8> {
+        let mut png = png_with_alpha(1, 1);
+        // IHDR's width and height are the 8 bytes after the signature, length and type.
+        png[16..20].copy_from_slice(&10_000u32.to_be_bytes());
+        png[20..24].copy_from_slice(&10_000u32.to_be_bytes());
+        // The chunk's CRC covers its type and data.
+        let mut crc = flate2::Crc::new();
+        crc.update(&png[12..29]);
+        png[29..33].copy_from_slice(&crc.sum().to_be_bytes());
+        png
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod support;
 mod assets;
 mod auth;
 mod backup;
+mod batches;
 mod casting;
 mod concurrency;
 mod connections;

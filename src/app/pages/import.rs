@@ -9,9 +9,9 @@ use crate::{
     app::{messages::human, notices::use_notices, session_ui::SignInPrompt, use_session},
     model::{
         Permission,
-        spreadsheet::{BULK_MAX_IDS, IMPORT_DEFAULT_MAX_BYTES, IMPORT_MAX_ROWS, ImportReport},
+        spreadsheet::{IMPORT_DEFAULT_MAX_BYTES, IMPORT_MAX_ROWS, ImportReport},
     },
-    rpc::bulk::delete_many,
+    rpc::history::undo_batch,
 };
 
 /// What is imported: actors or movies.
@@ -289,32 +289,27 @@ fn Ignored(report: ImportReport) -> impl IntoView {
     })
 }
 
-/// The new rows, and one Undo for all of them.
+/// The new rows, and one Undo for all of them (the import's batch, in one transaction).
 #[component]
 fn Imported(kind: ImportKind, report: ImportReport) -> impl IntoView {
     let notices = use_notices();
     let undone = RwSignal::new(false);
     let busy = RwSignal::new(false);
-    let created = report.created.clone();
-    let first = created.first().copied();
+    let first = report.created.first().copied();
+    let batch = report.batch.clone();
     let undo = move |_| {
-        let ids = created.clone();
+        let Some(batch) = batch.clone() else { return };
         busy.set(true);
         leptos::task::spawn_local(async move {
-            let mut failed = None;
-            // A bulk delete names at most BULK_MAX_IDS ids; each chunk is all or nothing.
-            for chunk in ids.chunks(BULK_MAX_IDS) {
-                if let Err(err) = delete_many(kind.one().to_owned(), chunk.to_vec()).await {
-                    failed = Some(human(&err));
-                    break;
-                }
-            }
-            match failed {
-                None => {
-                    notices.say(format!("Undone: the {} are in the trash.", kind.noun(ids.len())));
+            match undo_batch(batch).await {
+                Ok(done) => {
+                    notices.say(format!(
+                        "Undone: the {} are in the trash.",
+                        kind.noun(done.undone.len())
+                    ));
                     undone.set(true);
                 }
-                Some(err) => notices.say(format!("The import could not be undone. {err}")),
+                Err(err) => notices.say(format!("The import could not be undone. {}", human(&err))),
             }
             busy.set(false);
         });

@@ -105,6 +105,7 @@ fn spreadsheet_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(rest::bulk::delete_movies))
         .routes(routes!(rest::bulk::restore_actors))
         .routes(routes!(rest::bulk::restore_movies))
+        .routes(routes!(rest::changes::undo_batch))
 }
 
 /// The live event stream; outside content negotiation (a browser's EventSource asks for

@@ -30,5 +30,5 @@ pub fn bearer_token(parts: &Parts) -> Result<&str, ApiError> {
 /// The caller of a request that writes with a bearer token. A browser never attaches one on
 /// its own, so no other site can make such a request in the caller's name.
 pub async fn bearer_writer(verifier: &Verifier, parts: &Parts) -> Result<Writer, ApiError> {
-    Ok(Writer(verifier.verify(bearer_token(parts)?).await?))
+    Ok(Writer(verifier.verify(bearer_token(parts)?).await?, None))
 }

@@ -102,7 +102,21 @@ impl Principal {
 /// }
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Writer(Principal);
+pub struct Writer(Principal, Option<String>);
+
+impl Writer {
+    /// The same caller, whose changes from here on are journaled as one batch (`batch`): what
+    /// the service does for an action on many records at once, so its history shows one line
+    /// and it can be undone as a whole.
+    pub(crate) fn in_batch(&self, batch: String) -> Writer {
+        Writer(self.0.clone(), Some(batch))
+    }
+
+    /// The batch this writer's changes join, if any.
+    pub fn batch(&self) -> Option<&str> {
+        self.1.as_deref()
+    }
+}
 
 impl std::ops::Deref for Writer {
     type Target = Principal;

@@ -92,7 +92,7 @@ pub async fn authenticate_writer(
         Credential::Bearer => super::bearer::bearer_writer(verifier, parts).await,
         Credential::Cookie(token) => {
             cookie.require_same_origin(&parts.headers)?;
-            Ok(Writer(verifier.verify(token).await?))
+            Ok(Writer(verifier.verify(token).await?, None))
         }
     }
 }

@@ -66,6 +66,8 @@ pub struct Entry<'a> {
     pub action: Action,
     pub before: Option<serde_json::Value>,
     pub after: Option<serde_json::Value>,
+    /// Shared by the changes of one action on many records (see the migration).
+    pub batch: Option<&'a str>,
 }
 
 /// Appends `entry`, stamped with the current instant; its id.
@@ -75,8 +77,8 @@ pub async fn append(conn: &mut AnyConnection, entry: &Entry<'_>) -> sqlx::Result
     let json = |v: &Option<serde_json::Value>| v.as_ref().map(serde_json::Value::to_string);
     sqlx::query(
         "INSERT INTO changes \
-         (at, by_sub, by_name, entity, entity_id, actor_id, action, before_json, after_json) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+         (at, by_sub, by_name, entity, entity_id, actor_id, action, before_json, after_json, \
+          batch) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
     )
     .bind(at)
     .bind(entry.by_sub)
@@ -87,6 +89,7 @@ pub async fn append(conn: &mut AnyConnection, entry: &Entry<'_>) -> sqlx::Result
     .bind(entry.action.as_str())
     .bind(json(&entry.before))
     .bind(json(&entry.after))
+    .bind(entry.batch)
     .fetch_one(conn)
     .await?
     .try_get("id")
@@ -139,6 +142,8 @@ pub struct Selection {
     /// Only changes after this id, oldest first (for clients following the feed); otherwise
     /// newest first.
     pub since: Option<i64>,
+    /// Only the changes of this batch.
+    pub batch: Option<String>,
 }
 
 fn filter(selection: &Selection) -> Filter {
@@ -175,6 +180,9 @@ fn filter(selection: &Selection) -> Filter {
     if let Some(since) = selection.since {
         filter.push("id > {}", Value::Int(since));
     }
+    if let Some(batch) = &selection.batch {
+        filter.push("batch = {}", Value::Text(batch.clone()));
+    }
     filter
 }
 
@@ -204,7 +212,7 @@ pub async fn page(
 }
 
 const COLUMNS: &str =
-    "id, at, by_sub, by_name, entity, entity_id, actor_id, action, before_json, after_json";
+    "id, at, by_sub, by_name, entity, entity_id, actor_id, action, before_json, after_json, batch";
 
 fn entry(row: &sqlx::any::AnyRow) -> sqlx::Result<ChangeEntry> {
     let json = |text: Option<String>| -> sqlx::Result<Option<serde_json::Value>> {
@@ -221,6 +229,7 @@ fn entry(row: &sqlx::any::AnyRow) -> sqlx::Result<ChangeEntry> {
         action: row.try_get("action")?,
         before: json(row.try_get("before_json")?)?,
         after: json(row.try_get("after_json")?)?,
+        batch: row.try_get("batch")?,
     })
 }
 
@@ -268,6 +277,7 @@ pub async fn between(
         action: None,
         by: None,
         since: Some(after),
+        batch: None,
     };
     let mut filter = filter(&selection);
     filter.push("id <= {}", Value::Int(through));
@@ -293,16 +303,19 @@ pub async fn latest(conn: &mut AnyConnection) -> sqlx::Result<i64> {
 
 /// How many changes `selection` matches. The feed filtered only by kind, action and author
 /// (what `GET /changes` is asked for nearly always) is summed from `change_counts`, which the
-/// journal's insert trigger keeps exact in the writing transaction; a record's history and
-/// `since` count their rows through an index, and those rows are few: one record's changes,
-/// or those after a recent id.
+/// journal's insert trigger keeps exact in the writing transaction; a record's history,
+/// `since` and `batch` count their rows through an index, and those rows are few: one
+/// record's changes, those after a recent id, or one action's (at most an import's 10,000).
 async fn total(
     conn: &mut AnyConnection,
     selection: &Selection,
     filter: &Filter,
 ) -> sqlx::Result<i64> {
-    let counted = selection.subject == Subject::Everything && selection.since.is_none();
-    // Both forms read columns `entity`, `action` and `by_sub`, which the counts share.
+    let counted = selection.subject == Subject::Everything
+        && selection.since.is_none()
+        && selection.batch.is_none();
+    // Both forms read columns `entity`, `action` and `by_sub`, which the counts share (a
+    // batch is counted through its own index).
     let sql = if counted {
         // PostgreSQL's SUM of a BIGINT is a NUMERIC, which the Any driver cannot decode.
         format!(
@@ -316,6 +329,11 @@ async fn total(
     row.try_get("n")
 }
 
+/// How many changes `selection` matches (see [`page`]'s total).
+pub async fn count(conn: &mut AnyConnection, selection: &Selection) -> sqlx::Result<i64> {
+    total(conn, selection, &filter(selection)).await
+}
+
 /// Whether anything was ever journaled about this subject (history outlives a delete).
 pub async fn mentions(conn: &mut AnyConnection, subject: Subject) -> sqlx::Result<bool> {
     let selection = Selection {
@@ -325,6 +343,7 @@ pub async fn mentions(conn: &mut AnyConnection, subject: Subject) -> sqlx::Resul
         action: None,
         by: None,
         since: None,
+        batch: None,
     };
     let filter = filter(&selection);
     let sql = format!("SELECT EXISTS (SELECT 1 FROM changes{}) AS found", filter.sql());

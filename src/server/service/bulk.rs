@@ -2,7 +2,7 @@
 //! steps of its single delete (or restore), with the same 404 and 412 rules, all in one
 //! transaction: every one or none.
 
-use super::{Deleted, Input, Precondition, Restored, Service};
+use super::{Deleted, Input, Precondition, Restored, Service, journal};
 use crate::{
     model::{
         Actor, Movie, Permission,
@@ -60,6 +60,7 @@ impl Service {
     ) -> Result<Vec<Deleted<Actor>>, ApiError> {
         who.require(Permission::DeleteActors)?;
         let ids = checked(input.into_input()?)?;
+        let who = &who.in_batch(journal::new_batch());
         let mut tx = self.db().begin_write().await?;
         let mut gone = Vec::with_capacity(ids.len());
         for (id, precondition) in &ids {
@@ -77,6 +78,7 @@ impl Service {
     ) -> Result<Vec<Deleted<Movie>>, ApiError> {
         who.require(Permission::DeleteMovies)?;
         let ids = checked(input.into_input()?)?;
+        let who = &who.in_batch(journal::new_batch());
         let mut tx = self.db().begin_write().await?;
         let mut gone = Vec::with_capacity(ids.len());
         for (id, precondition) in &ids {
@@ -95,6 +97,7 @@ impl Service {
     ) -> Result<Vec<Restored<Actor>>, ApiError> {
         who.require(Permission::DeleteActors)?;
         let ids = checked(input.into_input()?)?;
+        let who = &who.in_batch(journal::new_batch());
         let mut tx = self.db().begin_write().await?;
         let mut back = Vec::with_capacity(ids.len());
         for (id, _) in &ids {
@@ -113,6 +116,7 @@ impl Service {
     ) -> Result<Vec<Restored<Movie>>, ApiError> {
         who.require(Permission::DeleteMovies)?;
         let ids = checked(input.into_input()?)?;
+        let who = &who.in_batch(journal::new_batch());
         let mut tx = self.db().begin_write().await?;
         let mut back = Vec::with_capacity(ids.len());
         for (id, _) in &ids {

@@ -185,6 +185,7 @@ impl Service {
             }
             checked.push((pick.actor_id, check(pick.casting)?));
         }
+        let who = &who.in_batch(journal::new_batch());
         let mut tx = self.db().begin_write().await?;
         let mut done = Vec::with_capacity(checked.len());
         for (actor_id, character) in checked {

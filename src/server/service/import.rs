@@ -86,6 +86,7 @@ fn plan<T>(
         ignored_columns: Vec::new(),
         columns: columns.iter().map(|c| c.name.to_owned()).collect(),
         preview: Vec::new(),
+        batch: None,
     };
     let header_problem = |column: Option<&str>, message: String| RowProblem {
         row: 1,
@@ -186,6 +187,17 @@ fn parse_movie(cells: &Cells) -> Result<NewMovie, Vec<ApiError>> {
 }
 
 impl Service {
+    /// Refuses, before the file is read, a caller who may not import actors (`post:actors`);
+    /// [`Service::import_actors`] checks it again.
+    pub fn may_import_actors(&self, who: &Writer) -> Result<(), ApiError> {
+        who.require(Permission::PostActors)
+    }
+
+    /// As [`Service::may_import_actors`], for movies (`post:movies`).
+    pub fn may_import_movies(&self, who: &Writer) -> Result<(), ApiError> {
+        who.require(Permission::PostMovies)
+    }
+
     /// Imports a spreadsheet of actors (`name`, `age`, `gender`): all rows or, with any
     /// problem or on a dry run, none. The report lists every problem.
     pub async fn import_actors(
@@ -194,7 +206,7 @@ impl Service {
         sheet: impl Input<Sheet>,
         dry_run: bool,
     ) -> Result<ImportReport, ApiError> {
-        who.require(Permission::PostActors)?;
+        self.may_import_actors(who)?;
         let sheet = sheet.into_input()?;
         let Plan { records, mut report } = plan(&sheet, ACTOR_COLUMNS, dry_run, parse_actor, |a| {
             vec![a.name.clone(), a.age.to_string(), a.gender.clone()]
@@ -202,15 +214,17 @@ impl Service {
         if dry_run || !report.is_valid() {
             return Ok(report);
         }
+        let who = who.in_batch(journal::new_batch());
         let mut tx = self.db().begin_write().await?;
         for new in &records {
             let actor = actor_sql::insert(&mut tx, new).await?;
             let change =
                 Change::of(Entity::Actor, actor.id, Action::Create, None, journal::state(&actor));
-            journal::record(&mut tx, who, change).await?;
+            journal::record(&mut tx, &who, change).await?;
             report.created.push(actor.id);
         }
         tx.commit().await?;
+        report.batch = who.batch().map(str::to_owned);
         Ok(report)
     }
 
@@ -222,7 +236,7 @@ impl Service {
         sheet: impl Input<Sheet>,
         dry_run: bool,
     ) -> Result<ImportReport, ApiError> {
-        who.require(Permission::PostMovies)?;
+        self.may_import_movies(who)?;
         let sheet = sheet.into_input()?;
         let Plan { records, mut report } = plan(&sheet, MOVIE_COLUMNS, dry_run, parse_movie, |m| {
             vec![m.title.clone(), m.release_date.as_ref().map(date_cell).unwrap_or_default()]
@@ -230,15 +244,17 @@ impl Service {
         if dry_run || !report.is_valid() {
             return Ok(report);
         }
+        let who = who.in_batch(journal::new_batch());
         let mut tx = self.db().begin_write().await?;
         for new in &records {
             let movie = movie_sql::insert(&mut tx, new).await?;
             let change =
                 Change::of(Entity::Movie, movie.id, Action::Create, None, journal::state(&movie));
-            journal::record(&mut tx, who, change).await?;
+            journal::record(&mut tx, &who, change).await?;
             report.created.push(movie.id);
         }
         tx.commit().await?;
+        report.batch = who.batch().map(str::to_owned);
         Ok(report)
     }
 }

@@ -37,6 +37,14 @@ pub(super) fn casting(movie: &Movie, actor: &Actor, character: Option<&str>) -> 
     }))
 }
 
+/// A new batch id: 128 random bits, URL-safe (see [`crate::model::journal::BATCH_PATTERN`]).
+pub(super) fn new_batch() -> String {
+    use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+    let mut bytes = [0u8; 16];
+    aws_lc_rs::rand::fill(&mut bytes).expect("the system RNG is available");
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
 /// What changed, by whom; `actor_id` only for castings.
 pub(super) struct Change {
     pub entity: Entity,
@@ -74,6 +82,7 @@ pub(super) async fn record(
         action: change.action,
         before: change.before,
         after: change.after,
+        batch: who.batch(),
     };
     journal::append(conn, &entry).await?;
     Ok(())
@@ -86,6 +95,7 @@ pub struct ChangeQuery {
     pub action: Option<Action>,
     pub by: Option<String>,
     pub since: Option<i64>,
+    pub batch: Option<String>,
     pub page: Page,
 }
 
@@ -165,6 +175,31 @@ impl Service {
         self.journal_page(who, subject, query).await
     }
 
+    /// How many changes each of `batches` made (of the kinds `who` may read): for the activity
+    /// feed, whose page may show only part of a batch.
+    pub async fn batch_sizes(
+        &self,
+        who: &Principal,
+        batches: &[String],
+    ) -> Result<Vec<(String, i64)>, ApiError> {
+        require_journal_reader(who)?;
+        let mut conn = self.db().pool().acquire().await?;
+        let mut sizes = Vec::with_capacity(batches.len());
+        for batch in batches {
+            let selection = Selection {
+                subject: Subject::Everything,
+                readable: readable(who),
+                entity: None,
+                action: None,
+                by: None,
+                since: None,
+                batch: Some(batch.clone()),
+            };
+            sizes.push((batch.clone(), journal::count(&mut conn, &selection).await?));
+        }
+        Ok(sizes)
+    }
+
     async fn journal_page(
         &self,
         who: &Principal,
@@ -182,6 +217,7 @@ impl Service {
             action: query.action,
             by: query.by,
             since: query.since,
+            batch: query.batch,
         };
         let (limit, offset) = Page::limit_offset(Some(page));
         let mut conn = self.db().pool().acquire().await?;

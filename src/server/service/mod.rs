@@ -16,6 +16,7 @@ mod movies;
 pub mod pictures;
 mod read_cache;
 mod trash;
+mod undo;
 pub mod validate;
 mod versions;
 
@@ -45,6 +46,8 @@ pub struct Service {
     live: Option<LiveFeed>,
     /// Uploads being decoded (see [`pictures::imaging_concurrency`]).
     imaging_slots: Arc<tokio::sync::Semaphore>,
+    /// The memory they may take, in MiB (see [`pictures::IMAGING_MEMORY_MIB`]).
+    imaging_memory: Arc<tokio::sync::Semaphore>,
 }
 
 impl Service {
@@ -55,6 +58,7 @@ impl Service {
             trash_retention: DEFAULT_RETENTION,
             live: None,
             imaging_slots: Arc::new(tokio::sync::Semaphore::new(pictures::imaging_concurrency())),
+            imaging_memory: Arc::new(tokio::sync::Semaphore::new(pictures::IMAGING_MEMORY_MIB)),
         }
     }
 
@@ -78,6 +82,10 @@ impl Service {
 
     fn imaging_slots(&self) -> &tokio::sync::Semaphore {
         &self.imaging_slots
+    }
+
+    fn imaging_memory(&self) -> &tokio::sync::Semaphore {
+        &self.imaging_memory
     }
 
     /// Reads that may be answered from memory; see [`ReadCache`].

@@ -117,6 +117,12 @@ fn no_picture(owner: PictureOwner, id: i64) -> ApiError {
     ApiError::NotFound(format!("{} {id} has no {}", owner.as_str(), owner.picture_name()))
 }
 
+/// The memory uploads being decoded may take together, in MiB: each is admitted by what its
+/// header says decoding it will take ([`imaging::decoding_cost`]: up to ~600 MB for a
+/// 40-megapixel 16-bit RGBA PNG, ~100 MB for a phone's 12-megapixel JPEG), so a burst of large
+/// ones waits its turn instead of exhausting the server.
+pub const IMAGING_MEMORY_MIB: usize = 1024;
+
 /// How many uploads are decoded at once: each may hold a few hundred MB while it is, and the
 /// work is all CPU, so more than the cores would only queue inside the blocking pool.
 pub fn imaging_concurrency() -> usize {
@@ -124,6 +130,13 @@ pub fn imaging_concurrency() -> usize {
 }
 
 impl Service {
+    /// Refuses, before an upload is read, a caller who may not change this kind's pictures:
+    /// the HTTP layer asks first, so a caller without the permission cannot make the server
+    /// take in megabytes only to be told 403. [`Service::put_picture`] checks it again.
+    pub fn may_change_pictures<T: Pictured>(&self, who: &Writer) -> Result<(), ApiError> {
+        who.require(T::WRITE)
+    }
+
     /// Makes `upload` the record's picture. The upload is checked and re-encoded before the
     /// write begins (no lock is held while it is), then renditions and record change in one
     /// transaction: on any failure nothing is stored. The same picture again writes nothing.
@@ -134,7 +147,7 @@ impl Service {
         precondition: &Precondition,
         upload: Upload,
     ) -> Result<Updated<T>, ApiError> {
-        who.require(T::WRITE)?;
+        self.may_change_pictures::<T>(who)?;
         precondition.readable()?;
         // A missing record is a 404 before the work of decoding.
         self.require_record::<T>(id).await?;
@@ -248,8 +261,15 @@ impl Service {
     }
 
     /// Checks and re-encodes an upload on the blocking pool, at most
-    /// [`imaging_concurrency`] at a time.
+    /// [`imaging_concurrency`] at a time and within [`IMAGING_MEMORY_MIB`].
     async fn process(&self, upload: Upload) -> Result<Processed, ApiError> {
+        let refused = |refusal: imaging::Refusal| {
+            ApiError::validation("image", refusal.code(), refusal.to_string())
+        };
+        // The header alone (cheap): what decoding will take, admitted against the budget.
+        let cost = imaging::decoding_cost(&upload).map_err(refused)?;
+        let mib = cost.div_ceil(1 << 20).clamp(1, IMAGING_MEMORY_MIB as u64) as u32;
+        let _memory = self.imaging_memory().acquire_many(mib).await.map_err(ApiError::internal)?;
         let _slot = self.imaging_slots().acquire().await.map_err(ApiError::internal)?;
         // A decoder that panics on some hostile file is a bug in it, but the file is still
         // the sender's to fix: refused as damaged (and logged), never a 500.
@@ -261,6 +281,6 @@ impl Service {
         })
         .await
         .map_err(ApiError::internal)?;
-        done.map_err(|refusal| ApiError::validation("image", refusal.code(), refusal.to_string()))
+        done.map_err(refused)
     }
 }

@@ -10,6 +10,7 @@ use utoipa::IntoParams;
 use crate::{
     model::{
         dates,
+        journal::is_batch_id,
         query::{ACTOR_SORTS, ActorQuery, ActorSort, MOVIE_SORTS, MovieQuery, MovieSort, Page},
     },
     server::{
@@ -121,6 +122,9 @@ pub struct ChangeListParams {
     /// Only changes after this change id, oldest first (to follow the feed).
     #[param(minimum = 0)]
     since: Option<i64>,
+    /// Only the changes one action made together (an entry's `batch`).
+    #[param(pattern = "^[A-Za-z0-9_-]{22}$", example = "k3Jq0d9uT8m2xWv1bYc4Ag")]
+    batch: Option<String>,
     /// Page number, from 1.
     #[param(minimum = 1)]
     page: Option<i64>,
@@ -280,11 +284,16 @@ impl Input<ChangeQuery> for QueryParams {
         {
             return Err(ApiError::invalid("by", "by must be a subject of at most 200 characters"));
         }
+        let batch = self.get("batch").map(str::to_owned);
+        if batch.as_deref().is_some_and(|b| !is_batch_id(b)) {
+            return Err(ApiError::invalid("batch", "batch must be a batch id from a change entry"));
+        }
         Ok(ChangeQuery {
             entity,
             action,
             by,
             since: self.int("since")?,
+            batch,
             page: self.page()?.unwrap_or(Page { page: 1, per_page: DEFAULT_PER_PAGE }),
         })
     }
@@ -324,5 +333,16 @@ mod tests {
         let Some(RefOr::T(Schema::Object(object))) = action.schema else { panic!() };
         let all: Vec<&str> = Action::ALL.iter().map(|a| a.as_str()).collect();
         assert_eq!(object.pattern.unwrap(), format!("^({})$", all.join("|")));
+    }
+
+    #[test]
+    fn documented_batch_pattern_is_the_models() {
+        let batch =
+            ChangeListParams::into_params(|| None).into_iter().find(|p| p.name == "batch").unwrap();
+        let Some(RefOr::T(Schema::Object(object))) = batch.schema else { panic!() };
+        assert_eq!(object.pattern.unwrap(), crate::model::journal::BATCH_PATTERN);
+        assert!(is_batch_id("k3Jq0d9uT8m2xWv1bYc4Ag"));
+        assert!(!is_batch_id("k3Jq0d9uT8m2xWv1bYc4A"));
+        assert!(!is_batch_id("k3Jq0d9uT8m2xWv1bYc4A/"));
     }
 }

@@ -1,6 +1,9 @@
 //! The change journal: `/changes` (the activity feed) and each record's history.
 
-use axum::{Json, extract::State};
+use axum::{
+    Json,
+    extract::{Path, State},
+};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -9,10 +12,10 @@ use crate::server::api::extract::{
     query::{ChangeListParams, QueryParams},
 };
 use crate::{
-    model::journal::ChangeEntry,
+    model::journal::{ChangeEntry, UndoneBatch},
     server::{
-        ApiError,
-        auth::Principal,
+        ApiError, ErrorBody,
+        auth::{Principal, Writer},
         service::{Listing, Service},
     },
 };
@@ -89,4 +92,26 @@ pub async fn movie_history(
     params: QueryParams,
 ) -> Result<Json<ChangeList>, ApiError> {
     Ok(Json(svc.movie_history(&who, id, params).await?.into()))
+}
+
+/// Undo a batch
+///
+/// Reverses what one action did to many records at once, named by the `batch` its changes
+/// share: an import's records (or a bulk restore's) go to the trash, a bulk delete's come
+/// back. One transaction, journaled as a new batch (so the undo can be undone). Records
+/// already deleted (or already back) are skipped; if one has changed since the batch, nothing
+/// is undone (412). Needs `delete:actors` or `delete:movies` for the batch's kind.
+#[utoipa::path(post, path = "/changes/batches/{batch}/undo", tag = "history", operation_id = "undo_batch",
+    params(("batch" = String, Path, description = "A change entry's `batch`", pattern = "^[A-Za-z0-9_-]{22}$", example = "k3Jq0d9uT8m2xWv1bYc4Ag")),
+    security(("bearer" = ["delete:actors"]), ("bearer" = ["delete:movies"])),
+    responses((status = OK, description = "The batch is undone", body = UndoneBatch),
+        (status = NOT_FOUND, description = "No such batch (or none the caller may read)", body = ErrorBody),
+        (status = PRECONDITION_FAILED, description = "One of its records has changed since; nothing was undone", body = ErrorBody)))]
+pub async fn undo_batch(
+    State(svc): State<Service>,
+    who: Writer,
+    batch: Result<Path<String>, axum::extract::rejection::PathRejection>,
+) -> Result<Json<UndoneBatch>, ApiError> {
+    let Path(batch) = batch.map_err(|_| ApiError::invalid("batch", "batch must be a batch id"))?;
+    Ok(Json(svc.undo_batch(&who, &batch).await?))
 }

@@ -90,7 +90,7 @@ pub enum LiveEventShape {
     /// First, once: where the stream starts.
     Ready(Position),
     /// One journal entry; the SSE `id` is its `id`.
-    Change(crate::model::journal::ChangeEntry),
+    Change(Box<crate::model::journal::ChangeEntry>),
     /// The client missed more than 1,000 changes: reload, then carry on from `latest`.
     Resync(Position),
     /// The token expired (`token_expired`) or the session was signed out (`signed_out`); the

@@ -171,6 +171,7 @@ pub async fn put_actor_photo(
     IfMatch(precondition): IfMatch,
     req: Request,
 ) -> Result<Response, ApiError> {
+    svc.may_change_pictures::<Actor>(&who)?;
     let upload = image_body(req).await?.ok_or_else(missing_file)?;
     Ok(svc.put_picture::<Actor>(&who, id, &precondition, upload).await?.after.answer())
 }
@@ -192,6 +193,7 @@ pub async fn put_movie_poster(
     IfMatch(precondition): IfMatch,
     req: Request,
 ) -> Result<Response, ApiError> {
+    svc.may_change_pictures::<Movie>(&who)?;
     let upload = image_body(req).await?.ok_or_else(missing_file)?;
     Ok(svc.put_picture::<Movie>(&who, id, &precondition, upload).await?.after.answer())
 }
@@ -275,6 +277,7 @@ pub async fn post_movie_poster(
 async fn from_form<T: Answer>(svc: Service, who: BrowserWriter, id: i64, req: Request) -> Response {
     let wants_json = wants_json(req.headers());
     let done = async {
+        svc.may_change_pictures::<T>(&who.0)?;
         let form = form_fields(req).await?;
         let none = Default::default();
         match (form.remove, form.file) {

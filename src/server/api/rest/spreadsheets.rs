@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use axum::{
     Json,
     body::{Body, Bytes},
-    extract::State,
+    extract::{FromRequest, State},
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
@@ -111,13 +111,12 @@ pub struct Imported {
     report: ImportReport,
 }
 
-/// An import refused for its rows: nothing was written; `problems` lists every one.
-#[derive(Serialize, ToSchema)]
+/// An import refused for its rows: nothing was written; `problems` lists every one. (The
+/// OpenAPI document gives a 422 as the common error body, which this extends.)
+#[derive(Serialize)]
 pub struct ImportRefused {
     success: bool,
-    #[schema(example = 422)]
     error: u16,
-    #[schema(example = "invalid_rows")]
     code: &'static str,
     message: String,
     #[serde(flatten)]
@@ -198,8 +197,11 @@ pub async fn import_actors(
     State(svc): State<Service>,
     BrowserWriter(who): BrowserWriter,
     DryRun(dry_run): DryRun,
-    sheet: SheetUpload,
+    req: axum::extract::Request,
 ) -> Result<Response, ApiError> {
+    // Refused before the file is read (see `Service::may_import_actors`).
+    svc.may_import_actors(&who)?;
+    let sheet = SheetUpload::from_request(req, &()).await?;
     Ok(answer(svc.import_actors(&who, sheet, dry_run).await?))
 }
 
@@ -218,7 +220,10 @@ pub async fn import_movies(
     State(svc): State<Service>,
     BrowserWriter(who): BrowserWriter,
     DryRun(dry_run): DryRun,
-    sheet: SheetUpload,
+    req: axum::extract::Request,
 ) -> Result<Response, ApiError> {
+    // Refused before the file is read (see `Service::may_import_movies`).
+    svc.may_import_movies(&who)?;
+    let sheet = SheetUpload::from_request(req, &()).await?;
     Ok(answer(svc.import_movies(&who, sheet, dry_run).await?))
 }
