@@ -212,17 +212,64 @@ fn check_nothing_after_the_image(format: ImageFormat, bytes: &[u8]) -> Result<()
     }
 }
 
-/// Where a JPEG ends: after its last EOI marker (`FF D9`), allowing the zero padding some
-/// cameras write after it.
+/// Where a JPEG ends, found by walking its segments and scans to its EOI marker (`FF D9`), not
+/// by looking for those two bytes, which a payload can end with as easily. Zero padding after
+/// it (some cameras write it) and further whole JPEGs (a camera's multi-picture file: an Ultra
+/// HDR gain map, an MPO's second view) belong to the file; anything else does not.
 fn jpeg_end(bytes: &[u8]) -> Option<usize> {
-    let trimmed = bytes.iter().rposition(|&b| b != 0).map_or(0, |i| i + 1);
-    if bytes[..trimmed].ends_with(&[0xFF, 0xD9]) {
+    let end = jpeg_image_end(bytes)?;
+    let rest = &bytes[end..];
+    if rest.iter().all(|&b| b == 0) {
         return Some(bytes.len());
     }
-    // Not at the end: the first EOI after the last start of scan is where the image ends.
-    let sos = bytes.windows(2).rposition(|w| w == [0xFF, 0xDA])?;
-    let eoi = bytes[sos..].windows(2).position(|w| w == [0xFF, 0xD9])?;
-    Some(sos + eoi + 2)
+    if rest.starts_with(&[0xFF, 0xD8]) {
+        let next = jpeg_end(rest)?;
+        return Some(if next == rest.len() { bytes.len() } else { end + next });
+    }
+    Some(end)
+}
+
+/// The end of the one image that starts `bytes`: just after its EOI.
+fn jpeg_image_end(bytes: &[u8]) -> Option<usize> {
+    if !bytes.starts_with(&[0xFF, 0xD8]) {
+        return None;
+    }
+    let mut at = 2;
+    loop {
+        // A marker: `FF` (any number of them: fill bytes), then its code.
+        if *bytes.get(at)? != 0xFF {
+            return None;
+        }
+        while bytes.get(at + 1) == Some(&0xFF) {
+            at += 1;
+        }
+        let marker = *bytes.get(at + 1)?;
+        at += 2;
+        match marker {
+            0xD9 => return Some(at),
+            // Markers without a length: TEM and the restart markers.
+            0x01 | 0xD0..=0xD7 => {}
+            _ => {
+                let length = usize::from(u16::from_be_bytes(bytes.get(at..at + 2)?.try_into().ok()?));
+                if length < 2 || at + length > bytes.len() {
+                    return None;
+                }
+                at += length;
+                if marker == 0xDA {
+                    // A scan's entropy-coded data runs to the next marker; inside it, `FF 00`
+                    // is a stuffed byte and `FF D0`–`FF D7` are restarts.
+                    loop {
+                        at += bytes.get(at..)?.iter().position(|&b| b == 0xFF)?;
+                        match *bytes.get(at + 1)? {
+                            0x00 | 0xD0..=0xD7 => at += 2,
+                            0xFF => at += 1,
+                            _ => break,
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Where a PNG ends: after its `IEND` chunk, found by walking the chunks.
@@ -342,6 +389,16 @@ mod tests {
         let mut png = png_with_alpha(32, 32);
         png.extend_from_slice(b"<script>alert(1)</script>");
         assert!(matches!(process(&png), Err(Refusal::TrailingData(25))));
+        // A payload made to end with the JPEG end marker is still found.
+        let mut disguised = jpeg(64, 64);
+        let payload = b"PK\x03\x04 a zip file follows\xFF\xD9";
+        disguised.extend_from_slice(payload);
+        assert_eq!(process(&disguised).unwrap_err(), Refusal::TrailingData(payload.len()));
+        // A camera's multi-picture JPEG (a second whole JPEG after the first) is one picture.
+        let mut multi = jpeg(64, 64);
+        multi.extend_from_slice(&jpeg(16, 16));
+        multi.extend_from_slice(&[0, 0, 0]);
+        assert!(process(&multi).is_ok());
         let whole = jpeg(64, 64);
         assert_eq!(process(&whole[..whole.len() / 2]).unwrap_err(), Refusal::Damaged);
         let png = png_with_alpha(32, 32);

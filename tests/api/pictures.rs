@@ -21,6 +21,7 @@ crate::on_both_databases!(
     hostile_and_broken_files_are_refused_and_nothing_is_stored,
     only_those_who_may_edit_change_pictures_and_readers_see_them,
     a_picture_is_a_journaled_change_and_survives_the_trash,
+    a_poster_is_replaced_removed_and_journaled_by_its_hash,
     the_web_form_works_with_the_session_cookie_from_this_site_only,
 );
 
@@ -474,6 +475,47 @@ async fn a_picture_is_a_journaled_change_and_survives_the_trash(db: TestDb) {
     let later = std::time::SystemTime::now() + std::time::Duration::from_secs(400 * 24 * 3600);
     app.core.service.purge_trash(later).await.unwrap();
     assert_eq!(stored_renditions(&app).await, 0);
+}
+
+async fn a_poster_is_replaced_removed_and_journaled_by_its_hash(db: TestDb) {
+    let app = TestApp::start(db, Options::default()).await;
+    let id = app.seed_movie("Posters").await;
+    let path = format!("/movies/{id}/poster");
+    let first = encoded(&photo(200, 300), ImageFormat::Png);
+    let second = encoded(&photo(300, 200), ImageFormat::Jpeg);
+    let (_, one) = json(put(&app, &path, Role::Director, first, "image/png").await).await;
+    let one = one["movie"]["poster"]["etag"].as_str().unwrap().to_owned();
+    // Revalidation: the held copy is still good (304), until the poster is replaced.
+    let url = format!("{path}?size=card");
+    let tag = format!("\"{one}-card\"");
+    let held = |tag: String| {
+        app.request(Method::GET, &url, Some(&app.token(Role::Assistant)))
+            .header(header::IF_NONE_MATCH, tag)
+            .send()
+    };
+    assert_eq!(held(tag.clone()).await.unwrap().status(), 304);
+    let (_, two) = json(put(&app, &path, Role::Director, second, "image/jpeg").await).await;
+    let two = two["movie"]["poster"]["etag"].as_str().unwrap().to_owned();
+    assert_ne!(one, two);
+    let res = held(tag).await.unwrap();
+    assert_eq!(res.status(), 200, "a replaced poster is sent again");
+    assert_eq!(res.headers()[header::ETAG].to_str().unwrap(), format!("\"{two}-card\""));
+    // Removed: the movie has none, reading it is a 404, removing it again too.
+    let del = || app.request(Method::DELETE, &path, Some(&app.token(Role::Director))).send();
+    let (status, body) = json(del().await.unwrap()).await;
+    assert_eq!((status, &body["movie"]["poster"]), (200, &Value::Null));
+    expect_error(app.get(&path, Role::Assistant).await, 404, "not_found").await;
+    expect_error(del().await.unwrap(), 404, "not_found").await;
+    assert_eq!(stored_renditions(&app).await, 0, "a removed poster leaves no renditions");
+    // The history: added, replaced, removed; each entry names the hashes, never the bytes.
+    let (_, history) = json(app.get(&format!("/movies/{id}/history"), Role::Producer).await).await;
+    let changes = history["changes"].as_array().unwrap();
+    let poster = |change: &Value, side: &str| change[side]["poster"]["etag"].as_str().map(str::to_owned);
+    // Newest first.
+    assert_eq!((poster(&changes[0], "before"), poster(&changes[0], "after")), (Some(two.clone()), None));
+    assert_eq!((poster(&changes[1], "before"), poster(&changes[1], "after")), (Some(one.clone()), Some(two)));
+    assert_eq!((poster(&changes[2], "before"), poster(&changes[2], "after")), (None, Some(one)));
+    assert!(history.to_string().len() < 10_000, "the journal holds hashes, never the bytes");
 }
 
 async fn the_web_form_works_with_the_session_cookie_from_this_site_only(db: TestDb) {

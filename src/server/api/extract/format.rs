@@ -3,7 +3,7 @@
 
 use axum::{
     extract::FromRequestParts,
-    http::{HeaderMap, Uri, header, request::Parts},
+    http::{HeaderMap, Uri, request::Parts},
 };
 
 use crate::server::ApiError;
@@ -44,31 +44,13 @@ impl<S: Send + Sync> FromRequestParts<S> for Format {
 
 /// `text/csv` explicitly acceptable and ranked above JSON (a tie, or `*/*`, stays JSON).
 fn prefers_csv(headers: &HeaderMap) -> bool {
-    let (mut csv, mut json) = (0.0f32, 0.0f32);
-    for value in headers.get_all(header::ACCEPT) {
-        let Ok(value) = value.to_str() else { continue };
-        for item in value.split(',') {
-            let mut parts = item.split(';');
-            let mime = parts.next().unwrap_or("").trim().to_ascii_lowercase();
-            let q = parts
-                .find_map(|p| {
-                    p.trim().strip_prefix("q=").and_then(|q| q.trim().parse::<f32>().ok())
-                })
-                .unwrap_or(1.0)
-                .clamp(0.0, 1.0);
-            match mime.as_str() {
-                "text/csv" => csv = csv.max(q),
-                "application/json" => json = json.max(q),
-                _ => {}
-            }
-        }
-    }
-    csv > 0.0 && csv > json
+    crate::server::api::edge::negotiate::prefers_over_json(headers, &["text/csv"])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::header;
 
     fn format(uri: &str, accept: Option<&str>) -> Result<Format, ApiError> {
         let mut headers = HeaderMap::new();
