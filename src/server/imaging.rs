@@ -250,7 +250,8 @@ fn jpeg_image_end(bytes: &[u8]) -> Option<usize> {
             // Markers without a length: TEM and the restart markers.
             0x01 | 0xD0..=0xD7 => {}
             _ => {
-                let length = usize::from(u16::from_be_bytes(bytes.get(at..at + 2)?.try_into().ok()?));
+                let length =
+                    usize::from(u16::from_be_bytes(bytes.get(at..at + 2)?.try_into().ok()?));
                 if length < 2 || at + length > bytes.len() {
                     return None;
                 }

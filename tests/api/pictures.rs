@@ -510,10 +510,17 @@ async fn a_poster_is_replaced_removed_and_journaled_by_its_hash(db: TestDb) {
     // The history: added, replaced, removed; each entry names the hashes, never the bytes.
     let (_, history) = json(app.get(&format!("/movies/{id}/history"), Role::Producer).await).await;
     let changes = history["changes"].as_array().unwrap();
-    let poster = |change: &Value, side: &str| change[side]["poster"]["etag"].as_str().map(str::to_owned);
+    let poster =
+        |change: &Value, side: &str| change[side]["poster"]["etag"].as_str().map(str::to_owned);
     // Newest first.
-    assert_eq!((poster(&changes[0], "before"), poster(&changes[0], "after")), (Some(two.clone()), None));
-    assert_eq!((poster(&changes[1], "before"), poster(&changes[1], "after")), (Some(one.clone()), Some(two)));
+    assert_eq!(
+        (poster(&changes[0], "before"), poster(&changes[0], "after")),
+        (Some(two.clone()), None)
+    );
+    assert_eq!(
+        (poster(&changes[1], "before"), poster(&changes[1], "after")),
+        (Some(one.clone()), Some(two))
+    );
     assert_eq!((poster(&changes[2], "before"), poster(&changes[2], "after")), (None, Some(one)));
     assert!(history.to_string().len() < 10_000, "the journal holds hashes, never the bytes");
 }
