@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # `make bench-spreadsheets`: CSV in and out against the release server, on SQLite and
 # PostgreSQL. Ten imports of 10,000 actors each (the row limit), timed from the first byte sent
-# to the answer, fill the database with 100,000 actors; then the whole list is exported as
-# CSV, timed to its last byte, while the server's resident memory is sampled every 10 ms. The
-# export is streamed in keyset batches, so its peak should stay near the idle figure however
-# many rows there are.
+# to the answer, fill the database with 100,000 actors; then a tenth of the list and then all
+# of it are exported as CSV, each timed to its last byte while the server's resident memory is
+# sampled every 10 ms. The export is streamed in keyset batches, so ten times the rows should
+# not take more memory. Last, the last import is undone from the history (10,000 actors to
+# the trash in one transaction), timed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
@@ -60,8 +61,13 @@ for db in $databases; do
     times+=("$t")
   done
   idle=$(rss_kb "$app_pid")
-  # Sample the server's memory while the export runs.
-  python3 - "$app_pid" "$work/stop" > "$work/peak" <<'PY' &
+  # An export of a tenth of the rows, then of all of them: streamed, the second should take no
+  # more memory than the first.
+  for what in tenth all; do
+    query="format=csv&sort=name"
+    [ "$what" = tenth ] && query="$query&q=Surname"
+    # Sample the server's memory while the export runs.
+    python3 - "$app_pid" "$work/stop" > "$work/peak-$what" <<'PY' &
 import os, sys, time
 pid, stop = sys.argv[1], sys.argv[2]
 peak = 0
@@ -73,25 +79,39 @@ while not os.path.exists(stop):
     time.sleep(0.01)
 print(peak)
 PY
-  sampler=$!
-  sleep 0.1
-  export_time=$(curl -sf -o "$work/export.csv" -w '%{time_total}' \
-    "http://127.0.0.1:$port/actors?format=csv&sort=name" "${auth[@]}")
-  touch "$work/stop"
-  wait "$sampler"
-  rm -f "$work/stop"
-  rows=$(($(wc -l < "$work/export.csv") - 1))
-  python3 - "$db" "$idle" "$(cat "$work/peak")" "$export_time" "$rows" "$(stat -c %s "$work/export.csv")" "${times[@]}" <<'PY'
+    sampler=$!
+    sleep 0.1
+    t=$(curl -sf -o "$work/export-$what.csv" -w '%{time_total}' \
+      "http://127.0.0.1:$port/actors?$query" "${auth[@]}")
+    touch "$work/stop"
+    wait "$sampler"
+    rm -f "$work/stop"
+    rows=$(($(wc -l < "$work/export-$what.csv") - 1))
+    python3 - "$db" "$idle" "$(cat "$work/peak-$what")" "$t" "$rows" "$(stat -c %s "$work/export-$what.csv")" <<'PY'
+import sys
+db, idle, peak, seconds, rows, size = sys.argv[1:]
+print(f"{db}: export of {int(rows):,} actors ({int(size) / 1e6:.1f} MB CSV, sorted by name): "
+      f"{float(seconds) * 1000:.0f} ms; server RSS {int(idle) / 1024:.1f} MB before the exports, "
+      f"peak {int(peak) / 1024:.1f} MB during this one")
+PY
+  done
+  # Undo the last import from the history: its 10,000 actors to the trash in one transaction.
+  batch=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["batch"])' "$work/report.json")
+  undo_time=$(curl -sf -o "$work/undo.json" -w '%{time_total}' -X POST \
+    "http://127.0.0.1:$port/changes/batches/$batch/undo" "${auth[@]}")
+  python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert len(r["undone"]) == 10000, r' "$work/undo.json"
+  echo "$db: undo of an import of 10,000 actors (to the trash): $(python3 -c "print(round($undo_time * 1000))") ms"
+  python3 - "$db" "${times[@]}" <<'PY'
 import statistics, sys
-db, idle, peak, export, rows, size, *times = sys.argv[1:]
+db, *times = sys.argv[1:]
 ms = sorted(float(t) * 1000 for t in times)
 print(f"{db}: import of 10,000 actors: median {statistics.median(ms):.0f} ms, "
       f"best {ms[0]:.0f}, worst {ms[-1]:.0f} ({len(ms)} imports)")
-print(f"{db}: export of {int(rows):,} actors ({int(size) / 1e6:.1f} MB CSV, sorted by name): "
-      f"{float(export) * 1000:.0f} ms; server RSS {int(idle) / 1024:.1f} MB before, "
-      f"peak {int(peak) / 1024:.1f} MB during")
 PY
   kill "$app_pid"
   wait "$app_pid" || true
   app_pid=
+  if [ "$db" = postgres ]; then
+    psql "$pg_admin" -qc "DROP DATABASE IF EXISTS casting_bench_sheets" >/dev/null
+  fi
 done

@@ -111,7 +111,9 @@ pub struct UndoneBatch {
     pub undone: Vec<i64>,
     /// The batch's records that needed nothing: already deleted, or already restored.
     pub skipped: Vec<i64>,
-    /// The undo's own batch (itself undoable: undoing an import's undo restores it).
-    #[cfg_attr(feature = "ssr", schema(example = "Zp0q9v3HkT1mB8sW2xYc7Q"))]
-    pub batch: String,
+    /// The undo's own batch (itself undoable: undoing an import's undo restores it); absent
+    /// when there was nothing left to undo.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(nullable = false, example = "Zp0q9v3HkT1mB8sW2xYc7Q"))]
+    pub batch: Option<String>,
 }

@@ -108,7 +108,7 @@ fn header(bytes: &[u8]) -> Result<(ImageFormat, u32, u32), Refusal> {
 
 /// An upper bound of the memory [`process`] takes for `bytes`, from the header alone: the
 /// decoded picture (its channels at their depth: a 16-bit RGBA PNG takes 8 bytes a pixel),
-/// its 8-bit copy, and the resize's working picture. The service admits uploads against a memory budget by it, so a few
+/// its 8-bit copy, the resize's working rows, the decoder's working buffers and the upload. The service admits uploads against a memory budget by it, so a few
 /// large ones at once cannot exhaust the server.
 pub fn decoding_cost(bytes: &[u8]) -> Result<u64, Refusal> {
     let (format, width, height) = header(bytes)?;
@@ -121,7 +121,17 @@ pub fn decoding_cost(bytes: &[u8]) -> Result<u64, Refusal> {
     // width and (at most) the full size's height.
     let long = u64::from(PictureSize::Full.long_side());
     let resizing = u64::from(width) * u64::from(height).min(long) * 16;
-    Ok(decoded.saturating_add(copy).saturating_add(resizing))
+    // The decoders' own buffers: a progressive JPEG keeps every coefficient (2 bytes for each
+    // of up to 3 components a pixel, at 4:4:4), a lossless WebP decodes into RGBA first; and
+    // the JPEG decoder's copy of the file.
+    let working = match format {
+        ImageFormat::Jpeg => pixels * 6 + bytes.len() as u64,
+        ImageFormat::WebP => pixels * 4,
+        _ => 0,
+    };
+    Ok([decoded, copy, resizing, working, bytes.len() as u64]
+        .into_iter()
+        .fold(0, u64::saturating_add))
 }
 
 /// Checks, decodes and re-encodes `bytes` into every rendition.
@@ -212,43 +222,56 @@ fn check_nothing_after_the_image(format: ImageFormat, bytes: &[u8]) -> Result<()
     }
 }
 
+/// How many whole JPEGs may follow the first in one file (a camera's multi-picture file holds
+/// one or two: an Ultra HDR gain map, an MPO's second view).
+const JPEG_MORE_IMAGES: usize = 4;
+
 /// Where a JPEG ends, found by walking its segments and scans to its EOI marker (`FF D9`), not
 /// by looking for those two bytes, which a payload can end with as easily. Zero padding after
-/// it (some cameras write it) and further whole JPEGs (a camera's multi-picture file: an Ultra
-/// HDR gain map, an MPO's second view) belong to the file; anything else does not.
+/// it (some cameras write it) and up to [`JPEG_MORE_IMAGES`] further whole JPEGs, each with a
+/// frame and a scan, belong to the file; anything else does not.
 fn jpeg_end(bytes: &[u8]) -> Option<usize> {
-    let end = jpeg_image_end(bytes)?;
-    let rest = &bytes[end..];
-    if rest.iter().all(|&b| b == 0) {
-        return Some(bytes.len());
-    }
-    if rest.starts_with(&[0xFF, 0xD8]) {
-        let next = jpeg_end(rest)?;
-        return Some(if next == rest.len() { bytes.len() } else { end + next });
+    let mut end = jpeg_image_end(bytes)?.end;
+    for _ in 0..=JPEG_MORE_IMAGES {
+        let next = end + bytes[end..].iter().take_while(|&&b| b == 0).count();
+        if next == bytes.len() {
+            return Some(next);
+        }
+        match jpeg_image_end(&bytes[next..]) {
+            Some(image) if image.has_frame_and_scan => end = next + image.end,
+            _ => return Some(end),
+        }
     }
     Some(end)
 }
 
-/// The end of the one image that starts `bytes`: just after its EOI.
-fn jpeg_image_end(bytes: &[u8]) -> Option<usize> {
+/// The one image that starts a JPEG file.
+struct JpegImage {
+    /// Just after its EOI.
+    end: usize,
+    /// Whether it has a frame header (SOF) and a scan (SOS): a picture, not a wrapped payload.
+    has_frame_and_scan: bool,
+}
+
+fn jpeg_image_end(bytes: &[u8]) -> Option<JpegImage> {
     if !bytes.starts_with(&[0xFF, 0xD8]) {
         return None;
     }
+    let (mut frame, mut scan) = (false, false);
     let mut at = 2;
     loop {
-        // A marker: `FF` (any number of them: fill bytes), then its code.
-        if *bytes.get(at)? != 0xFF {
-            return None;
-        }
+        // A marker: `FF` (any number of them: fill bytes), then its code. Stray bytes before
+        // it are skipped, as libjpeg does (some cameras pad between segments).
+        at += bytes.get(at..)?.iter().position(|&b| b == 0xFF)?;
         while bytes.get(at + 1) == Some(&0xFF) {
             at += 1;
         }
         let marker = *bytes.get(at + 1)?;
         at += 2;
         match marker {
-            0xD9 => return Some(at),
-            // Markers without a length: TEM and the restart markers.
-            0x01 | 0xD0..=0xD7 => {}
+            0xD9 => return Some(JpegImage { end: at, has_frame_and_scan: frame && scan }),
+            // Markers without a length: TEM and the restart markers (and a stray `FF 00`).
+            0x00 | 0x01 | 0xD0..=0xD7 => {}
             _ => {
                 let length =
                     usize::from(u16::from_be_bytes(bytes.get(at..at + 2)?.try_into().ok()?));
@@ -256,7 +279,10 @@ fn jpeg_image_end(bytes: &[u8]) -> Option<usize> {
                     return None;
                 }
                 at += length;
+                // SOF0–SOF15, except DHT (C4), JPG (C8) and DAC (CC).
+                frame |= matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC);
                 if marker == 0xDA {
+                    scan = true;
                     // A scan's entropy-coded data runs to the next marker; inside it, `FF 00`
                     // is a stuffed byte and `FF D0`–`FF D7` are restarts.
                     loop {
@@ -349,13 +375,17 @@ mod tests {
 
     #[test]
     fn the_decoding_cost_is_read_from_the_header_and_counts_the_depth() {
-        // 8-bit RGB: the decoded picture and the resize's columns, no copy.
-        assert_eq!(decoding_cost(&jpeg(100, 50)).unwrap(), 100 * 50 * 3 + 100 * 50 * 16);
-        // 16-bit RGBA: 8 bytes a pixel decoded, 4 for the 8-bit copy.
+        // 8-bit RGB JPEG: the decoded picture, the resize's columns, the decoder's coefficients
+        // and its copy of the file, and the file; no 8-bit copy.
+        let file = jpeg(100, 50);
+        let len = file.len() as u64;
+        assert_eq!(decoding_cost(&file).unwrap(), 100 * 50 * (3 + 16 + 6) + 2 * len);
+        // 16-bit RGBA PNG: 8 bytes a pixel decoded, 4 for the 8-bit copy.
         let wide = image::ImageBuffer::<Rgba<u16>, _>::from_pixel(100, 50, Rgba([1, 2, 3, 4]));
         let mut png = Vec::new();
         DynamicImage::ImageRgba16(wide).write_with_encoder(PngEncoder::new(&mut png)).unwrap();
-        assert_eq!(decoding_cost(&png).unwrap(), 100 * 50 * (8 + 4 + 16));
+        let len = png.len() as u64;
+        assert_eq!(decoding_cost(&png).unwrap(), 100 * 50 * (8 + 4 + 16) + len);
         // Still decoded and served as 8 bits.
         assert!(process(&png).is_ok());
         // A file too large on its header is refused before any cost is counted.
@@ -395,11 +425,30 @@ mod tests {
         let payload = b"PK\x03\x04 a zip file follows\xFF\xD9";
         disguised.extend_from_slice(payload);
         assert_eq!(process(&disguised).unwrap_err(), Refusal::TrailingData(payload.len()));
-        // A camera's multi-picture JPEG (a second whole JPEG after the first) is one picture.
+        // A payload wrapped as a JPEG without a frame or a scan is not a second picture.
+        let mut wrapped = jpeg(64, 64);
+        let fake =
+            [&[0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x06][..], b"PK\x03\x04", &[0xFF, 0xD9]].concat();
+        wrapped.extend_from_slice(&fake);
+        assert_eq!(process(&wrapped).unwrap_err(), Refusal::TrailingData(fake.len()));
+        // Nor are a million empty ones (each once a level of recursion: a stack overflow).
+        let mut many = jpeg(64, 64);
+        let empties = [0xFF, 0xD8, 0xFF, 0xD9].repeat(1_000_000);
+        many.extend_from_slice(&empties);
+        assert_eq!(process(&many).unwrap_err(), Refusal::TrailingData(empties.len()));
+        // A camera's multi-picture JPEG (whole JPEGs after the first, zero padding between
+        // them) is one picture.
         let mut multi = jpeg(64, 64);
+        multi.extend_from_slice(&[0, 0]);
         multi.extend_from_slice(&jpeg(16, 16));
+        multi.extend_from_slice(&jpeg(8, 8));
         multi.extend_from_slice(&[0, 0, 0]);
         assert!(process(&multi).is_ok());
+        // Stray bytes between segments are skipped, as libjpeg does (whether the decoder
+        // then reads the file is its own affair).
+        let plain = jpeg(32, 32);
+        let padded = [&plain[..2], &[0x00, 0x00][..], &plain[2..]].concat();
+        assert_eq!(jpeg_end(&padded), Some(padded.len()));
         let whole = jpeg(64, 64);
         assert_eq!(process(&whole[..whole.len() / 2]).unwrap_err(), Refusal::Damaged);
         let png = png_with_alpha(32, 32);

@@ -126,6 +126,7 @@ async fn an_undo_refuses_what_changed_since_and_skips_what_is_gone(db: TestDb) {
     assert_eq!(status, 200, "{again}");
     assert_eq!(again["undone"], json!([]));
     assert_eq!(again["skipped"].as_array().unwrap().len(), 3);
+    assert!(again.get("batch").is_none(), "nothing changed, so no batch: {again}");
 }
 
 async fn a_bulk_delete_is_undone_from_the_history(db: TestDb) {

@@ -26,14 +26,13 @@ enum Line {
     Batch { batch: String, changes: Vec<ChangeEntry>, size: i64 },
 }
 
-/// Groups the consecutive changes of each batch.
+/// Groups the changes of each batch into one line, where its newest change is (on PostgreSQL,
+/// concurrent writers' changes can come between a batch's).
 fn lines(changes: Vec<ChangeEntry>, sizes: &[(String, i64)]) -> Vec<Line> {
     let mut out: Vec<Line> = Vec::new();
     for change in changes {
-        if let (Some(batch), Some(Line::Batch { batch: last, changes, .. })) =
-            (change.batch.as_ref(), out.last_mut())
-            && batch == last
-        {
+        let same = |line: &Line| matches!(line, Line::Batch { batch, .. } if Some(batch) == change.batch.as_ref());
+        if let Some(Line::Batch { changes, .. }) = out.iter_mut().find(|line| same(line)) {
             changes.push(change);
             continue;
         }
@@ -73,15 +72,16 @@ pub fn ActivityPage() -> impl IntoView {
                 (_, 1) => "1 movie".to_owned(),
                 (_, n) => format!("{n} movies"),
             };
-            let what = match done.action.as_str() {
-                "delete" => format!("Undone: {} moved to the trash.", noun(done.undone.len())),
-                _ => format!("Undone: {} restored.", noun(done.undone.len())),
+            let (done_text, already) = match done.action.as_str() {
+                "delete" => ("moved to the trash", "already deleted"),
+                _ => ("restored", "already back (or purged)"),
             };
-            let skipped = match done.skipped.len() {
-                0 => String::new(),
-                n => format!(" {} needed nothing (already done).", noun(n)),
+            let text = match (done.undone.len(), done.skipped.len()) {
+                (0, n) => format!("Nothing left to undo: {} {already}.", noun(n)),
+                (n, 0) => format!("Undone: {} {done_text}.", noun(n)),
+                (n, k) => format!("Undone: {} {done_text}; {} {already}.", noun(n), noun(k)),
             };
-            notices.say(format!("{what}{skipped}"));
+            notices.say(text);
         }
         Some(Err(err)) => notices.say(format!("Nothing was undone. {}", human(&err))),
         None => {}

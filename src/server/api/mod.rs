@@ -1,6 +1,7 @@
 //! The HTTP surface: REST routes (thin handlers over the service layer), health checks, local
 //! sign-in, content negotiation with the web app, and JSON errors everywhere.
 
+pub mod accept;
 pub mod edge;
 pub mod extract;
 pub mod metrics;

@@ -80,11 +80,11 @@ impl Service {
         &self.db
     }
 
-    fn imaging_slots(&self) -> &tokio::sync::Semaphore {
+    fn imaging_slots(&self) -> &Arc<tokio::sync::Semaphore> {
         &self.imaging_slots
     }
 
-    fn imaging_memory(&self) -> &tokio::sync::Semaphore {
+    fn imaging_memory(&self) -> &Arc<tokio::sync::Semaphore> {
         &self.imaging_memory
     }
 
@@ -204,6 +204,7 @@ pub struct Deleted<T> {
     pub item: T,
     /// Its version in the trash (the delete counts as a change).
     pub version: i64,
+    /// The table's size before and after: counted by a single delete only (0 in a bulk one).
     pub count_before: i64,
     pub count_after: i64,
     /// Casting assignments removed with it (ON DELETE CASCADE).

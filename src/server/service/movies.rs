@@ -177,7 +177,12 @@ impl Service {
         who.require(Permission::DeleteMovies)?;
         precondition.readable()?;
         let mut tx = self.db().begin_write().await?;
-        let gone = self.delete_movie_in(&mut tx, who, id, precondition).await?;
+        let mut gone = self.delete_movie_in(&mut tx, who, id, precondition).await?;
+        // Counted once here, after the delete, not inside every delete (a bulk delete or an
+        // undo of 10,000 would count the table once per row); the row was locked and is gone,
+        // so the count before is one more.
+        gone.count_after = sql::count(&mut tx).await?;
+        gone.count_before = gone.count_after + 1;
         tx.commit().await?;
         Ok(gone)
     }
@@ -194,7 +199,6 @@ impl Service {
             .await?
             .ok_or_else(|| not_found(id))?;
         precondition.check("movie", id, item.version, &item)?;
-        let count_before = sql::count(&mut *tx).await?;
         let links = castings::links_of_movie(&mut *tx, id).await?;
         // The cast's filmographies change too: their versions move on (movie locked first,
         // then actors, as casting does).
@@ -203,9 +207,6 @@ impl Service {
         if !sql::delete(&mut *tx, id).await? {
             return Err(not_found(id));
         }
-        // The row was locked and is gone; counting again could include other transactions'
-        // inserts (READ COMMITTED on PostgreSQL), so the answer is exact arithmetic instead.
-        let count_after = count_before - 1;
         let trashed = Movie { version: item.version + 1, ..item.clone() };
         trash::put(&mut *tx, who, Entity::Movie, id, &TrashedMovie::of(&trashed), &links).await?;
         let change = Change::of(Entity::Movie, id, Action::Delete, journal::state(&item), None);
@@ -214,8 +215,8 @@ impl Service {
         Ok(Deleted {
             item,
             version: trashed.version,
-            count_before,
-            count_after,
+            count_before: 0,
+            count_after: 0,
             assignments_removed,
         })
     }

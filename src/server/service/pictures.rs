@@ -269,11 +269,16 @@ impl Service {
         // The header alone (cheap): what decoding will take, admitted against the budget.
         let cost = imaging::decoding_cost(&upload).map_err(refused)?;
         let mib = cost.div_ceil(1 << 20).clamp(1, IMAGING_MEMORY_MIB as u64) as u32;
-        let _memory = self.imaging_memory().acquire_many(mib).await.map_err(ApiError::internal)?;
-        let _slot = self.imaging_slots().acquire().await.map_err(ApiError::internal)?;
+        let memory = self.imaging_memory().clone().acquire_many_owned(mib);
+        let memory = memory.await.map_err(ApiError::internal)?;
+        let slot =
+            self.imaging_slots().clone().acquire_owned().await.map_err(ApiError::internal)?;
         // A decoder that panics on some hostile file is a bug in it, but the file is still
         // the sender's to fix: refused as damaged (and logged), never a 500.
+        // The permits go with the work: a client that hangs up stops waiting for it, but the
+        // decoding goes on until it is done, and holds its memory and its core until then.
         let done = tokio::task::spawn_blocking(move || {
+            let _held = (memory, slot);
             std::panic::catch_unwind(|| imaging::process(&upload)).unwrap_or_else(|_| {
                 tracing::warn!("an image decoder panicked on an upload; refused as damaged");
                 Err(imaging::Refusal::Damaged)

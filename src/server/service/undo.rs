@@ -59,7 +59,8 @@ fn version_after(entry: &ChangeEntry) -> Precondition {
 impl Service {
     /// Reverses the batch `batch` (see the module): 404 for a batch the caller cannot read,
     /// 422 for one that is not an import, bulk delete or bulk restore, 412 (nothing undone)
-    /// when one of its records has changed since.
+    /// when a record an import (or a bulk restore) made has changed since. Records already
+    /// deleted (for an import) or already back (for a bulk delete) are skipped.
     pub async fn undo_batch(&self, who: &Writer, batch: &str) -> Result<UndoneBatch, ApiError> {
         if !is_batch_id(batch) {
             return Err(ApiError::invalid("batch", "batch must be a batch id from a change entry"));
@@ -74,13 +75,22 @@ impl Service {
             batch: Some(batch.to_owned()),
         };
         let mut conn = self.db().pool().acquire().await?;
-        // A batch is at most an import's rows; oldest first.
+        // A batch is at most an import's rows (the undo of one is no larger); one that is
+        // larger is refused rather than undone in part.
         let limit = IMPORT_MAX_ROWS as i64;
-        let (mut entries, _) = sql::page(&mut conn, &selection, limit, 0).await?;
+        let (mut entries, total) = sql::page(&mut conn, &selection, limit, 0).await?;
         drop(conn);
         if entries.is_empty() {
             return Err(ApiError::NotFound(format!("batch {batch} not found")));
         }
+        if total > limit {
+            return Err(ApiError::validation(
+                "batch",
+                "too_many",
+                format!("this batch has {total} changes; at most {limit} are undone at once"),
+            ));
+        }
+        // In id order, as bulk writes lock rows (so two never wait on each other in a circle).
         entries.sort_by_key(|e| e.entity_id);
         let Reversal { entity, reverse } = reversal(&entries)?;
         who.require(match entity {
@@ -121,13 +131,15 @@ impl Service {
             }
         }
         tx.commit().await?;
+        // Nothing changed (all already done): no batch to name.
+        let batch = (!undone.is_empty()).then(|| who.batch().unwrap_or_default().to_owned());
         Ok(UndoneBatch {
             success: true,
             entity: entity.as_str().to_owned(),
             action: reverse.as_str().to_owned(),
             undone,
             skipped,
-            batch: who.batch().unwrap_or_default().to_owned(),
+            batch,
         })
     }
 }

@@ -44,7 +44,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Format {
 
 /// `text/csv` explicitly acceptable and ranked above JSON (a tie, or `*/*`, stays JSON).
 fn prefers_csv(headers: &HeaderMap) -> bool {
-    crate::server::api::edge::negotiate::prefers_over_json(headers, &["text/csv"])
+    crate::server::api::accept::prefers_over_json(headers, &["text/csv"])
 }
 
 #[cfg(test)]

@@ -99,14 +99,15 @@ pub async fn movie_history(
 /// Reverses what one action did to many records at once, named by the `batch` its changes
 /// share: an import's records (or a bulk restore's) go to the trash, a bulk delete's come
 /// back. One transaction, journaled as a new batch (so the undo can be undone). Records
-/// already deleted (or already back) are skipped; if one has changed since the batch, nothing
-/// is undone (412). Needs `delete:actors` or `delete:movies` for the batch's kind.
+/// already deleted (or already back) are skipped; if a record an import made has changed since,
+/// nothing is undone (412). Needs `delete:actors` or `delete:movies` for the batch's kind.
 #[utoipa::path(post, path = "/changes/batches/{batch}/undo", tag = "history", operation_id = "undo_batch",
     params(("batch" = String, Path, description = "A change entry's `batch`", pattern = "^[A-Za-z0-9_-]{22}$", example = "k3Jq0d9uT8m2xWv1bYc4Ag")),
     security(("bearer" = ["delete:actors"]), ("bearer" = ["delete:movies"])),
     responses((status = OK, description = "The batch is undone", body = UndoneBatch),
         (status = NOT_FOUND, description = "No such batch (or none the caller may read)", body = ErrorBody),
-        (status = PRECONDITION_FAILED, description = "One of its records has changed since; nothing was undone", body = ErrorBody)))]
+        (status = PRECONDITION_FAILED, description = "One of its records has changed since; nothing was undone", body = ErrorBody),
+        (status = UNPROCESSABLE_ENTITY, description = "Not a batch id, a batch that is not undone as a whole (casting several), or one over 10,000 changes", body = ErrorBody)))]
 pub async fn undo_batch(
     State(svc): State<Service>,
     who: Writer,
