@@ -6,7 +6,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/casting-agency/target
 # npm's wasm-opt (binaryen >= 116) must shadow any older one.
 export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test lint test-rust test-e2e release token bench bench-micro bench-web bench-lists bench-journal bench-pictures bench-spreadsheets bench-live container soak
+.PHONY: run test lint test-rust test-e2e release token bench bench-micro bench-web bench-lists bench-journal bench-pictures bench-spreadsheets bench-live profile-ssr container soak
 
 ## Runs the app on SQLite with local sign-in at http://127.0.0.1:3000
 run:
@@ -83,6 +83,11 @@ bench-pictures:
 bench-spreadsheets:
 	scripts/setup.sh bench
 	scripts/bench-spreadsheets.sh
+
+## Instructions per request under callgrind: /healthz, the JSON list, the list and movie pages.
+profile-ssr:
+	scripts/setup.sh bench
+	scripts/profile-ssr.sh
 
 ## The change journal with 1,000,000 changes: feed and history pages (prints figures).
 bench-journal:

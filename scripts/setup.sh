@@ -4,7 +4,7 @@
 #   run   what `make run` needs: the wasm target, cargo-leptos, wasm-bindgen-cli
 #   test  also Chromium, the end2end node packages (Playwright, binaryen's wasm-opt, newman),
 #         curl, cargo-deny and the Python test tools
-#   bench also wrk, the load generator of `make bench`
+#   bench also wrk, the load generator of `make bench`, and valgrind for `make profile-ssr`
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-test}"
@@ -95,9 +95,12 @@ if [ "$(cargo deny --version 2>/dev/null)" != "cargo-deny $CARGO_DENY_VERSION" ]
     || cargo install cargo-deny --version "$CARGO_DENY_VERSION"
 fi
 
-# 10. wrk for `make bench`.
+# 10. wrk for `make bench`; valgrind (callgrind) for `make profile-ssr`.
 if [ "$mode" = bench ] && ! command -v wrk >/dev/null; then
   apt_install wrk
+fi
+if [ "$mode" = bench ] && ! command -v valgrind >/dev/null; then
+  apt_install valgrind
 fi
 
 say "ready to $mode"
