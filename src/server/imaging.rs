@@ -392,6 +392,21 @@ mod tests {
         assert!(matches!(decoding_cost(&bomb_header()), Err(Refusal::TooManyPixels { .. })));
     }
 
+    #[test]
+    fn a_jpeg_declaring_too_many_pixels_is_refused_on_its_header() {
+        let mut file = jpeg(64, 64);
+        // SOF0: FF C0, length (2), precision (1), height (2), width (2).
+        let sof = file.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
+        file[sof + 5..sof + 7].copy_from_slice(&10_000u16.to_be_bytes());
+        file[sof + 7..sof + 9].copy_from_slice(&10_000u16.to_be_bytes());
+        let refused = decoding_cost(&file).unwrap_err();
+        assert_eq!(
+            refused,
+            Refusal::TooManyPixels { width: 10_000, height: 10_000, megapixels: 100 }
+        );
+        assert_eq!(process(&file).unwrap_err(), refused);
+    }
+
     /// A PNG whose header declares 10,000 × 10,000 pixels, with no pixels behind it.
     fn bomb_header() -> Vec<u8> {
         let mut png = png_with_alpha(1, 1);
@@ -403,6 +418,25 @@ mod tests {
         crc.update(&png[12..29]);
         png[29..33].copy_from_slice(&crc.sum().to_be_bytes());
         png
+    }
+
+    #[test]
+    fn a_png_s_text_chunks_do_not_survive() {
+        // A PNG with a text chunk (where editors write authors, GPS, comments) before IEND.
+        let png = png_with_alpha(40, 30);
+        let iend = png.len() - 12;
+        let data = b"Comment\0secret-serial-4242";
+        let mut crc = flate2::Crc::new();
+        crc.update(b"tEXt");
+        crc.update(data);
+        let chunk =
+            [&(data.len() as u32).to_be_bytes()[..], b"tEXt", data, &crc.sum().to_be_bytes()]
+                .concat();
+        let tagged = [&png[..iend], &chunk[..], &png[iend..]].concat();
+        let done = process(&tagged).unwrap();
+        for r in &done.renditions {
+            assert!(!r.data.windows(6).any(|w| w == b"secret"), "{:?} kept the text", r.size);
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@ use image::{
     codecs::{jpeg::JpegEncoder, png::PngEncoder, webp::WebPEncoder},
 };
 use reqwest::{Method, header};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::support::{Options, TestApp, TestDb, expect_error};
 use crate::web::local_session;
@@ -22,6 +22,7 @@ crate::on_both_databases!(
     only_those_who_may_edit_change_pictures_and_readers_see_them,
     a_picture_is_a_journaled_change_and_survives_the_trash,
     a_poster_is_replaced_removed_and_journaled_by_its_hash,
+    a_database_failure_mid_write_stores_nothing,
     the_web_form_works_with_the_session_cookie_from_this_site_only,
 );
 
@@ -523,6 +524,51 @@ async fn a_poster_is_replaced_removed_and_journaled_by_its_hash(db: TestDb) {
     );
     assert_eq!((poster(&changes[2], "before"), poster(&changes[2], "after")), (None, Some(one)));
     assert!(history.to_string().len() < 10_000, "the journal holds hashes, never the bytes");
+}
+
+async fn a_database_failure_mid_write_stores_nothing(db: TestDb) {
+    let app = TestApp::start(db, Options::default()).await;
+    let id = app.seed_actor("Fault").await;
+    let path = format!("/actors/{id}/photo");
+    let before = journal_entries(&app).await;
+    // The database refuses the full rendition's insert, after the record's change and any
+    // rendition written before it in the same transaction.
+    let pool = app.core.service.db().pool();
+    let trigger = if app.db.is_postgres() {
+        vec![
+            "CREATE FUNCTION refuse_full() RETURNS trigger AS $$ BEGIN \
+             IF NEW.size = 'full' THEN RAISE EXCEPTION 'disk full'; END IF; RETURN NEW; END $$ \
+             LANGUAGE plpgsql",
+            "CREATE TRIGGER refuse_full BEFORE INSERT ON pictures FOR EACH ROW \
+             EXECUTE FUNCTION refuse_full()",
+        ]
+    } else {
+        vec![
+            "CREATE TRIGGER refuse_full BEFORE INSERT ON pictures WHEN NEW.size = 'full' \
+             BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+        ]
+    };
+    for sql in trigger {
+        sqlx::query(sql).execute(pool).await.unwrap();
+    }
+    let jpeg = encoded(&photo(400, 300), ImageFormat::Jpeg);
+    let res = put(&app, &path, Role::Director, jpeg.clone(), "image/jpeg").await;
+    assert_eq!(res.status(), 500);
+    let text = res.text().await.unwrap();
+    assert!(!text.contains("disk full"), "the database's words stay in the log: {text}");
+    assert_eq!(stored_renditions(&app).await, 0, "no rendition is left behind");
+    assert_eq!(journal_entries(&app).await, before, "no journal entry");
+    let (_, actor) = json(app.get(&format!("/actors/{id}"), Role::Assistant).await).await;
+    assert_eq!((&actor["actor"]["photo"], &actor["actor"]["version"]), (&Value::Null, &json!(1)));
+    // Once the database takes it again, the same upload goes through.
+    let drop = if app.db.is_postgres() {
+        "DROP TRIGGER refuse_full ON pictures"
+    } else {
+        "DROP TRIGGER refuse_full"
+    };
+    sqlx::query(drop).execute(pool).await.unwrap();
+    assert_eq!(put(&app, &path, Role::Director, jpeg, "image/jpeg").await.status(), 200);
+    assert_eq!(stored_renditions(&app).await, 3);
 }
 
 async fn the_web_form_works_with_the_session_cookie_from_this_site_only(db: TestDb) {
