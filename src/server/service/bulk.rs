@@ -2,10 +2,10 @@
 //! steps of its single delete (or restore), with the same 404 and 412 rules, all in one
 //! transaction: every one or none.
 
-use super::{Deleted, Input, Precondition, Restored, Service, journal};
+use super::{Deleted, Input, Precondition, Restored, Service, journal, kinds::Kind};
 use crate::{
     model::{
-        Actor, Movie, Permission,
+        Actor, Movie,
         spreadsheet::{BULK_MAX_IDS, BulkIds},
     },
     server::{ApiError, auth::Writer},
@@ -58,16 +58,7 @@ impl Service {
         who: &Writer,
         input: impl Input<BulkIds>,
     ) -> Result<Vec<Deleted<Actor>>, ApiError> {
-        who.require(Permission::DeleteActors)?;
-        let ids = checked(input.into_input()?)?;
-        let who = &who.in_batch(journal::new_batch());
-        let mut tx = self.db().begin_write().await?;
-        let mut gone = Vec::with_capacity(ids.len());
-        for (id, precondition) in &ids {
-            gone.push(self.delete_actor_in(&mut tx, who, *id, precondition).await?);
-        }
-        tx.commit().await?;
-        Ok(gone)
+        self.delete_many(who, input).await
     }
 
     /// Moves every listed movie to the trash, or none; see [`Service::delete_actors`].
@@ -76,16 +67,7 @@ impl Service {
         who: &Writer,
         input: impl Input<BulkIds>,
     ) -> Result<Vec<Deleted<Movie>>, ApiError> {
-        who.require(Permission::DeleteMovies)?;
-        let ids = checked(input.into_input()?)?;
-        let who = &who.in_batch(journal::new_batch());
-        let mut tx = self.db().begin_write().await?;
-        let mut gone = Vec::with_capacity(ids.len());
-        for (id, precondition) in &ids {
-            gone.push(self.delete_movie_in(&mut tx, who, *id, precondition).await?);
-        }
-        tx.commit().await?;
-        Ok(gone)
+        self.delete_many(who, input).await
     }
 
     /// Brings every listed actor back from the trash, or none (404 for one not there): the
@@ -95,16 +77,7 @@ impl Service {
         who: &Writer,
         input: impl Input<BulkIds>,
     ) -> Result<Vec<Restored<Actor>>, ApiError> {
-        who.require(Permission::DeleteActors)?;
-        let ids = checked(input.into_input()?)?;
-        let who = &who.in_batch(journal::new_batch());
-        let mut tx = self.db().begin_write().await?;
-        let mut back = Vec::with_capacity(ids.len());
-        for (id, _) in &ids {
-            back.push(self.restore_actor_in(&mut tx, who, *id).await?);
-        }
-        tx.commit().await?;
-        Ok(back)
+        self.restore_many(who, input).await
     }
 
     /// Brings every listed movie back from the trash, or none; see
@@ -114,13 +87,38 @@ impl Service {
         who: &Writer,
         input: impl Input<BulkIds>,
     ) -> Result<Vec<Restored<Movie>>, ApiError> {
-        who.require(Permission::DeleteMovies)?;
+        self.restore_many(who, input).await
+    }
+
+    async fn delete_many<T: Kind>(
+        &self,
+        who: &Writer,
+        input: impl Input<BulkIds>,
+    ) -> Result<Vec<Deleted<T>>, ApiError> {
+        who.require(T::DELETE)?;
+        let ids = checked(input.into_input()?)?;
+        let who = &who.in_batch(journal::new_batch());
+        let mut tx = self.db().begin_write().await?;
+        let mut gone = Vec::with_capacity(ids.len());
+        for (id, precondition) in &ids {
+            gone.push(T::delete_in(self, &mut tx, who, *id, precondition).await?);
+        }
+        tx.commit().await?;
+        Ok(gone)
+    }
+
+    async fn restore_many<T: Kind>(
+        &self,
+        who: &Writer,
+        input: impl Input<BulkIds>,
+    ) -> Result<Vec<Restored<T>>, ApiError> {
+        who.require(T::DELETE)?;
         let ids = checked(input.into_input()?)?;
         let who = &who.in_batch(journal::new_batch());
         let mut tx = self.db().begin_write().await?;
         let mut back = Vec::with_capacity(ids.len());
         for (id, _) in &ids {
-            back.push(self.restore_movie_in(&mut tx, who, *id).await?);
+            back.push(T::restore_in(self, &mut tx, who, *id).await?);
         }
         tx.commit().await?;
         Ok(back)

@@ -4,17 +4,13 @@
 
 use futures_util::stream::{self, Stream};
 
-use super::{Input, Service, actors, movies};
+use super::{Input, Service, actors, kinds::Kind, movies};
 use crate::{
     model::{
         Actor, Movie, Permission,
         query::{ActorQuery, MovieQuery},
     },
-    server::{
-        ApiError,
-        auth::Principal,
-        db::{actors as actor_sql, filter::Cursor, movies as movie_sql},
-    },
+    server::{ApiError, auth::Principal, db::filter::Cursor},
 };
 
 /// Rows read per statement.
@@ -33,21 +29,7 @@ impl Service {
     ) -> Result<Batches<Actor>, ApiError> {
         who.require(Permission::GetActors)?;
         let query = ActorQuery { page: None, ..actors::check_query(query.into_input()?)? };
-        let svc = self.clone();
-        Ok(batches(move |cursor| {
-            let (svc, query) = (svc.clone(), query.clone());
-            async move {
-                // A search slot first: an export is an expensive read, so exports and
-                // searches together can never take every pooled connection.
-                let _slot = svc.db().search_slot().await?;
-                let mut conn = svc.db().pool().acquire().await?;
-                let backend = svc.db().backend();
-                let rows = actor_sql::find_batch(&mut conn, backend, &query, &cursor, EXPORT_BATCH)
-                    .await?;
-                let next = rows.last().map(|a| actor_sql::cursor_after(a, query.sort));
-                Ok((rows, next))
-            }
-        }))
+        Ok(self.export(query))
     }
 
     /// Every movie matching `query`; see [`Service::export_actors`].
@@ -58,8 +40,13 @@ impl Service {
     ) -> Result<Batches<Movie>, ApiError> {
         who.require(Permission::GetMovies)?;
         let query = MovieQuery { page: None, ..movies::check_query(query.into_input()?)? };
+        Ok(self.export(query))
+    }
+
+    /// The rows of a checked query, batch after batch.
+    fn export<T: Kind>(&self, query: T::Query) -> Batches<T> {
         let svc = self.clone();
-        Ok(batches(move |cursor| {
+        batches(move |cursor| {
             let (svc, query) = (svc.clone(), query.clone());
             async move {
                 // A search slot first: an export is an expensive read, so exports and
@@ -67,12 +54,11 @@ impl Service {
                 let _slot = svc.db().search_slot().await?;
                 let mut conn = svc.db().pool().acquire().await?;
                 let backend = svc.db().backend();
-                let rows = movie_sql::find_batch(&mut conn, backend, &query, &cursor, EXPORT_BATCH)
-                    .await?;
-                let next = rows.last().map(|m| movie_sql::cursor_after(m, query.sort));
+                let rows = T::find_batch(&mut conn, backend, &query, &cursor, EXPORT_BATCH).await?;
+                let next = rows.last().map(|row| row.cursor_after(&query));
                 Ok((rows, next))
             }
-        }))
+        })
     }
 }
 

@@ -11,6 +11,7 @@ mod castings;
 mod export;
 mod import;
 mod journal;
+mod kinds;
 pub mod live;
 mod movies;
 pub mod pictures;

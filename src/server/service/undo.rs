@@ -3,10 +3,10 @@
 //! back from the journal and reversed in one transaction, itself journaled as a new batch, so
 //! an undo can be undone too.
 
-use super::{Precondition, Service, journal};
+use super::{Precondition, Service, journal, kinds::Kind};
 use crate::{
     model::{
-        Permission,
+        Actor, Movie,
         journal::{ChangeEntry, UndoneBatch, is_batch_id},
         spreadsheet::IMPORT_MAX_ROWS,
     },
@@ -93,44 +93,11 @@ impl Service {
         // In id order, as bulk writes lock rows (so two never wait on each other in a circle).
         entries.sort_by_key(|e| e.entity_id);
         let Reversal { entity, reverse } = reversal(&entries)?;
-        who.require(match entity {
-            Entity::Actor => Permission::DeleteActors,
-            _ => Permission::DeleteMovies,
-        })?;
         let who = who.in_batch(journal::new_batch());
-        let mut undone = Vec::new();
-        let mut skipped = Vec::new();
-        let mut tx = self.db().begin_write().await?;
-        for entry in &entries {
-            let id = entry.entity_id;
-            let done = match (entity, reverse) {
-                (Entity::Actor, Action::Delete) => {
-                    self.delete_actor_in(&mut tx, &who, id, &version_after(entry)).await.map(drop)
-                }
-                (Entity::Movie, Action::Delete) => {
-                    self.delete_movie_in(&mut tx, &who, id, &version_after(entry)).await.map(drop)
-                }
-                (Entity::Actor, _) => self.restore_actor_in(&mut tx, &who, id).await.map(drop),
-                _ => self.restore_movie_in(&mut tx, &who, id).await.map(drop),
-            };
-            match done {
-                Ok(()) => undone.push(id),
-                // Deleted (or restored) since by someone else: nothing to reverse.
-                Err(ApiError::NotFound(_)) => skipped.push(id),
-                Err(ApiError::PreconditionFailed { current, .. }) => {
-                    return Err(ApiError::PreconditionFailed {
-                        message: format!(
-                            "{} {id} has changed since; nothing was undone (delete it on its own \
-                             if it should go)",
-                            entity.as_str()
-                        ),
-                        current,
-                    });
-                }
-                Err(err) => return Err(err),
-            }
-        }
-        tx.commit().await?;
+        let (undone, skipped) = match entity {
+            Entity::Actor => self.reverse::<Actor>(&who, &entries, reverse).await?,
+            _ => self.reverse::<Movie>(&who, &entries, reverse).await?,
+        };
         // Nothing changed (all already done): no batch to name.
         let batch = (!undone.is_empty()).then(|| who.batch().unwrap_or_default().to_owned());
         Ok(UndoneBatch {
@@ -141,6 +108,48 @@ impl Service {
             skipped,
             batch,
         })
+    }
+}
+
+impl Service {
+    /// Deletes (`reverse` is `Delete`) or restores the records of `entries`, all of kind `T`,
+    /// in one transaction: the ids changed, and those skipped because they already were.
+    async fn reverse<T: Kind>(
+        &self,
+        who: &Writer,
+        entries: &[ChangeEntry],
+        reverse: Action,
+    ) -> Result<(Vec<i64>, Vec<i64>), ApiError> {
+        who.require(T::DELETE)?;
+        let (mut undone, mut skipped) = (Vec::new(), Vec::new());
+        let mut tx = self.db().begin_write().await?;
+        for entry in entries {
+            let id = entry.entity_id;
+            let done = match reverse {
+                Action::Delete => {
+                    T::delete_in(self, &mut tx, who, id, &version_after(entry)).await.map(drop)
+                }
+                _ => T::restore_in(self, &mut tx, who, id).await.map(drop),
+            };
+            match done {
+                Ok(()) => undone.push(id),
+                // Deleted (or restored) since by someone else: nothing to reverse.
+                Err(ApiError::NotFound(_)) => skipped.push(id),
+                Err(ApiError::PreconditionFailed { current, .. }) => {
+                    return Err(ApiError::PreconditionFailed {
+                        message: format!(
+                            "{} {id} has changed since; nothing was undone (delete it on its own \
+                             if it should go)",
+                            entry.entity
+                        ),
+                        current,
+                    });
+                }
+                Err(err) => return Err(err),
+            }
+        }
+        tx.commit().await?;
+        Ok((undone, skipped))
     }
 }
 
