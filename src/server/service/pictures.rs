@@ -118,8 +118,8 @@ fn no_picture(owner: PictureOwner, id: i64) -> ApiError {
 }
 
 /// The memory uploads being decoded may take together, in MiB: each is admitted by what its
-/// header says decoding it will take ([`imaging::decoding_cost`]: up to ~600 MB for a
-/// 40-megapixel 16-bit RGBA PNG, ~100 MB for a phone's 12-megapixel JPEG), so a burst of large
+/// header says decoding it will take ([`imaging::decoding_cost`] estimates ~590 MB for a
+/// 40-megapixel 16-bit RGBA PNG, ~180 MB for a phone's 12-megapixel JPEG), so a burst of large
 /// ones waits its turn instead of exhausting the server.
 pub const IMAGING_MEMORY_MIB: usize = 1024;
 
