@@ -5,21 +5,18 @@
 use super::{
     Input, Service,
     journal::{self, Change},
+    kinds::Kind,
     validate,
 };
 use crate::{
     model::{
-        NewActor, NewMovie, Permission, dates,
+        Actor, Movie, NewActor, NewMovie, Permission, dates,
         spreadsheet::{ImportReport, PREVIEW_ROWS, RowProblem, date_cell, from_cell},
     },
     server::{
         ApiError,
         auth::Writer,
-        db::{
-            actors as actor_sql,
-            journal::{Action, Entity},
-            movies as movie_sql,
-        },
+        db::journal::Action,
         spreadsheet::{Sheet, SheetError},
     },
 };
@@ -198,6 +195,30 @@ impl Service {
         who.require(Permission::PostMovies)
     }
 
+    /// Inserts every record in one transaction, each with its `create` in the journal, all
+    /// under one batch; their ids and the batch go into `report`.
+    async fn write_all<T: Kind>(
+        &self,
+        who: &Writer,
+        records: &[T::New],
+        report: &mut ImportReport,
+    ) -> Result<(), ApiError> {
+        let who = who.in_batch(journal::new_batch());
+        let mut tx = self.db().begin_write().await?;
+        let mut created = Vec::with_capacity(records.len());
+        for new in records {
+            let record = T::insert(&mut tx, new).await?;
+            let state = journal::state(&record);
+            let change = Change::of(T::ENTITY, record.id(), Action::Create, None, state);
+            journal::record(&mut tx, &who, change).await?;
+            created.push(record.id());
+        }
+        tx.commit().await?;
+        report.created = created;
+        report.batch = who.batch().map(str::to_owned);
+        Ok(())
+    }
+
     /// Imports a spreadsheet of actors (`name`, `age`, `gender`): all rows or, with any
     /// problem or on a dry run, none. The report lists every problem.
     pub async fn import_actors(
@@ -214,17 +235,7 @@ impl Service {
         if dry_run || !report.is_valid() {
             return Ok(report);
         }
-        let who = who.in_batch(journal::new_batch());
-        let mut tx = self.db().begin_write().await?;
-        for new in &records {
-            let actor = actor_sql::insert(&mut tx, new).await?;
-            let change =
-                Change::of(Entity::Actor, actor.id, Action::Create, None, journal::state(&actor));
-            journal::record(&mut tx, &who, change).await?;
-            report.created.push(actor.id);
-        }
-        tx.commit().await?;
-        report.batch = who.batch().map(str::to_owned);
+        self.write_all::<Actor>(who, &records, &mut report).await?;
         Ok(report)
     }
 
@@ -244,17 +255,7 @@ impl Service {
         if dry_run || !report.is_valid() {
             return Ok(report);
         }
-        let who = who.in_batch(journal::new_batch());
-        let mut tx = self.db().begin_write().await?;
-        for new in &records {
-            let movie = movie_sql::insert(&mut tx, new).await?;
-            let change =
-                Change::of(Entity::Movie, movie.id, Action::Create, None, journal::state(&movie));
-            journal::record(&mut tx, &who, change).await?;
-            report.created.push(movie.id);
-        }
-        tx.commit().await?;
-        report.batch = who.batch().map(str::to_owned);
+        self.write_all::<Movie>(who, &records, &mut report).await?;
         Ok(report)
     }
 }

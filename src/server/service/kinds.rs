@@ -1,26 +1,39 @@
-//! What actors and movies share for the actions that treat them alike (a spreadsheet export,
-//! a bulk delete or restore, undoing a batch): one generic body for each action instead of a
+//! What actors and movies share for the actions that treat them alike (a spreadsheet import
+//! or export, a bulk delete or restore, undoing a batch): one generic body for each action instead of a
 //! copy per kind. Each kind's own steps stay in its module (`actors.rs`, `movies.rs`).
 
 use std::future::Future;
 
+use serde::Serialize;
 use sqlx::AnyConnection;
 
 use super::{Deleted, Precondition, Restored, Service};
 use crate::{
-    model::{Actor, Movie, Permission, query::ActorQuery, query::MovieQuery},
+    model::{Actor, Movie, NewActor, NewMovie, Permission, query::ActorQuery, query::MovieQuery},
     server::{
         ApiError,
         auth::Writer,
-        db::{Backend, actors as actor_sql, filter::Cursor, movies as movie_sql},
+        db::{Backend, actors as actor_sql, filter::Cursor, journal::Entity, movies as movie_sql},
     },
 };
 
-pub(super) trait Kind: Sized + Send + Sync + 'static {
+pub(super) trait Kind: Sized + Serialize + Send + Sync + 'static {
     /// The list query that selects rows of this kind.
     type Query: Clone + Send + Sync + 'static;
+    /// A new one, checked.
+    type New: Send + Sync;
     /// What deleting (and restoring) one takes.
     const DELETE: Permission;
+    /// How the journal names the kind.
+    const ENTITY: Entity;
+
+    fn id(&self) -> i64;
+
+    /// Inserts `new`; the row as stored.
+    fn insert<'c>(
+        conn: &'c mut AnyConnection,
+        new: &'c Self::New,
+    ) -> impl Future<Output = sqlx::Result<Self>> + Send + 'c;
 
     /// Up to `limit` rows matching `query` after `cursor`, in the query's order.
     fn find_batch<'c>(
@@ -54,7 +67,20 @@ pub(super) trait Kind: Sized + Send + Sync + 'static {
 
 impl Kind for Actor {
     type Query = ActorQuery;
+    type New = NewActor;
     const DELETE: Permission = Permission::DeleteActors;
+    const ENTITY: Entity = Entity::Actor;
+
+    fn id(&self) -> i64 {
+        self.id
+    }
+
+    fn insert<'c>(
+        conn: &'c mut AnyConnection,
+        new: &'c NewActor,
+    ) -> impl Future<Output = sqlx::Result<Actor>> + Send + 'c {
+        actor_sql::insert(conn, new)
+    }
 
     fn find_batch<'c>(
         conn: &'c mut AnyConnection,
@@ -92,7 +118,20 @@ impl Kind for Actor {
 
 impl Kind for Movie {
     type Query = MovieQuery;
+    type New = NewMovie;
     const DELETE: Permission = Permission::DeleteMovies;
+    const ENTITY: Entity = Entity::Movie;
+
+    fn id(&self) -> i64 {
+        self.id
+    }
+
+    fn insert<'c>(
+        conn: &'c mut AnyConnection,
+        new: &'c NewMovie,
+    ) -> impl Future<Output = sqlx::Result<Movie>> + Send + 'c {
+        movie_sql::insert(conn, new)
+    }
 
     fn find_batch<'c>(
         conn: &'c mut AnyConnection,
