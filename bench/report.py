@@ -41,7 +41,7 @@ def check(db, run, r, missed):
     if name.startswith(("POST", "PATCH")) and res["p99_ms"] > WRITE_P99_MS:
         missed.append(f"{where}: p99 {res['p99_ms']:.2f} ms > {WRITE_P99_MS:g} ms")
     if name == "GET /actors" and ratio < RATIO_TARGET:
-        missed.append(f"{where}: {ratio:.2f} × baseline < {RATIO_TARGET}")
+        missed.append(f"{where}: {ratio:.3f} × baseline < {RATIO_TARGET}")
     if name.startswith("SSR GET") and ratio < SSR_RATIO_TARGET:
         missed.append(f"{where}: {ratio:.3f} × baseline < {SSR_RATIO_TARGET}")
     if rss > RSS_MB:
