@@ -77,6 +77,21 @@ fn title_text(title: String) -> String {
     }
 }
 
+/// The `<title>` text of a record's page, following the record as others change it.
+///
+/// Read with `try_with`, falling back to the text the page was built with: on the server
+/// leptos_meta keeps the text of every `<Title>` built during a render and reads the last one
+/// after the render, and a `<Suspense>` builds its children more than once, so that text can
+/// belong to a scope already disposed. Reading its signal then panicked, and the connection
+/// was dropped (tests/api/record_pages.rs).
+pub(crate) fn record_title<T: Send + Sync + 'static>(
+    shown: RwSignal<T>,
+    text: fn(&T) -> String,
+) -> impl Fn() -> String + Send + Sync + 'static {
+    let built = shown.with_untracked(text);
+    move || shown.try_with(text).unwrap_or_else(|| built.clone())
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();

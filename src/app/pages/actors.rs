@@ -337,7 +337,7 @@ fn ActorDetails(actor: Actor, can_edit: bool) -> impl IntoView {
         }
     });
     view! {
-        <Title text=name />
+        <Title text=crate::app::record_title(shown, |a: &Actor| a.name.clone()) />
         <h1>{name}</h1>
         <DeletedNotice gone back="/actors" />
         <div class="record-head">

@@ -331,7 +331,7 @@ fn MovieDetails(movie: Movie, can_edit_cast: bool) -> impl IntoView {
         }
     });
     view! {
-        <Title text=title />
+        <Title text=crate::app::record_title(shown, |m: &Movie| m.title.clone()) />
         <h1>{title}</h1>
         <DeletedNotice gone back="/movies" />
         <div class="record-head">
