@@ -13,6 +13,7 @@ mod pages;
 mod pictures;
 pub(crate) mod row_actions;
 mod session_ui;
+mod suspended;
 mod upload;
 
 use leptos::prelude::*;

@@ -16,6 +16,7 @@ use crate::{
         list_controls::{ListState, RowEditor, use_row_editor},
         messages::human,
         notices::{Undo, use_notices},
+        suspended::reactive,
     },
     model::{Actor, AppError, Movie},
 };
@@ -419,7 +420,7 @@ where
         self.any().then(move || {
             view! {
                 <td class="actions" colspan=move || open().then(|| columns.to_string())>
-                    {move || match (editor.get(), update, delete) {
+                    {reactive(move || match (editor.get(), update, delete) {
                         (Some(RowEditor::Edit(open)), Some(update), _) if open == id => edit_form(update),
                         (Some(RowEditor::Delete(open)), _, Some(delete)) if open == id => {
                             let confirm = Callback::new(move |(id, version)| {
@@ -433,7 +434,7 @@ where
                         _ => view! {
                             <EditorLinks id anchor=anchor.clone() edit=update.is_some() delete=delete.is_some() state closed />
                         }.into_any(),
-                    }}
+                    })}
                 </td>
             }
         })

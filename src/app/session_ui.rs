@@ -3,6 +3,8 @@
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
+use crate::app::suspended::suspended;
+
 use crate::{
     model::{AppError, UserInfo},
     rpc::session_info::{SessionInfo, get_session},
@@ -26,7 +28,7 @@ pub fn TrashLink() -> impl IntoView {
     let session = use_session();
     view! {
         <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
+            {suspended(move || async move {
                 let user = session.await.ok().and_then(|s| s.user);
                 user.filter(|u| u.can(Permission::DeleteActors) || u.can(Permission::DeleteMovies))
                     .map(|_| view! { <leptos_router::components::A href="/trash">"Trash"</leptos_router::components::A> })
@@ -42,7 +44,7 @@ pub fn UserBadge() -> impl IntoView {
     view! {
         <div class="user">
             <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
+                {suspended(move || async move {
                     match session.await.ok().and_then(|s| s.user) {
                         Some(user) => view! { <SignedIn user /> }.into_any(),
                         None => view! { <a class="button secondary" href="/login">"Sign in"</a> }.into_any(),
@@ -76,9 +78,9 @@ pub fn LocalModeBanner() -> impl IntoView {
     let path = leptos_router::hooks::use_location().pathname;
     view! {
         <Suspense fallback=|| ()>
-            {move || {
+            {suspended(move || {
                 let on_sign_in = path.get() == "/login";
-                Suspend::new(async move {
+                async move {
                 let local = session.await.map(|s| s.local_mode).unwrap_or(false);
                 (local && !on_sign_in).then(|| view! {
                     <p class="banner" role="note">
@@ -86,7 +88,7 @@ pub fn LocalModeBanner() -> impl IntoView {
                         "For trying the app only."
                     </p>
                 })
-            })}}
+            }})}
         </Suspense>
     }
 }

@@ -14,6 +14,7 @@ use crate::{
         messages::human,
         notices::use_notices,
         session_ui::SignInPrompt,
+        suspended::suspended,
         use_session,
     },
     model::{Permission, UserInfo, journal::ChangeEntry},
@@ -93,7 +94,7 @@ pub fn ActivityPage() -> impl IntoView {
         <h1>"Activity"</h1>
         <p class="lead">"Every change to actors, movies and casts, newest first: who made it, and what it was."</p>
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            {suspended(move || async move {
                 let session = session.await.ok();
                 let Some(user) = session.as_ref().and_then(|s| s.user.clone()) else {
                     let expired = session.is_some_and(|s| s.expired);

@@ -20,6 +20,7 @@ use crate::{
         pictures::{Face, PictureCard, PictureUploader},
         row_actions::{CancelLink, RowAction, RowControls},
         session_ui::SignInPrompt,
+        suspended::{reactive, suspended},
         use_session,
     },
     model::{
@@ -79,7 +80,7 @@ pub fn ActorsPage() -> impl IntoView {
         <Title text="Actors" />
         <h1>"Actors"</h1>
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            {suspended(move || async move {
                 let session = session.await.ok();
                 let Some(user) = session.as_ref().and_then(|s| s.user.clone()) else {
                     let expired = session.is_some_and(|s| s.expired);
@@ -94,9 +95,9 @@ pub fn ActorsPage() -> impl IntoView {
                     <ExportLink state import />
                     {live.waiting_note()}
                     <Transition fallback=|| view! { <p class="loading">"Loading actors…"</p> }>
-                        {move || {
+                        {suspended(move || {
                             let user = user.clone();
-                            Suspend::new(async move {
+                            async move {
                                 match actors.await {
                                     Ok(Some(list)) if list.items.is_empty() => {
                                         let q = state.get_untracked().q;
@@ -115,8 +116,8 @@ pub fn ActorsPage() -> impl IntoView {
                                     Ok(None) => ().into_any(),
                                     Err(err) => view! { <LoadFailed error=err /> }.into_any(),
                                 }
-                            })
-                        }}
+                            }
+                        })}
                     </Transition>
                 }.into_any()
             })}
@@ -229,7 +230,7 @@ fn ActorRow(
     view! {
         <tr id=anchor data-actor-id=id>
             // While the row's editor is open it spans the row in place of these cells.
-            {move || (!open()).then(|| view! {
+            {reactive(move || (!open()).then(|| view! {
                 {selection.map(|selection| view! { <SelectRow selection id label=select_label.clone() /> })}
                 <td class="primary">
                     <a class="with-face" href=format!("/actors/{id}")>
@@ -239,7 +240,7 @@ fn ActorRow(
                 </td>
                 <td data-label="Age">{age}</td>
                 <td data-label="Gender">{gender.clone()}</td>
-            })}
+            }))}
             {actions}
         </tr>
     }
@@ -307,7 +308,7 @@ pub fn ActorPage() -> impl IntoView {
     view! {
         <p><a href="/actors">"← All actors"</a></p>
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            {suspended(move || async move {
                 let user = session.await.ok().and_then(|s| s.user);
                 let can_edit = user.is_some_and(|u| u.can(Permission::PatchActors));
                 match actor.await {

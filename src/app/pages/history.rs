@@ -7,6 +7,7 @@ use crate::{
     app::{
         live::{LiveMessage, reload_on},
         messages::human,
+        suspended::suspended,
     },
     model::{dates, journal::ChangeEntry},
     rpc::history::get_history,
@@ -22,7 +23,7 @@ pub fn HistorySection(kind: &'static str, id: i64) -> impl IntoView {
         <section class="panel" aria-labelledby="history-heading">
             <h2 id="history-heading">"History"</h2>
             <Transition fallback=|| view! { <p class="loading">"Loading the history…"</p> }>
-                {move || Suspend::new(async move {
+                {suspended(move || async move {
                     match changes.await {
                         Ok(list) if list.is_empty() => view! {
                             <p class="empty">"No changes recorded yet (the journal began after this record was made)."</p>

@@ -4,6 +4,7 @@ use leptos_meta::Title;
 use crate::{
     app::{
         live::{LiveMessage, reload_on},
+        suspended::suspended,
         use_session,
     },
     model::{Actor, AppError, Movie, Permission, UserInfo, dates},
@@ -30,7 +31,7 @@ pub fn HomePage() -> impl IntoView {
         <Title text="Dashboard" />
         <h1>"Casting Agency"</h1>
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            {suspended(move || async move {
                 let session = session.await.ok();
                 let Some(user) = session.as_ref().and_then(|s| s.user.clone()) else {
                     let expired = session.is_some_and(|s| s.expired);
@@ -62,7 +63,7 @@ fn Dashboard(user: UserInfo, counts: Resource<Result<Counts, AppError>>) -> impl
         // Only the figures and lists reload when others change something; the rest (an open
         // disclosure) stays as the person left it.
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            {suspended(move || async move {
                 let counts = counts.await.ok();
                 view! { <Figures counts /> }
             })}
@@ -75,7 +76,7 @@ fn Dashboard(user: UserInfo, counts: Resource<Result<Counts, AppError>>) -> impl
                 .collect_view()}
         </div>
         <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
+            {suspended(move || async move {
                 let (actors, movies) = counts
                     .await
                     .map(|c| (c.newest_actors, c.newest_movies))

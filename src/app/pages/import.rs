@@ -5,6 +5,8 @@
 use leptos::{html, prelude::*};
 use leptos_meta::Title;
 
+use crate::app::suspended::suspended;
+
 use crate::{
     app::{messages::human, notices::use_notices, session_ui::SignInPrompt, use_session},
     model::{
@@ -77,7 +79,7 @@ pub fn ImportPage(kind: ImportKind) -> impl IntoView {
         <p><a href=format!("/{}", kind.many())>{format!("← All {}", kind.many())}</a></p>
         <h1>{title}</h1>
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            {suspended(move || async move {
                 let session = session.await.ok();
                 match session.as_ref().and_then(|s| s.user.clone()) {
                     None => {

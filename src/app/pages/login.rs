@@ -2,6 +2,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use crate::app::suspended::suspended;
+
 use crate::{app::use_session, model::Role};
 
 /// Local mode: one button per role. Auth0 mode: the Auth0 sign-in.
@@ -26,7 +28,7 @@ pub fn LoginPage() -> impl IntoView {
         <h1>"Sign in"</h1>
         {move || failure().map(|message| view! { <p class="error" role="alert">{message}</p> })}
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            {suspended(move || async move {
                 let session = session.await.ok();
                 let expired = session.as_ref().is_some_and(|s| s.expired);
                 let local = session.as_ref().is_some_and(|s| s.local_mode);

@@ -20,6 +20,7 @@ use crate::{
         pictures::{Face, PictureCard, PictureUploader},
         row_actions::{CancelLink, RowAction, RowControls},
         session_ui::SignInPrompt,
+        suspended::{reactive, suspended},
         use_session,
     },
     model::{MAX_NAME_CHARS, Movie, Permission, UserInfo, dates, picture::PictureOwner},
@@ -76,7 +77,7 @@ pub fn MoviesPage() -> impl IntoView {
         <Title text="Movies" />
         <h1>"Movies"</h1>
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            {suspended(move || async move {
                 let session = session.await.ok();
                 let Some(user) = session.as_ref().and_then(|s| s.user.clone()) else {
                     let expired = session.is_some_and(|s| s.expired);
@@ -91,9 +92,9 @@ pub fn MoviesPage() -> impl IntoView {
                     <ExportLink state import />
                     {live.waiting_note()}
                     <Transition fallback=|| view! { <p class="loading">"Loading movies…"</p> }>
-                        {move || {
+                        {suspended(move || {
                             let user = user.clone();
-                            Suspend::new(async move {
+                            async move {
                                 match movies.await {
                                     Ok(Some(list)) if list.items.is_empty() => {
                                         let q = state.get_untracked().q;
@@ -112,8 +113,8 @@ pub fn MoviesPage() -> impl IntoView {
                                     Ok(None) => ().into_any(),
                                     Err(err) => view! { <LoadFailed error=err /> }.into_any(),
                                 }
-                            })
-                        }}
+                            }
+                        })}
                     </Transition>
                 }.into_any()
             })}
@@ -225,7 +226,7 @@ fn MovieRow(
     view! {
         <tr id=anchor data-movie-id=id>
             // While the row's editor is open it spans the row in place of these cells.
-            {move || (!open()).then(|| view! {
+            {reactive(move || (!open()).then(|| view! {
                 {selection.map(|selection| view! { <SelectRow selection id label=select_label.clone() /> })}
                 <td class="primary">
                     <a class="with-face" href=format!("/movies/{id}")>
@@ -234,7 +235,7 @@ fn MovieRow(
                     </a>
                 </td>
                 <td data-label="Release date"><time datetime=datetime.clone()>{shown.clone()}</time></td>
-            })}
+            }))}
             {actions}
         </tr>
     }
@@ -301,7 +302,7 @@ pub fn MoviePage() -> impl IntoView {
     view! {
         <p><a href="/movies">"← All movies"</a></p>
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            {suspended(move || async move {
                 let user = session.await.ok().and_then(|s| s.user);
                 let can_edit_cast = user.is_some_and(|u| u.can(Permission::PatchMovies));
                 match movie.await {

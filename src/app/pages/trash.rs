@@ -12,6 +12,7 @@ use crate::{
         list_controls::{Pager, use_list_state},
         notices::use_notices,
         session_ui::SignInPrompt,
+        suspended::suspended,
         use_session,
     },
     model::{Permission, journal::TrashItem},
@@ -55,7 +56,7 @@ pub fn TrashPage() -> impl IntoView {
         <Title text="Trash" />
         <h1>"Trash"</h1>
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            {suspended(move || async move {
                 let session = session.await.ok();
                 let Some(user) = session.as_ref().and_then(|s| s.user.clone()) else {
                     let expired = session.is_some_and(|s| s.expired);
@@ -70,7 +71,7 @@ pub fn TrashPage() -> impl IntoView {
                     <p class="lead">"Deleted actors and movies can be restored from here, with their cast, until the date shown; then they are removed for good (their history stays)."</p>
                     <FormError error />
                     <Transition fallback=|| view! { <p class="loading">"Loading the trash…"</p> }>
-                        {move || Suspend::new(async move {
+                        {suspended(move || async move {
                             match trash.await {
                                 Ok(Some(list)) if list.items.is_empty() => {
                                     view! { <p class="empty">"The trash is empty."</p> }.into_any()
