@@ -9,6 +9,7 @@ use crate::{
         messages::human,
         notices::use_notices,
         pictures::Face,
+        suspended::suspended,
     },
     model::{AppError, CastChange, CastMember, MAX_NAME_CHARS, dates},
     rpc::castings::{
@@ -39,11 +40,12 @@ pub fn CastSection(movie_id: i64, can_edit: bool) -> impl IntoView {
         move || has_open_editor(section),
         changed,
     );
+    let actions = can_edit.then(|| CastActions::new(cast, changed));
     view! {
         <section class="panel" aria-labelledby="cast-heading" node_ref=section>
             <h2 id="cast-heading">"Cast"</h2>
             <Transition fallback=|| view! { <p class="loading">"Loading the cast…"</p> }>
-                {move || Suspend::new(async move {
+                {suspended(move || async move {
                     match cast.await {
                         Ok(list) if list.is_empty() => {
                             view! { <p class="empty">"Nobody is cast yet."</p> }.into_any()
@@ -52,7 +54,7 @@ pub fn CastSection(movie_id: i64, can_edit: bool) -> impl IntoView {
                             <ul class="cast">
                                 {list
                                     .into_iter()
-                                    .map(|member| view! { <CastRow member movie_id can_edit changed /> })
+                                    .map(|member| view! { <CastRow member movie_id actions /> })
                                     .collect_view()}
                             </ul>
                         }
@@ -61,6 +63,7 @@ pub fn CastSection(movie_id: i64, can_edit: bool) -> impl IntoView {
                     }
                 })}
             </Transition>
+            {actions.map(CastActions::unclaimed)}
             {can_edit.then(|| view! { <AddToCast movie_id cast changed /> <CastSeveral movie_id cast changed /> })}
         </section>
     }
@@ -76,62 +79,133 @@ fn cast_notice(change: &CastChange) -> String {
     }
 }
 
+/// The cast's two row actions (remove, change character), one of each for the whole section,
+/// and which row used each last. An action per row built two server actions, two effects and
+/// their signals for each cast member on every render of the page, for the one row a person
+/// might change.
+#[derive(Clone, Copy)]
+struct CastActions {
+    remove: ServerAction<UnassignActor>,
+    rename: ServerAction<ChangeCharacter>,
+    remove_error: Signal<Option<AppError>>,
+    rename_error: Signal<Option<AppError>>,
+    rename_pending: Memo<bool>,
+    /// The actor of each action's last submission in this page (`None` before any, or when
+    /// the error came back from a form posted without JavaScript, which does not say).
+    remove_row: RwSignal<Option<i64>>,
+    rename_row: RwSignal<Option<i64>>,
+}
+
+impl CastActions {
+    fn new(cast: Resource<Result<Vec<CastMember>, AppError>>, changed: RwSignal<u32>) -> Self {
+        let notices = use_notices();
+        let remove = ServerAction::<UnassignActor>::new();
+        let rename = ServerAction::<ChangeCharacter>::new();
+        let (remove_row, rename_row) = (RwSignal::new(None), RwSignal::new(None));
+        // Effects run only in the browser, where the forms are submitted.
+        Effect::new(move |_| {
+            if let Some(id) = remove.input().with(|input| input.as_ref().map(|i| i.actor_id)) {
+                remove_row.set(Some(id));
+            }
+        });
+        Effect::new(move |_| {
+            if let Some(id) = rename.input().with(|input| input.as_ref().map(|i| i.actor_id)) {
+                rename_row.set(Some(id));
+            }
+        });
+        let removed = remove.value();
+        Effect::new(move |_| {
+            if let Some(Ok(())) = removed.get() {
+                // Read before the reload `changed` starts: the row is still in the cast.
+                let name = untrack(|| {
+                    let id = remove_row.get()?;
+                    let cast = cast.get()?.ok()?;
+                    cast.into_iter().find(|m| m.actor.id == id).map(|m| m.actor.name)
+                });
+                notices.say(match name {
+                    Some(name) => format!("Removed {name} from the cast."),
+                    None => "Removed from the cast.".to_owned(),
+                });
+                changed.update(|n| *n += 1);
+            }
+        });
+        let renamed = rename.value();
+        Effect::new(move |_| {
+            if let Some(Ok(change)) = renamed.get() {
+                notices.say(cast_notice(&change));
+                changed.update(|n| *n += 1);
+            }
+        });
+        CastActions {
+            remove,
+            rename,
+            remove_error: last_error(removed),
+            rename_error: last_error(renamed),
+            rename_pending: rename.pending(),
+            remove_row,
+            rename_row,
+        }
+    }
+
+    /// `error`, when the last submission was row `id`'s.
+    fn mine(
+        error: Signal<Option<AppError>>,
+        row: RwSignal<Option<i64>>,
+        id: i64,
+    ) -> Signal<Option<AppError>> {
+        Signal::derive(move || error.get().filter(|_| row.get() == Some(id)))
+    }
+
+    /// The errors no row can claim (see `remove_row`), shown once under the cast.
+    fn unclaimed(self) -> impl IntoView {
+        let unclaimed = |error: Signal<Option<AppError>>, row: RwSignal<Option<i64>>| {
+            Signal::derive(move || error.get().filter(|_| row.get().is_none()))
+        };
+        view! {
+            <FormError error=unclaimed(self.remove_error, self.remove_row) />
+            <FormError error=unclaimed(self.rename_error, self.rename_row) />
+        }
+    }
+}
+
 #[component]
-fn CastRow(
-    member: CastMember,
-    movie_id: i64,
-    can_edit: bool,
-    changed: RwSignal<u32>,
-) -> impl IntoView {
-    let notices = use_notices();
-    let remove = ServerAction::<UnassignActor>::new();
-    let rename = ServerAction::<ChangeCharacter>::new();
-    let remove_error = last_error(remove.value());
-    let rename_error = last_error(rename.value());
+fn CastRow(member: CastMember, movie_id: i64, actions: Option<CastActions>) -> impl IntoView {
     let actor = member.actor;
-    let name = actor.name.clone();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = remove.value().get() {
-            notices.say(format!("Removed {name} from the cast."));
-            changed.update(|n| *n += 1);
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(change)) = rename.value().get() {
-            notices.say(cast_notice(&change));
-            changed.update(|n| *n += 1);
-        }
-    });
-    let field_id = format!("character-{}", actor.id);
+    let id = actor.id;
     view! {
-        <li data-actor-id=actor.id>
-            <a class="with-face" href=format!("/actors/{}", actor.id)>
-                <Face picture=actor.photo.clone() name=actor.name.clone() />
+        <li data-actor-id=id>
+            <a class="with-face" href=format!("/actors/{id}")>
+                <Face picture=actor.photo name=actor.name.clone() />
                 <span>{actor.name.clone()}</span>
             </a>
             {member.character.clone().map(|c| view! { <span class="character">" as " {c}</span> })}
-            {can_edit.then(|| view! {
-                <div class="cast-actions">
-                    <details class="character-edit">
-                        <summary class="button secondary small">"Change character"</summary>
-                        <ActionForm action=rename attr:class="form-row compact">
+            {actions.map(|actions| {
+                let remove_error = CastActions::mine(actions.remove_error, actions.remove_row, id);
+                let rename_error = CastActions::mine(actions.rename_error, actions.rename_row, id);
+                let saving = move || actions.rename_pending.get() && actions.rename_row.get() == Some(id);
+                view! {
+                    <div class="cast-actions">
+                        <details class="character-edit">
+                            <summary class="button secondary small">"Change character"</summary>
+                            <ActionForm action=actions.rename attr:class="form-row compact">
+                                <input type="hidden" name="movie_id" value=movie_id />
+                                <input type="hidden" name="actor_id" value=id />
+                                <Field label="Character (empty clears it)" name="character" id=format!("character-{id}") value=member.character.unwrap_or_default() max_length=MAX_NAME_CHARS error=rename_error />
+                                <button class="button small" type="submit" disabled=saving>"Save"</button>
+                            </ActionForm>
+                        </details>
+                        <ActionForm action=actions.remove attr:class="inline">
                             <input type="hidden" name="movie_id" value=movie_id />
-                            <input type="hidden" name="actor_id" value=actor.id />
-                            <Field label="Character (empty clears it)" name="character" id=field_id value=member.character.unwrap_or_default() max_length=MAX_NAME_CHARS error=rename_error />
-                            <button class="button small" type="submit" disabled=move || rename.pending().get()>"Save"</button>
+                            <input type="hidden" name="actor_id" value=id />
+                            <button class="button danger small" type="submit" aria-label=format!("Remove {} from the cast", actor.name)>
+                                "Remove"
+                            </button>
                         </ActionForm>
-                    </details>
-                    <ActionForm action=remove attr:class="inline">
-                        <input type="hidden" name="movie_id" value=movie_id />
-                        <input type="hidden" name="actor_id" value=actor.id />
-                        <button class="button danger small" type="submit" aria-label=format!("Remove {} from the cast", actor.name)>
-                            "Remove"
-                        </button>
-                    </ActionForm>
-                </div>
+                    </div>
+                    <FormError error=remove_error />
+                    <FormError error=rename_error fields=&["character"] />
+                }
             })}
-            <FormError error=remove_error />
-            <FormError error=rename_error fields=&["character"] />
         </li>
     }
 }
@@ -190,7 +264,7 @@ fn AddToCast(
             <div class="field">
                 <label for="cast-actor">"Actor"</label>
                 <Transition fallback=|| view! { <select id="cast-actor" name="actor_id" disabled=true></select> }>
-                    {move || Suspend::new(async move {
+                    {suspended(move || async move {
                         let actors = matches.await.unwrap_or_default();
                         let cast = cast.await.unwrap_or_default();
                         let placeholder = if actors.is_empty() { "No actor matches" } else { "Choose an actor…" };
@@ -260,9 +334,24 @@ fn CastSeveral(
     cast: Resource<Result<Vec<CastMember>, AppError>>,
     changed: RwSignal<u32>,
 ) -> impl IntoView {
-    let notices = use_notices();
     let live = RwSignal::new(false);
     Effect::new(move |_| live.set(true));
+    // Built only once hydrated: its search would otherwise run on the server for every page,
+    // and its answer travel in the page, for a form the page does not show.
+    view! {
+        <Show when=move || live.get()>
+            <CastSeveralForm movie_id cast changed />
+        </Show>
+    }
+}
+
+#[component]
+fn CastSeveralForm(
+    movie_id: i64,
+    cast: Resource<Result<Vec<CastMember>, AppError>>,
+    changed: RwSignal<u32>,
+) -> impl IntoView {
+    let notices = use_notices();
     let query = RwSignal::new(String::new());
     let matches = Resource::new(move || query.get(), search_actors);
     let picks = RwSignal::new(Vec::<Pick>::new());
@@ -296,73 +385,71 @@ fn CastSeveral(
         });
     };
     view! {
-        <Show when=move || live.get()>
-            <details class="cast-several">
-                <summary class="button secondary">"Cast several at once"</summary>
-                <div class="field">
-                    <label for="cast-many-search">"Find actors"</label>
-                    <input id="cast-many-search" type="search" placeholder="Type part of a name" autocomplete="off"
-                        on:input=move |ev| query.set(event_target_value(&ev)) />
-                </div>
-                <Transition fallback=|| view! { <p class="loading">"Searching…"</p> }>
-                    {move || Suspend::new(async move {
-                        let actors = matches.await.unwrap_or_default();
-                        let cast = cast.await.unwrap_or_default();
-                        if actors.is_empty() {
-                            return view! { <p class="empty">"No actor matches."</p> }.into_any();
-                        }
-                        view! {
-                            <ul class="cast-pick" aria-label="Matching actors">
-                                {actors.into_iter().map(|a| {
-                                    let in_cast = cast.iter().any(|m| m.actor.id == a.id);
-                                    let (id, name) = (a.id, a.name.clone());
-                                    let label = match in_cast {
-                                        true => format!("{} ({}) · already in the cast", a.name, a.age),
-                                        false => format!("{} ({})", a.name, a.age),
-                                    };
-                                    view! {
-                                        <li>
-                                            <label>
-                                                <input type="checkbox" disabled=in_cast
-                                                    prop:checked=move || picks.with(|p| p.iter().any(|p| p.id == id))
-                                                    on:change=move |ev| toggle(id, name.clone(), event_target_checked(&ev)) />
-                                                " " {label}
-                                            </label>
-                                        </li>
-                                    }
-                                }).collect_view()}
-                            </ul>
-                        }.into_any()
-                    })}
-                </Transition>
-                <Show when=move || picks.with(|p| !p.is_empty())>
-                    <h4>"Chosen"</h4>
-                    <ul class="cast-chosen">
-                        <For each=move || picks.get() key=|p| p.id let:pick>
-                            <li>
-                                <span>{pick.name.clone()}</span>
-                                <input type="text" maxlength=MAX_NAME_CHARS placeholder="Character (optional)"
-                                    aria-label=format!("Character for {} (optional)", pick.name)
-                                    prop:value=move || pick.character.get()
-                                    on:input=move |ev| pick.character.set(event_target_value(&ev)) />
-                                <button class="button secondary small" type="button"
-                                    aria-label=format!("Do not cast {}", pick.name)
-                                    on:click=move |_| toggle(pick.id, String::new(), false)>"Remove"</button>
-                            </li>
-                        </For>
-                    </ul>
-                </Show>
-                {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
-                <button class="button" type="button" on:click=submit
-                    disabled=move || busy.get() || picks.with(Vec::is_empty)>
-                    {move || match (busy.get(), picks.with(Vec::len)) {
-                        (true, _) => "Casting…".to_owned(),
-                        (false, 1) => "Cast 1 actor".to_owned(),
-                        (false, n) => format!("Cast {n} actors"),
-                    }}
-                </button>
-            </details>
-        </Show>
+        <details class="cast-several">
+            <summary class="button secondary">"Cast several at once"</summary>
+            <div class="field">
+                <label for="cast-many-search">"Find actors"</label>
+                <input id="cast-many-search" type="search" placeholder="Type part of a name" autocomplete="off"
+                    on:input=move |ev| query.set(event_target_value(&ev)) />
+            </div>
+            <Transition fallback=|| view! { <p class="loading">"Searching…"</p> }>
+                {suspended(move || async move {
+                    let actors = matches.await.unwrap_or_default();
+                    let cast = cast.await.unwrap_or_default();
+                    if actors.is_empty() {
+                        return view! { <p class="empty">"No actor matches."</p> }.into_any();
+                    }
+                    view! {
+                        <ul class="cast-pick" aria-label="Matching actors">
+                            {actors.into_iter().map(|a| {
+                                let in_cast = cast.iter().any(|m| m.actor.id == a.id);
+                                let (id, name) = (a.id, a.name.clone());
+                                let label = match in_cast {
+                                    true => format!("{} ({}) · already in the cast", a.name, a.age),
+                                    false => format!("{} ({})", a.name, a.age),
+                                };
+                                view! {
+                                    <li>
+                                        <label>
+                                            <input type="checkbox" disabled=in_cast
+                                                prop:checked=move || picks.with(|p| p.iter().any(|p| p.id == id))
+                                                on:change=move |ev| toggle(id, name.clone(), event_target_checked(&ev)) />
+                                            " " {label}
+                                        </label>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                })}
+            </Transition>
+            <Show when=move || picks.with(|p| !p.is_empty())>
+                <h4>"Chosen"</h4>
+                <ul class="cast-chosen">
+                    <For each=move || picks.get() key=|p| p.id let:pick>
+                        <li>
+                            <span>{pick.name.clone()}</span>
+                            <input type="text" maxlength=MAX_NAME_CHARS placeholder="Character (optional)"
+                                aria-label=format!("Character for {} (optional)", pick.name)
+                                prop:value=move || pick.character.get()
+                                on:input=move |ev| pick.character.set(event_target_value(&ev)) />
+                            <button class="button secondary small" type="button"
+                                aria-label=format!("Do not cast {}", pick.name)
+                                on:click=move |_| toggle(pick.id, String::new(), false)>"Remove"</button>
+                        </li>
+                    </For>
+                </ul>
+            </Show>
+            {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            <button class="button" type="button" on:click=submit
+                disabled=move || busy.get() || picks.with(Vec::is_empty)>
+                {move || match (busy.get(), picks.with(Vec::len)) {
+                    (true, _) => "Casting…".to_owned(),
+                    (false, 1) => "Cast 1 actor".to_owned(),
+                    (false, n) => format!("Cast {n} actors"),
+                }}
+            </button>
+        </details>
     }
 }
 
@@ -386,7 +473,7 @@ pub fn FilmographySection(actor_id: i64) -> impl IntoView {
         <section class="panel" aria-labelledby="films-heading">
             <h2 id="films-heading">"Movies"</h2>
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
+                {suspended(move || async move {
                     match films.await {
                         Ok(list) if list.is_empty() => {
                             view! { <p class="empty">"Not cast in any movie yet."</p> }.into_any()
