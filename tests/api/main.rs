@@ -28,6 +28,7 @@ mod page_security;
 mod pictures;
 mod rbac;
 mod read_cache;
+mod record_pages;
 mod search;
 mod sessions;
 mod shutdown;
