@@ -84,8 +84,7 @@ fn title_text(title: String) -> String {
 /// leptos_meta keeps the text of every `<Title>` built during a render and reads the last one
 /// after the render, and a `<Suspense>` builds its children more than once, so that text can
 /// belong to a scope already disposed. Reading its signal then panicked, and the connection
-/// was dropped (about 1% of movie pages under `make bench`; the concurrent-request test is on
-/// branch `wip/lazy-routes` until a second, rarer panic of the same kind is fixed).
+/// was dropped (about 1% of movie pages under `make bench`; `tests/api/record_pages.rs`).
 pub(crate) fn record_title<T: Send + Sync + 'static>(
     shown: RwSignal<T>,
     text: fn(&T) -> String,
