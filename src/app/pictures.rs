@@ -3,7 +3,7 @@
 //! without JavaScript; once the page is live it adds drag and drop, a preview, progress and
 //! errors in place.
 
-use leptos::{html, prelude::*};
+use leptos::{either::Either, html, prelude::*};
 use leptos_router::hooks::use_query_map;
 
 use crate::{
@@ -28,16 +28,14 @@ pub fn Face(
     match picture {
         Some(picture) => {
             let (width, height) = picture.size_of(PictureSize::Thumb);
-            view! {
+            Either::Left(view! {
                 <img class=class src=picture.urls.thumb width=width height=height loading="lazy"
                     decoding="async" alt="" />
-            }
-            .into_any()
+            })
         }
-        None => view! {
+        None => Either::Right(view! {
             <span class=format!("{class} placeholder") aria-hidden="true">{initials(&name)}</span>
-        }
-        .into_any(),
+        }),
     }
 }
 
@@ -58,17 +56,15 @@ pub fn PictureCard(
             Some(picture) => {
                 let (width, height) = picture.size_of(PictureSize::Card);
                 let alt = format!("{} of {label}", capitalised(owner.picture_name()));
-                view! {
+                Either::Left(view! {
                     <a class=class href=picture.urls.full.clone()>
                         <img src=picture.urls.card width=width height=height alt=alt decoding="async" />
                     </a>
-                }
-                .into_any()
+                })
             }
-            None => view! {
+            None => Either::Right(view! {
                 <div class=format!("{class} placeholder") aria-hidden="true">{initials(&label)}</div>
-            }
-            .into_any(),
+            }),
         }
     }
 }

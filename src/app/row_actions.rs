@@ -5,7 +5,7 @@
 //! the list (README § Performance). A row only needs to know whether the last submission was
 //! its own, which the action's input says.
 
-use leptos::{prelude::*, server_fn::ServerFn};
+use leptos::{either::EitherOf3, prelude::*, server_fn::ServerFn};
 
 use leptos_router::{NavigateOptions, hooks::use_navigate};
 
@@ -406,14 +406,14 @@ where
     /// Row `id`'s actions cell: its Edit and Delete links, or its open editor (`edit_form`)
     /// or delete confirmation spanning all `columns` of the row. `None` when the user may do
     /// neither.
-    pub fn cell(
+    pub fn cell<V: IntoView + 'static>(
         self,
         id: i64,
         version: i64,
         anchor: String,
         label: String,
         columns: usize,
-        edit_form: impl Fn(RowAction<U>) -> AnyView + Send + Sync + 'static,
+        edit_form: impl Fn(RowAction<U>) -> V + Send + Sync + 'static,
     ) -> Option<impl IntoView> {
         let RowControls { update, delete, editor, closed, state, .. } = self;
         let open = self.is_open(id);
@@ -421,19 +421,18 @@ where
             view! {
                 <td class="actions" colspan=move || open().then(|| columns.to_string())>
                     {reactive(move || match (editor.get(), update, delete) {
-                        (Some(RowEditor::Edit(open)), Some(update), _) if open == id => edit_form(update),
+                        (Some(RowEditor::Edit(open)), Some(update), _) if open == id => EitherOf3::A(edit_form(update)),
                         (Some(RowEditor::Delete(open)), _, Some(delete)) if open == id => {
                             let confirm = Callback::new(move |(id, version)| {
                                 delete.action.dispatch(D::for_row(id, version));
                             });
-                            view! {
+                            EitherOf3::B(view! {
                                 <ConfirmDelete<D::Output> id version label=label.clone() url=D::url() confirm rows=delete.rows state />
-                            }
-                            .into_any()
+                            })
                         }
-                        _ => view! {
+                        _ => EitherOf3::C(view! {
                             <EditorLinks id anchor=anchor.clone() edit=update.is_some() delete=delete.is_some() state closed />
-                        }.into_any(),
+                        }),
                     })}
                 </td>
             }

@@ -1,6 +1,6 @@
 //! The signed-in user, loaded once per page load and shared by every component.
 
-use leptos::prelude::*;
+use leptos::{either::Either, prelude::*};
 use leptos_router::components::Redirect;
 
 use crate::app::suspended::suspended;
@@ -46,8 +46,8 @@ pub fn UserBadge() -> impl IntoView {
             <Suspense fallback=|| ()>
                 {suspended(move || async move {
                     match session.await.ok().and_then(|s| s.user) {
-                        Some(user) => view! { <SignedIn user /> }.into_any(),
-                        None => view! { <a class="button secondary" href="/login">"Sign in"</a> }.into_any(),
+                        Some(user) => Either::Left(view! { <SignedIn user /> }),
+                        None => Either::Right(view! { <a class="button secondary" href="/login">"Sign in"</a> }),
                     }
                 })}
             </Suspense>

@@ -2,7 +2,10 @@
 //! The changes one action made together (an import, a bulk delete) show as one line, which
 //! an import or a bulk delete can be undone from.
 
-use leptos::prelude::*;
+use leptos::{
+    either::{Either, EitherOf5},
+    prelude::*,
+};
 use leptos_meta::Title;
 
 use super::history::{HistoryItem, When};
@@ -98,31 +101,31 @@ pub fn ActivityPage() -> impl IntoView {
                 let session = session.await.ok();
                 let Some(user) = session.as_ref().and_then(|s| s.user.clone()) else {
                     let expired = session.is_some_and(|s| s.expired);
-                    return view! { <SignInPrompt expired what="the activity" /> }.into_any();
+                    return EitherOf5::A(view! { <SignInPrompt expired what="the activity" /> });
                 };
                 match feed.await {
                     Ok(Some((list, _))) if list.items.is_empty() => {
-                        view! { <p class="empty">"Nothing has changed yet."</p> }.into_any()
+                        EitherOf5::B(view! { <p class="empty">"Nothing has changed yet."</p> })
                     }
                     Ok(Some((list, sizes))) => {
                         let (page, pages, total) = (list.page, list.pages(), list.total);
                         let lines = lines(list.items, &sizes);
-                        view! {
+                        EitherOf5::C(view! {
                             <section class="panel">
                                 <ol class="history">
                                     {lines.into_iter().map(|line| match line {
-                                        Line::One(change) => view! { <HistoryItem change linked=true /> }.into_any(),
+                                        Line::One(change) => Either::Left(view! { <HistoryItem change linked=true /> }),
                                         Line::Batch { batch, changes, size } => {
-                                            view! { <BatchItem batch changes size user=user.clone() undo /> }.into_any()
+                                            Either::Right(view! { <BatchItem batch changes size user=user.clone() undo /> })
                                         }
                                     }).collect_view()}
                                 </ol>
                             </section>
                             <Pager state page pages total />
-                        }.into_any()
+                        })
                     }
-                    Ok(None) => ().into_any(),
-                    Err(err) => view! { <LoadFailed error=err /> }.into_any(),
+                    Ok(None) => EitherOf5::D(()),
+                    Err(err) => EitherOf5::E(view! { <LoadFailed error=err /> }),
                 }
             })}
         </Transition>

@@ -1,6 +1,10 @@
 //! `/actors` (list, create, edit, delete) and `/actors/{id}`.
 
-use leptos::{html, prelude::*};
+use leptos::{
+    either::{Either, EitherOf4},
+    html,
+    prelude::*,
+};
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
@@ -84,12 +88,12 @@ pub fn ActorsPage() -> impl IntoView {
                 let session = session.await.ok();
                 let Some(user) = session.as_ref().and_then(|s| s.user.clone()) else {
                     let expired = session.is_some_and(|s| s.expired);
-                    return view! { <SignInPrompt expired what="actors" /> }.into_any();
+                    return Either::Left(view! { <SignInPrompt expired what="actors" /> });
                 };
                 let can_create = user.can(Permission::PostActors);
                 let can_delete = user.can(Permission::DeleteActors);
                 let import = can_create.then_some("/import/actors");
-                view! {
+                Either::Right(view! {
                     {can_create.then(|| view! { <CreateActorForm changed /> })}
                     <SearchBox state label="Search actors" />
                     <ExportLink state import />
@@ -102,24 +106,24 @@ pub fn ActorsPage() -> impl IntoView {
                                     Ok(Some(list)) if list.items.is_empty() => {
                                         let q = state.get_untracked().q;
                                         let message = if q.is_empty() { "No actors yet.".to_owned() } else { format!("No actors match “{q}”.") };
-                                        view! { <p class="empty">{message}</p> }.into_any()
+                                        EitherOf4::A(view! { <p class="empty">{message}</p> })
                                     }
                                     Ok(Some(list)) => {
                                         let (page, pages, total) = (list.page, list.pages(), list.total);
                                         let selection = can_delete.then_some(selection);
-                                        view! {
+                                        EitherOf4::B(view! {
                                             {selection.map(|selection| view! { <BulkBar selection state total changed /> })}
                                             <ActorTable list=list.items user changed state selection />
                                             <Pager state page pages total />
-                                        }.into_any()
+                                        })
                                     }
-                                    Ok(None) => ().into_any(),
-                                    Err(err) => view! { <LoadFailed error=err /> }.into_any(),
+                                    Ok(None) => EitherOf4::C(()),
+                                    Err(err) => EitherOf4::D(view! { <LoadFailed error=err /> }),
                                 }
                             }
                         })}
                     </Transition>
-                }.into_any()
+                })
             })}
         </Suspense>
     }
@@ -223,7 +227,6 @@ fn ActorRow(
         4 + usize::from(selection.is_some()),
         move |update| {
             view! { <EditActor actor=editing.clone() update state changed=controls.changed() /> }
-                .into_any()
         },
     );
     let (name, age, gender, photo) = (actor.name, actor.age, actor.gender, actor.photo);
@@ -312,11 +315,11 @@ pub fn ActorPage() -> impl IntoView {
                 let user = session.await.ok().and_then(|s| s.user);
                 let can_edit = user.is_some_and(|u| u.can(Permission::PatchActors));
                 match actor.await {
-                    Ok(Some(actor)) => view! { <ActorDetails actor can_edit /> }.into_any(),
-                    Ok(None) => view! { <RecordNotFound what="actor" back="/actors" /> }.into_any(),
-                    Err(err) if err.status == 404 => view! { <RecordNotFound what="actor" back="/actors" /> }.into_any(),
-                    Err(err) if err.is_unauthenticated() => view! { <SignInPrompt expired=false what="this actor" /> }.into_any(),
-                    Err(err) => view! { <LoadFailed error=err /> }.into_any(),
+                    Ok(Some(actor)) => EitherOf4::A(view! { <ActorDetails actor can_edit /> }),
+                    Ok(None) => EitherOf4::B(view! { <RecordNotFound what="actor" back="/actors" /> }),
+                    Err(err) if err.status == 404 => EitherOf4::B(view! { <RecordNotFound what="actor" back="/actors" /> }),
+                    Err(err) if err.is_unauthenticated() => EitherOf4::C(view! { <SignInPrompt expired=false what="this actor" /> }),
+                    Err(err) => EitherOf4::D(view! { <LoadFailed error=err /> }),
                 }
             })}
         </Suspense>

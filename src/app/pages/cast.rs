@@ -1,6 +1,10 @@
 //! The cast of a movie (with the picker to add to it) and the filmography of an actor.
 
-use leptos::{html, prelude::*};
+use leptos::{
+    either::{Either, EitherOf3},
+    html,
+    prelude::*,
+};
 
 use crate::{
     app::{
@@ -48,18 +52,17 @@ pub fn CastSection(movie_id: i64, can_edit: bool) -> impl IntoView {
                 {suspended(move || async move {
                     match cast.await {
                         Ok(list) if list.is_empty() => {
-                            view! { <p class="empty">"Nobody is cast yet."</p> }.into_any()
+                            EitherOf3::A(view! { <p class="empty">"Nobody is cast yet."</p> })
                         }
-                        Ok(list) => view! {
+                        Ok(list) => EitherOf3::B(view! {
                             <ul class="cast">
                                 {list
                                     .into_iter()
                                     .map(|member| view! { <CastRow member movie_id actions /> })
                                     .collect_view()}
                             </ul>
-                        }
-                        .into_any(),
-                        Err(err) => view! { <p class="error" role="alert">{human(&err)}</p> }.into_any(),
+                        }),
+                        Err(err) => EitherOf3::C(view! { <p class="error" role="alert">{human(&err)}</p> }),
                     }
                 })}
             </Transition>
@@ -397,9 +400,9 @@ fn CastSeveralForm(
                     let actors = matches.await.unwrap_or_default();
                     let cast = cast.await.unwrap_or_default();
                     if actors.is_empty() {
-                        return view! { <p class="empty">"No actor matches."</p> }.into_any();
+                        return Either::Left(view! { <p class="empty">"No actor matches."</p> });
                     }
-                    view! {
+                    Either::Right(view! {
                         <ul class="cast-pick" aria-label="Matching actors">
                             {actors.into_iter().map(|a| {
                                 let in_cast = cast.iter().any(|m| m.actor.id == a.id);
@@ -420,7 +423,7 @@ fn CastSeveralForm(
                                 }
                             }).collect_view()}
                         </ul>
-                    }.into_any()
+                    })
                 })}
             </Transition>
             <Show when=move || picks.with(|p| !p.is_empty())>
@@ -476,9 +479,9 @@ pub fn FilmographySection(actor_id: i64) -> impl IntoView {
                 {suspended(move || async move {
                     match films.await {
                         Ok(list) if list.is_empty() => {
-                            view! { <p class="empty">"Not cast in any movie yet."</p> }.into_any()
+                            EitherOf3::A(view! { <p class="empty">"Not cast in any movie yet."</p> })
                         }
-                        Ok(list) => view! {
+                        Ok(list) => EitherOf3::B(view! {
                             <ul class="cast">
                                 {list
                                     .into_iter()
@@ -494,9 +497,8 @@ pub fn FilmographySection(actor_id: i64) -> impl IntoView {
                                     })
                                     .collect_view()}
                             </ul>
-                        }
-                        .into_any(),
-                        Err(err) => view! { <p class="error" role="alert">{human(&err)}</p> }.into_any(),
+                        }),
+                        Err(err) => EitherOf3::C(view! { <p class="error" role="alert">{human(&err)}</p> }),
                     }
                 })}
             </Transition>

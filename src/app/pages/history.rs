@@ -1,6 +1,9 @@
 //! A record's history on its page: who changed what and when, field by field ("age 34 → 35").
 
-use leptos::prelude::*;
+use leptos::{
+    either::{Either, EitherOf3},
+    prelude::*,
+};
 use serde_json::Value;
 
 use crate::{
@@ -25,15 +28,15 @@ pub fn HistorySection(kind: &'static str, id: i64) -> impl IntoView {
             <Transition fallback=|| view! { <p class="loading">"Loading the history…"</p> }>
                 {suspended(move || async move {
                     match changes.await {
-                        Ok(list) if list.is_empty() => view! {
+                        Ok(list) if list.is_empty() => EitherOf3::A(view! {
                             <p class="empty">"No changes recorded yet (the journal began after this record was made)."</p>
-                        }.into_any(),
-                        Ok(list) => view! {
+                        }),
+                        Ok(list) => EitherOf3::B(view! {
                             <ol class="history">
                                 {list.into_iter().map(|change| view! { <HistoryItem change /> }).collect_view()}
                             </ol>
-                        }.into_any(),
-                        Err(err) => view! { <p class="error" role="alert">{human(&err)}</p> }.into_any(),
+                        }),
+                        Err(err) => EitherOf3::C(view! { <p class="error" role="alert">{human(&err)}</p> }),
                     }
                 })}
             </Transition>
@@ -65,8 +68,8 @@ pub fn HistoryItem(change: ChangeEntry, #[prop(optional)] linked: bool) -> impl 
             <p>
                 <strong>{who}</strong> " " {what}
                 {record.map(|(href, name)| view! { " " {match href {
-                    Some(href) => view! { <a href=href>{name}</a> }.into_any(),
-                    None => view! { <span>{name}</span> }.into_any(),
+                    Some(href) => Either::Left(view! { <a href=href>{name}</a> }),
+                    None => Either::Right(view! { <span>{name}</span> }),
                 }} })}
                 " · "
                 <When at=change.at.clone() />

@@ -1,4 +1,4 @@
-use leptos::prelude::*;
+use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
 
 use crate::{
@@ -35,12 +35,12 @@ pub fn HomePage() -> impl IntoView {
                 let session = session.await.ok();
                 let Some(user) = session.as_ref().and_then(|s| s.user.clone()) else {
                     let expired = session.is_some_and(|s| s.expired);
-                    return view! {
+                    return Either::Left(view! {
                         <p class="lead">"Manage actors and movies, and cast one into the other."</p>
                         <crate::app::session_ui::SignInPrompt expired what="the dashboard" />
-                    }.into_any();
+                    });
                 };
-                view! { <Dashboard user counts /> }.into_any()
+                Either::Right(view! { <Dashboard user counts /> })
             })}
         </Suspense>
     }

@@ -2,7 +2,11 @@
 //! dry run found (a preview of the rows, every problem by row and column), then confirm; the
 //! result links to the new rows and can be undone at once.
 
-use leptos::{html, prelude::*};
+use leptos::{
+    either::{EitherOf3, EitherOf6},
+    html,
+    prelude::*,
+};
 use leptos_meta::Title;
 
 use crate::app::suspended::suspended;
@@ -84,14 +88,14 @@ pub fn ImportPage(kind: ImportKind) -> impl IntoView {
                 match session.as_ref().and_then(|s| s.user.clone()) {
                     None => {
                         let expired = session.is_some_and(|s| s.expired);
-                        view! { <SignInPrompt expired what="the import" /> }.into_any()
+                        EitherOf3::A(view! { <SignInPrompt expired what="the import" /> })
                     }
-                    Some(user) if !user.can(kind.permission()) => view! {
+                    Some(user) if !user.can(kind.permission()) => EitherOf3::B(view! {
                         <p class="error" role="alert">
                             {format!("Your role may not add {}, so it may not import them.", kind.many())}
                         </p>
-                    }.into_any(),
-                    Some(_) => view! { <Importer kind /> }.into_any(),
+                    }),
+                    Some(_) => EitherOf3::C(view! { <Importer kind /> }),
                 }
             })}
         </Suspense>
@@ -128,7 +132,7 @@ fn Importer(kind: ImportKind) -> impl IntoView {
         </form>
         <div class="import-status" aria-live="polite">
             {move || match step.get() {
-                Step::Choose => ().into_any(),
+                Step::Choose => EitherOf6::A(()),
                 Step::Sending { dry_run, progress } => {
                     let doing = if dry_run { "Checking" } else { "Importing" };
                     let text = if progress < 1.0 {
@@ -136,21 +140,21 @@ fn Importer(kind: ImportKind) -> impl IntoView {
                     } else {
                         format!("{doing} the rows…")
                     };
-                    view! {
+                    EitherOf6::B(view! {
                         <p class="loading">{text}</p>
                         <progress max="1" value=progress.to_string()></progress>
-                    }.into_any()
+                    })
                 }
-                Step::Failed(message) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
-                Step::Refused(report) => view! {
+                Step::Failed(message) => EitherOf6::C(view! { <p class="error" role="alert">{message}</p> }),
+                Step::Refused(report) => EitherOf6::D(view! {
                     <p class="error" role="alert">
                         {format!("{} found in {} rows; nothing was added. Fix the file and check it again.",
                             problems(report.problems.len()), report.rows)}
                     </p>
                     <Problems report=report.clone() />
                     <Ignored report />
-                }.into_any(),
-                Step::Checked(report) => view! {
+                }),
+                Step::Checked(report) => EitherOf6::E(view! {
                     <p class="success">{format!("All {} are ready to add.", kind.noun(report.rows))}</p>
                     <Ignored report=report.clone() />
                     <Preview report />
@@ -160,8 +164,8 @@ fn Importer(kind: ImportKind) -> impl IntoView {
                             _ => "Import".to_owned(),
                         }}
                     </button>
-                }.into_any(),
-                Step::Imported(report) => view! { <Imported kind report /> }.into_any(),
+                }),
+                Step::Imported(report) => EitherOf6::F(view! { <Imported kind report /> }),
             }}
         </div>
     }

@@ -1,4 +1,4 @@
-use leptos::prelude::*;
+use leptos::{either::EitherOf3, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
@@ -39,7 +39,7 @@ pub fn LoginPage() -> impl IntoView {
                         <p class="error" role="alert">"Your session has expired. Please sign in again."</p>
                     })}
                     {if local {
-                        view! {
+                        EitherOf3::A(view! {
                             <p class="lead">
                                 "This server runs in " <strong>"local sign-in mode"</strong>
                                 ": no Auth0 account is needed, and anyone can try the app in any role. "
@@ -60,19 +60,19 @@ pub fn LoginPage() -> impl IntoView {
                                     </section>
                                 }).collect_view()}
                             </div>
-                        }.into_any()
+                        })
                     } else if !auth0 {
-                        view! {
+                        EitherOf3::B(view! {
                             <p class="error" role="alert">
                                 "Web sign-in is not configured on this server (AUTH0_CLIENT_ID is not set). "
                                 "The REST API accepts Auth0 access tokens."
                             </p>
-                        }.into_any()
+                        })
                     } else {
-                        view! {
+                        EitherOf3::C(view! {
                             <p class="lead">"Sign in with your company account."</p>
                             <a class="button" href="/auth/login" rel="external">"Sign in with Auth0"</a>
-                        }.into_any()
+                        })
                     }}
                 }
             })}

@@ -1,6 +1,10 @@
 //! `/movies` (list, create, edit, delete) and `/movies/{id}`.
 
-use leptos::{html, prelude::*};
+use leptos::{
+    either::{Either, EitherOf4},
+    html,
+    prelude::*,
+};
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
@@ -81,12 +85,12 @@ pub fn MoviesPage() -> impl IntoView {
                 let session = session.await.ok();
                 let Some(user) = session.as_ref().and_then(|s| s.user.clone()) else {
                     let expired = session.is_some_and(|s| s.expired);
-                    return view! { <SignInPrompt expired what="movies" /> }.into_any();
+                    return Either::Left(view! { <SignInPrompt expired what="movies" /> });
                 };
                 let can_create = user.can(Permission::PostMovies);
                 let can_delete = user.can(Permission::DeleteMovies);
                 let import = can_create.then_some("/import/movies");
-                view! {
+                Either::Right(view! {
                     {can_create.then(|| view! { <CreateMovieForm changed /> })}
                     <SearchBox state label="Search movies" />
                     <ExportLink state import />
@@ -99,24 +103,24 @@ pub fn MoviesPage() -> impl IntoView {
                                     Ok(Some(list)) if list.items.is_empty() => {
                                         let q = state.get_untracked().q;
                                         let message = if q.is_empty() { "No movies yet.".to_owned() } else { format!("No movies match “{q}”.") };
-                                        view! { <p class="empty">{message}</p> }.into_any()
+                                        EitherOf4::A(view! { <p class="empty">{message}</p> })
                                     }
                                     Ok(Some(list)) => {
                                         let (page, pages, total) = (list.page, list.pages(), list.total);
                                         let selection = can_delete.then_some(selection);
-                                        view! {
+                                        EitherOf4::B(view! {
                                             {selection.map(|selection| view! { <BulkBar selection state total changed /> })}
                                             <MovieTable list=list.items user changed state selection />
                                             <Pager state page pages total />
-                                        }.into_any()
+                                        })
                                     }
-                                    Ok(None) => ().into_any(),
-                                    Err(err) => view! { <LoadFailed error=err /> }.into_any(),
+                                    Ok(None) => EitherOf4::C(()),
+                                    Err(err) => EitherOf4::D(view! { <LoadFailed error=err /> }),
                                 }
                             }
                         })}
                     </Transition>
-                }.into_any()
+                })
             })}
         </Suspense>
     }
@@ -218,7 +222,6 @@ fn MovieRow(
         3 + usize::from(selection.is_some()),
         move |update| {
             view! { <EditMovie movie=editing.clone() update state changed=controls.changed() /> }
-                .into_any()
         },
     );
     let (title, poster) = (movie.title, movie.poster);
@@ -306,11 +309,11 @@ pub fn MoviePage() -> impl IntoView {
                 let user = session.await.ok().and_then(|s| s.user);
                 let can_edit_cast = user.is_some_and(|u| u.can(Permission::PatchMovies));
                 match movie.await {
-                    Ok(Some(movie)) => view! { <MovieDetails movie can_edit_cast /> }.into_any(),
-                    Ok(None) => view! { <RecordNotFound what="movie" back="/movies" /> }.into_any(),
-                    Err(err) if err.status == 404 => view! { <RecordNotFound what="movie" back="/movies" /> }.into_any(),
-                    Err(err) if err.is_unauthenticated() => view! { <SignInPrompt expired=false what="this movie" /> }.into_any(),
-                    Err(err) => view! { <LoadFailed error=err /> }.into_any(),
+                    Ok(Some(movie)) => EitherOf4::A(view! { <MovieDetails movie can_edit_cast /> }),
+                    Ok(None) => EitherOf4::B(view! { <RecordNotFound what="movie" back="/movies" /> }),
+                    Err(err) if err.status == 404 => EitherOf4::B(view! { <RecordNotFound what="movie" back="/movies" /> }),
+                    Err(err) if err.is_unauthenticated() => EitherOf4::C(view! { <SignInPrompt expired=false what="this movie" /> }),
+                    Err(err) => EitherOf4::D(view! { <LoadFailed error=err /> }),
                 }
             })}
         </Suspense>

@@ -1,7 +1,10 @@
 //! `/trash`: deleted actors and movies the person may restore (those they may delete),
 //! newest delete first, each with a Restore button that works without JavaScript too.
 
-use leptos::prelude::*;
+use leptos::{
+    either::{EitherOf3, EitherOf4},
+    prelude::*,
+};
 use leptos_meta::Title;
 
 use super::history::When;
@@ -60,37 +63,37 @@ pub fn TrashPage() -> impl IntoView {
                 let session = session.await.ok();
                 let Some(user) = session.as_ref().and_then(|s| s.user.clone()) else {
                     let expired = session.is_some_and(|s| s.expired);
-                    return view! { <SignInPrompt expired what="the trash" /> }.into_any();
+                    return EitherOf3::A(view! { <SignInPrompt expired what="the trash" /> });
                 };
                 if !may_restore(&user) {
-                    return view! {
+                    return EitherOf3::B(view! {
                         <p class="empty">"Your role cannot delete or restore records, so there is no trash to show."</p>
-                    }.into_any();
+                    });
                 }
-                view! {
+                EitherOf3::C(view! {
                     <p class="lead">"Deleted actors and movies can be restored from here, with their cast, until the date shown; then they are removed for good (their history stays)."</p>
                     <FormError error />
                     <Transition fallback=|| view! { <p class="loading">"Loading the trash…"</p> }>
                         {suspended(move || async move {
                             match trash.await {
                                 Ok(Some(list)) if list.items.is_empty() => {
-                                    view! { <p class="empty">"The trash is empty."</p> }.into_any()
+                                    EitherOf4::A(view! { <p class="empty">"The trash is empty."</p> })
                                 }
                                 Ok(Some(list)) => {
                                     let (page, pages, total) = (list.page, list.pages(), list.total);
-                                    view! {
+                                    EitherOf4::B(view! {
                                         <ul class="trash panel">
                                             {list.items.into_iter().map(|item| view! { <TrashRow item restore /> }).collect_view()}
                                         </ul>
                                         <Pager state page pages total />
-                                    }.into_any()
+                                    })
                                 }
-                                Ok(None) => ().into_any(),
-                                Err(err) => view! { <LoadFailed error=err /> }.into_any(),
+                                Ok(None) => EitherOf4::C(()),
+                                Err(err) => EitherOf4::D(view! { <LoadFailed error=err /> }),
                             }
                         })}
                     </Transition>
-                }.into_any()
+                })
             })}
         </Suspense>
     }
