@@ -28,7 +28,7 @@ RUN rustup target add wasm32-unknown-unknown \
  && cargo install wasm-bindgen-cli --version "$bindgen" --locked \
  && npm install --no-audit --no-fund --loglevel=error binaryen@132.0.0
 COPY . .
-RUN cargo leptos build --release \
+RUN cargo leptos build --release --split \
  && LEPTOS_SITE_ROOT=target/site LEPTOS_OUTPUT_NAME=casting-agency target/release/casting-agency precompress \
  && mkdir -p /out \
  && cp target/release/casting-agency target/release/hash.txt /out/ \

@@ -11,7 +11,7 @@ export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 ## Runs the app on SQLite with local sign-in at http://127.0.0.1:3000
 run:
 	scripts/setup.sh run
-	cargo leptos watch
+	cargo leptos watch --split
 
 ## Runs every check: formatting, clippy, Rust tests (SQLite + PostgreSQL), browser tests.
 test:
@@ -30,13 +30,13 @@ test-e2e:
 ## Optimized build (server binary + wasm-opt'ed WASM) into target/ and target/site.
 release:
 	scripts/setup.sh test
-	cargo leptos build --release
+	cargo leptos build --release --split
 	$(CARGO_TARGET_DIR)/release/casting-agency precompress
 
 ## Prints a local sign-in token: make token ROLE=director
 token:
 	@scripts/setup.sh run 2>/dev/null
-	@cargo leptos build >/dev/null 2>&1
+	@cargo leptos build --split >/dev/null 2>&1
 	@$(CARGO_TARGET_DIR)/debug/casting-agency token $(or $(ROLE),producer)
 
 ## Web budget: release WASM size and time to interactive of /actors (prints figures).

@@ -11,7 +11,7 @@ pg_admin="${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 streams="${LIVE_STREAMS:-1000}"
 
 echo "==> release build" >&2
-cargo leptos build --release >&2
+cargo leptos build --release --split >&2
 cargo build --release --features ssr --bench live >&2
 bin="$CARGO_TARGET_DIR/release/casting-agency"
 load=$(find "$CARGO_TARGET_DIR/release/deps" -maxdepth 1 -type f -executable -name 'live-*' -printf '%T@ %p\n' | sort -n | tail -1 | cut -d' ' -f2)

@@ -6,17 +6,28 @@ cd "$(dirname "$0")/.."
 export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/casting-agency/target}"
 
-cargo leptos build --release >&2
+# Stale chunks of earlier builds would be counted (and served) otherwise.
+rm -rf target/site/pkg
+cargo leptos build --release --split >&2
 "$CARGO_TARGET_DIR/release/casting-agency" precompress >&2
-wasm=$(ls -t target/site/pkg/*.wasm | head -1)
+# With `--split`, pkg/ holds the main module (casting-agency[.hash][_bg].wasm) and the chunks
+# of lazily loaded pages (app/routes.rs); the budget is for the main module.
 node -e '
-  const fs = require("fs"), zlib = require("zlib");
-  const raw = fs.readFileSync(process.argv[1]);
-  const gz = zlib.gzipSync(raw, { level: 9 }).length;
-  const br = zlib.brotliCompressSync(raw, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+  const fs = require("fs"), path = require("path"), zlib = require("zlib");
+  const dir = process.argv[1];
+  const br = (buf) => zlib.brotliCompressSync(buf, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
   const kb = (n) => (n / 1024).toFixed(0) + " KB";
-  console.log(`release WASM: ${kb(raw.length)} raw, ${kb(gz)} gzip, ${kb(br)} brotli (budget: 300 KB brotli)`);
-' "$wasm"
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith(".wasm"));
+  const main = files.filter((f) => /^casting-agency(\.[^.]+)?(_bg)?\.wasm$/.test(f))
+    .sort((a, b) => fs.statSync(path.join(dir, b)).mtimeMs - fs.statSync(path.join(dir, a)).mtimeMs)[0];
+  const raw = fs.readFileSync(path.join(dir, main));
+  const gz = zlib.gzipSync(raw, { level: 9 }).length;
+  console.log(`release WASM (main module): ${kb(raw.length)} raw, ${kb(gz)} gzip, ${kb(br(raw))} brotli (budget: 300 KB brotli)`);
+  const chunks = files.filter((f) => f !== main && !/^casting-agency/.test(f))
+    .map((f) => [f, br(fs.readFileSync(path.join(dir, f)))]).sort((a, b) => b[1] - a[1]);
+  const total = chunks.reduce((n, [, b]) => n + b, 0);
+  console.log(`lazily loaded chunks: ${chunks.length}, ${kb(total)} brotli in all; largest: ${chunks.slice(0, 5).map(([f, b]) => `${f} ${kb(b)}`).join(", ")}`);
+' target/site/pkg
 
 data_dir=$(mktemp -d)
 port="${BENCH_PORT:-3918}"

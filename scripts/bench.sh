@@ -22,7 +22,7 @@ pg_admin="${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 
 command -v wrk >/dev/null || { echo "bench: wrk is missing (scripts/setup.sh bench installs it)" >&2; exit 1; }
 echo "==> release build" >&2
-cargo leptos build --release >&2
+cargo leptos build --release --split >&2
 bin="$CARGO_TARGET_DIR/release/casting-agency"
 # The bundle's brotli/gzip variants, made now as an image build makes them: otherwise the first
 # start makes them, and that transient (brotli's windows) shows in the first run's peak RSS.

@@ -16,7 +16,7 @@ command -v valgrind >/dev/null || { echo "profile: valgrind is missing (scripts/
 
 if [ -z "${PROFILE_SKIP_BUILD:-}" ]; then
   echo "==> release build" >&2
-  cargo leptos build --release >&2
+  cargo leptos build --release --split >&2
 fi
 bin="$CARGO_TARGET_DIR/release/casting-agency"
 out="$PWD/target/profile-ssr"

@@ -43,12 +43,12 @@ if [ "$group" = all ] || [ "$group" = e2e ]; then
   DATA_DIR="$data_dir" PORT="$port" E2E_BASE_URL="http://127.0.0.1:$port" \
     SIGN_IN_RATE_PER_MINUTE=0 WRITE_RATE_PER_MINUTE=0 \
     AUTH0_DOMAIN= AUTH0_AUDIENCE= DATABASE_URL= APP_ENV= RUST_LOG="${RUST_LOG:-warn}" \
-    cargo leptos end-to-end
+    cargo leptos end-to-end --split
 fi
 
 if [ "$group" = all ] || [ "$group" = live ]; then
   step "Postman collection with newman, against the app in local sign-in mode"
-  cargo leptos build
+  cargo leptos build --split
   postman_dir=$(mktemp -d)
   port="${POSTMAN_PORT:-3918}"
   bin="$CARGO_TARGET_DIR/debug/casting-agency"

@@ -18,5 +18,6 @@ pub mod server;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // `hydrate_lazy` waits for the lazily loaded page's chunk (app/routes.rs) before hydrating.
+    leptos::mount::hydrate_lazy(app::App);
 }

@@ -11,6 +11,7 @@ mod messages;
 mod notices;
 mod pages;
 mod pictures;
+mod routes;
 pub(crate) mod row_actions;
 mod session_ui;
 mod suspended;
@@ -19,13 +20,14 @@ mod upload;
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::{
-    ParamSegment, SsrMode, StaticSegment,
+    Lazy, ParamSegment, SsrMode, StaticSegment,
     components::{A, Route, Router, Routes},
 };
 
-use pages::{
-    ActivityPage, ActorPage, ActorsPage, HomePage, ImportKind, ImportPage, LoginPage, MoviePage,
-    MoviesPage, NotFound, TrashPage,
+use pages::{ActorsPage, NotFound};
+use routes::{
+    ActivityRoute, ActorRoute, HomeRoute, ImportActorsRoute, ImportMoviesRoute, LoginRoute,
+    MovieRoute, MoviesRoute, TrashRoute,
 };
 pub use session_ui::{SessionResource, use_session};
 
@@ -123,16 +125,16 @@ pub fn App() -> impl IntoView {
                 <notices::NoticeRegion />
                 <main class="page" id="content">
                     <Routes fallback=NotFound>
-                        <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />
-                        <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=StaticSegment("login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async />
                         <Route path=StaticSegment("actors") view=ActorsPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("actors"), ParamSegment("id")) view=ActorPage ssr=SsrMode::Async />
-                        <Route path=StaticSegment("movies") view=MoviesPage ssr=SsrMode::Async />
-                        <Route path=StaticSegment("activity") view=ActivityPage ssr=SsrMode::Async />
-                        <Route path=StaticSegment("trash") view=TrashPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("import"), StaticSegment("actors")) view=|| view! { <ImportPage kind=ImportKind::Actors /> } ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("import"), StaticSegment("movies")) view=|| view! { <ImportPage kind=ImportKind::Movies /> } ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("movies"), ParamSegment("id")) view=MoviePage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("actors"), ParamSegment("id")) view={Lazy::<ActorRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=StaticSegment("movies") view={Lazy::<MoviesRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=StaticSegment("activity") view={Lazy::<ActivityRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=StaticSegment("trash") view={Lazy::<TrashRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("import"), StaticSegment("actors")) view={Lazy::<ImportActorsRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("import"), StaticSegment("movies")) view={Lazy::<ImportMoviesRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("movies"), ParamSegment("id")) view={Lazy::<MovieRoute>::new()} ssr=SsrMode::Async />
                     </Routes>
                 </main>
             </div>
