@@ -82,17 +82,19 @@ fn title_text(title: String) -> String {
 
 /// The `<title>` text of a record's page, following the record as others change it.
 ///
-/// Read with `try_with`, falling back to the text the page was built with: on the server
-/// leptos_meta keeps the text of every `<Title>` built during a render and reads the last one
-/// after the render, and a `<Suspense>` builds its children more than once, so that text can
-/// belong to a scope already disposed. Reading its signal then panicked, and the connection
-/// was dropped (about 1% of movie pages under `make bench`; `tests/api/record_pages.rs`).
+/// It reads a reference-counted copy of the signal (`ArcRwSignal`), never the arena-backed
+/// `RwSignal`: on the server leptos_meta reads the text of the last `<Title>` built during a
+/// render after the render, outside the request's reactive arena (`sandboxed-arenas`), and
+/// there an arena-backed signal can neither be read nor asked whether it was disposed: reading
+/// one panicked and dropped the connection (about 1% of movie pages under `make bench`; then,
+/// after a first fix that read it with `try_with`, 1 in 416 in `tests/api/record_pages.rs` on
+/// PostgreSQL, in the arena check). The copy keeps the value alive as long as the title needs it.
 pub(crate) fn record_title<T: Send + Sync + 'static>(
     shown: RwSignal<T>,
     text: fn(&T) -> String,
 ) -> impl Fn() -> String + Send + Sync + 'static {
-    let built = shown.with_untracked(text);
-    move || shown.try_with(text).unwrap_or_else(|| built.clone())
+    let shown = ArcRwSignal::from(shown);
+    move || shown.with(text)
 }
 
 #[component]
