@@ -107,11 +107,19 @@ pub fn App() -> impl IntoView {
     // the WASM has taken over the server-rendered page.
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
+    // While the router loads the next page: a lazily loaded page's code comes over the network
+    // first (app/routes.rs), and until it has, the old page stays as it is.
+    let (routing, set_routing) = signal(false);
 
     view! {
         <Title formatter=|page: String| title_text(format!("{page} · Casting Agency")) />
-        <Router>
+        <Router set_is_routing=set_routing>
             <div class="layout" data-hydrated=move || hydrated.get().to_string()>
+                {move || routing.get().then(|| view! {
+                    <div class="route-progress" role="status">
+                        <span class="visually-hidden">"Loading the page…"</span>
+                    </div>
+                })}
                 <a class="skip-link" href="#content">"Skip to content"</a>
                 <header class="topbar">
                     <A href="/" attr:class="brand">"Casting Agency"</A>
