@@ -302,6 +302,8 @@ fn router(core: Core, leptos: LeptosOptions, body_limits: BodyLimits, edge: Edge
         ))
         .layer(middleware::from_fn_with_state(edge.hosts, api::edge::hosts::check_host))
         .layer(middleware::from_fn(api::edge::security_headers::security_headers))
+        // Outermost: the layers inside see (and may rewrite) bodies as they were written.
+        .layer(api::edge::compression::layer())
 }
 
 pub use crate::server::serve::{ServeOptions, serve};

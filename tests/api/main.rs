@@ -8,6 +8,7 @@ mod auth;
 mod backup;
 mod batches;
 mod casting;
+mod compression;
 mod concurrency;
 mod connections;
 mod crud;

@@ -4,6 +4,7 @@
 
 pub mod assets;
 pub mod body_limit;
+pub mod compression;
 pub mod fallback;
 pub mod hosts;
 pub mod negotiate;
