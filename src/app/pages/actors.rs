@@ -2,7 +2,7 @@
 
 use leptos::{
     either::{Either, EitherOf4},
-    html,
+    html, lazy,
     prelude::*,
 };
 use leptos_meta::Title;
@@ -22,9 +22,9 @@ use crate::{
         live_list::{ListKind, LiveList},
         notices::use_notices,
         pictures::{Face, PictureCard, PictureUploader},
-        row_actions::{CancelLink, RowAction, RowControls},
+        row_actions::{CancelLink, DeleteForm, RowAction, RowControls},
         session_ui::SignInPrompt,
-        suspended::{reactive, suspended},
+        suspended::{on_demand, reactive, suspended},
         use_session,
     },
     model::{
@@ -226,8 +226,12 @@ fn ActorRow(
         actor.name.clone(),
         4 + usize::from(selection.is_some()),
         move |update| {
-            view! { <EditActor actor=editing.clone() update state changed=controls.changed() /> }
+            on_demand(
+                "Opening the editor…",
+                actor_editor(editing.clone(), update, state, controls.changed()),
+            )
         },
+        |form| on_demand("Opening…", actor_delete_form(form)),
     );
     let (name, age, gender, photo) = (actor.name, actor.age, actor.gender, actor.photo);
     view! {
@@ -247,6 +251,24 @@ fn ActorRow(
             {actions}
         </tr>
     }
+}
+
+/// The row's editor, in a chunk of its own (`cargo leptos --split`), loaded when a row is
+/// first opened for editing (or with the page, when the server renders it open).
+#[lazy]
+fn actor_editor(
+    actor: Actor,
+    update: RowAction<UpdateActor>,
+    state: Memo<ListState>,
+    changed: RwSignal<u32>,
+) -> AnyView {
+    view! { <EditActor actor update state changed /> }.into_any()
+}
+
+/// The row's delete confirmation, in a chunk of its own, as the editor.
+#[lazy]
+fn actor_delete_form(form: DeleteForm) -> AnyView {
+    form.view::<Actor>().into_any()
 }
 
 /// The row's editor. It sends the version it showed; see `conflict` for what happens when
