@@ -305,25 +305,6 @@ fn ConfirmDelete<T: Versioned + 'static>(
     }
 }
 
-/// What a row's delete confirmation is made from. A page turns it into the confirmation of
-/// its own record type (`view`), so that it can keep that code in a chunk loaded on first use.
-pub struct DeleteForm {
-    id: i64,
-    version: i64,
-    label: String,
-    url: &'static str,
-    confirm: Callback<(i64, i64)>,
-    rows: RowState,
-    state: Memo<ListState>,
-}
-
-impl DeleteForm {
-    pub fn view<T: Versioned + 'static>(self) -> impl IntoView {
-        let DeleteForm { id, version, label, url, confirm, rows, state } = self;
-        view! { <ConfirmDelete<T> id version label url confirm rows state /> }
-    }
-}
-
 /// What a table's rows may offer: its edit and delete actions (each only if the user may use
 /// it), the open editor and the list state. Copied into every row.
 pub struct RowControls<U: ServerFn + 'static, D: ServerFn + 'static> {
@@ -423,10 +404,9 @@ where
     }
 
     /// Row `id`'s actions cell: its Edit and Delete links, or its open editor (`edit_form`)
-    /// or delete confirmation (`delete_form`) spanning all `columns` of the row. `None` when
-    /// the user may do neither.
-    #[allow(clippy::too_many_arguments)]
-    pub fn cell<V: IntoView + 'static, W: IntoView + 'static>(
+    /// or delete confirmation spanning all `columns` of the row. `None` when the user may do
+    /// neither.
+    pub fn cell<V: IntoView + 'static>(
         self,
         id: i64,
         version: i64,
@@ -434,7 +414,6 @@ where
         label: String,
         columns: usize,
         edit_form: impl Fn(RowAction<U>) -> V + Send + Sync + 'static,
-        delete_form: impl Fn(DeleteForm) -> W + Send + Sync + 'static,
     ) -> Option<impl IntoView> {
         let RowControls { update, delete, editor, closed, state, .. } = self;
         let open = self.is_open(id);
@@ -447,8 +426,9 @@ where
                             let confirm = Callback::new(move |(id, version)| {
                                 delete.action.dispatch(D::for_row(id, version));
                             });
-                            let (label, url, rows) = (label.clone(), D::url(), delete.rows);
-                            EitherOf3::B(delete_form(DeleteForm { id, version, label, url, confirm, rows, state }))
+                            EitherOf3::B(view! {
+                                <ConfirmDelete<D::Output> id version label=label.clone() url=D::url() confirm rows=delete.rows state />
+                            })
                         }
                         _ => EitherOf3::C(view! {
                             <EditorLinks id anchor=anchor.clone() edit=update.is_some() delete=delete.is_some() state closed />

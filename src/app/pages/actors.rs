@@ -2,7 +2,7 @@
 
 use leptos::{
     either::{Either, EitherOf4},
-    html, lazy,
+    html,
     prelude::*,
 };
 use leptos_meta::Title;
@@ -22,9 +22,9 @@ use crate::{
         live_list::{ListKind, LiveList},
         notices::use_notices,
         pictures::{Face, PictureCard, PictureUploader},
-        row_actions::{CancelLink, DeleteForm, RowAction, RowControls},
+        row_actions::{CancelLink, RowAction, RowControls},
         session_ui::SignInPrompt,
-        suspended::{on_demand, reactive, suspended},
+        suspended::{reactive, suspended},
         use_session,
     },
     model::{
@@ -226,12 +226,8 @@ fn ActorRow(
         actor.name.clone(),
         4 + usize::from(selection.is_some()),
         move |update| {
-            on_demand(
-                "Opening the editor…",
-                actor_editor(editing.clone(), update, state, controls.changed()),
-            )
+            view! { <EditActor actor=editing.clone() update state changed=controls.changed() /> }
         },
-        |form| on_demand("Opening…", actor_delete_form(form)),
     );
     let (name, age, gender, photo) = (actor.name, actor.age, actor.gender, actor.photo);
     view! {
@@ -251,24 +247,6 @@ fn ActorRow(
             {actions}
         </tr>
     }
-}
-
-/// The row's editor, in a chunk of its own (`cargo leptos --split`), loaded when a row is
-/// first opened for editing (or with the page, when the server renders it open).
-#[lazy]
-fn actor_editor(
-    actor: Actor,
-    update: RowAction<UpdateActor>,
-    state: Memo<ListState>,
-    changed: RwSignal<u32>,
-) -> AnyView {
-    view! { <EditActor actor update state changed /> }.into_any()
-}
-
-/// The row's delete confirmation, in a chunk of its own, as the editor.
-#[lazy]
-fn actor_delete_form(form: DeleteForm) -> AnyView {
-    form.view::<Actor>().into_any()
 }
 
 /// The row's editor. It sends the version it showed; see `conflict` for what happens when
