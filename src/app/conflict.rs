@@ -5,6 +5,8 @@
 //! version, and still holds what they typed) or discard it. Without JavaScript the same comes
 //! back in the redirected page, with what they typed (`AppError::submitted`).
 
+use std::collections::HashMap;
+
 use leptos::prelude::*;
 
 use crate::model::{Actor, AppError, Movie, dates};
@@ -45,7 +47,7 @@ impl Versioned for Movie {
 /// The current record of a conflict (`None` for any other error, or none).
 pub fn current<T: Versioned>(error: Option<AppError>) -> Option<T> {
     let error = error.filter(AppError::is_conflict)?;
-    serde_json::from_value(*error.current?).ok()
+    error.current?.read()
 }
 
 /// The version a form should send: the one it showed, or after a conflict the current one
@@ -61,8 +63,9 @@ pub fn version_to_send<T: Versioned>(
 /// without JavaScript; `None` otherwise (the form still holds it).
 pub fn submitted(error: &Option<AppError>, field: &str) -> Option<String> {
     let error = error.as_ref().filter(|e| e.is_conflict())?;
-    let value = error.submitted.as_ref()?.get(field)?;
-    Some(value.as_str().map(str::to_owned).unwrap_or_else(|| value.to_string()))
+    // The values are the form's fields: each a string, or null when the form did not send it.
+    let mut values = error.submitted.as_ref()?.read::<HashMap<String, Option<String>>>()?;
+    values.remove(field)?
 }
 
 /// "Someone else changed this actor…", the current values, and how to go on; nothing unless

@@ -3,11 +3,11 @@
 //! what a change means to it (reload a list, update a heading) and holds back while the person
 //! is editing. Without JavaScript there is no stream: pages are simply not live.
 
-use std::sync::Arc;
+use std::{collections::HashMap, sync::Arc};
 
 use leptos::prelude::*;
 
-use crate::model::journal::ChangeEntry;
+use crate::model::{RawJson, journal::ChangedBy};
 
 /// The state of the tab's stream, shown by [`LiveIndicator`].
 // Only the browser build connects, so only it makes the other states.
@@ -33,11 +33,35 @@ impl LiveStatus {
     }
 }
 
+/// A change as the stream sends it (a journal entry, `model::journal::ChangeEntry`), with what
+/// the web app reads of it. The record after the change stays JSON text until a page that
+/// shows the record reads it as one (`follow_record`); the record before it is not read.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[derive(Clone, Debug, serde::Deserialize)]
+pub struct StreamChange {
+    pub entity: String,
+    pub entity_id: i64,
+    #[serde(default)]
+    pub actor_id: Option<i64>,
+    pub action: String,
+    pub by: ChangedBy,
+    #[serde(default)]
+    pub after: Option<RawJson>,
+}
+
+impl StreamChange {
+    /// The new record's `field` (`name` or `title`), when it is a string.
+    pub fn after_text(&self, field: &str) -> Option<String> {
+        let mut record = self.after.as_ref()?.read::<HashMap<String, RawJson>>()?;
+        record.remove(field)?.read()
+    }
+}
+
 /// What the stream says (in the browser build; the server never has a stream to read).
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 #[derive(Clone, Debug)]
 pub enum LiveMessage {
-    Change(Arc<ChangeEntry>),
+    Change(Arc<StreamChange>),
     /// More was missed than the server replays: reload everything shown.
     Resync,
 }
@@ -189,9 +213,7 @@ pub fn follow_record<T>(
         if change.action == "delete" {
             let by = change.by.name.clone().unwrap_or_else(|| change.by.sub.clone());
             gone.set(Some(by));
-        } else if let Some(record) =
-            change.after.clone().and_then(|after| serde_json::from_value::<T>(after).ok())
-        {
+        } else if let Some(record) = change.after.as_ref().and_then(RawJson::read::<T>) {
             shown.set(record);
             gone.set(None);
         }
@@ -244,8 +266,7 @@ mod browser {
     use wasm_bindgen::{JsCast, closure::Closure};
     use web_sys::{EventSource, MessageEvent};
 
-    use super::{Live, LiveMessage, LiveStatus};
-    use crate::model::journal::ChangeEntry;
+    use super::{Live, LiveMessage, LiveStatus, StreamChange};
 
     /// How long to wait before opening a new stream after the server refused one (every
     /// slot taken, say); a dropped stream is reopened by the browser itself.
@@ -268,7 +289,7 @@ mod browser {
             "change",
             Box::new(move |event| {
                 let Some(text) = event.data().as_string() else { return };
-                if let Ok(change) = serde_json::from_str::<ChangeEntry>(&text) {
+                if let Ok(change) = serde_json::from_str::<StreamChange>(&text) {
                     live.status.set(LiveStatus::Live);
                     live.dispatch(LiveMessage::Change(Arc::new(change)));
                 }

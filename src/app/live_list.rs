@@ -84,13 +84,7 @@ impl LiveList {
                 && matches!(change.action.as_str(), "create" | "restore")
                 && !mine
             {
-                let label = change
-                    .after
-                    .as_ref()
-                    .and_then(|after| after.get(kind.label_field))
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-                    .to_owned();
+                let label = change.after_text(kind.label_field).unwrap_or_default();
                 let load = changed.get_untracked() + 1;
                 list.arrived
                     .update_value(|all| all.push(Arrival { load, id: change.entity_id, label }));

@@ -213,10 +213,13 @@ pub fn PictureUploader(
                         <figcaption>{c.name.clone()} " · " {format_size(c.bytes)}</figcaption>
                     </figure>
                 })}
-                {move || progress.get().map(|p| view! {
-                    <progress max="100" value=(p * 100.0).round() aria-label="Upload progress">
-                        {format!("{:.0}%", p * 100.0)}
-                    </progress>
+                {move || progress.get().map(|p| {
+                    let percent = crate::app::upload::percent(p);
+                    view! {
+                        <progress max="100" value=percent.to_string() aria-label="Upload progress">
+                            {format!("{percent}%")}
+                        </progress>
+                    }
                 })}
                 <div class="form-buttons">
                     <button class="button" type="submit" disabled=busy>
@@ -239,13 +242,20 @@ pub fn PictureUploader(
     }
 }
 
+/// "2.4 MB", "180 KB". In whole numbers: formatting an `f64` would put Rust's float printing
+/// into the browser bundle for this one line.
 fn format_size(bytes: f64) -> String {
-    if bytes >= 1024.0 * 1024.0 {
-        format!("{:.1} MB", bytes / (1024.0 * 1024.0))
+    const KB: u64 = 1024;
+    const MB: u64 = 1024 * 1024;
+    let bytes = bytes as u64;
+    if bytes >= MB {
+        let tenths = (bytes * 10 + MB / 2) / MB;
+        format!("{}.{} MB", tenths / 10, tenths % 10)
     } else {
-        format!("{:.0} KB", (bytes / 1024.0).max(1.0))
+        format!("{} KB", ((bytes + KB / 2) / KB).max(1))
     }
 }
+
 
 fn browser_revoke(_url: &str) {
     #[cfg(feature = "hydrate")]
@@ -279,5 +289,19 @@ mod browser {
             }
             _ => false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_size;
+
+    #[test]
+    fn sizes_read_as_people_write_them() {
+        assert_eq!(format_size(10.0), "1 KB");
+        assert_eq!(format_size(180.0 * 1024.0), "180 KB");
+        assert_eq!(format_size(2.44 * 1024.0 * 1024.0), "2.4 MB");
+        assert_eq!(format_size(2.46 * 1024.0 * 1024.0), "2.5 MB");
+        assert_eq!(format_size(1024.0 * 1024.0), "1.0 MB");
     }
 }

@@ -260,7 +260,11 @@ impl RowState {
 
 /// The row a conflict is about: the id of its current record.
 fn conflict_row(error: &AppError) -> Option<i64> {
-    error.current.as_ref().filter(|_| error.is_conflict())?.get("id")?.as_i64()
+    #[derive(serde::Deserialize)]
+    struct Id {
+        id: i64,
+    }
+    Some(error.current.as_ref().filter(|_| error.is_conflict())?.read::<Id>()?.id)
 }
 
 /// "Delete …?" with Confirm and Cancel. A plain form that posts to the delete server function

@@ -6,6 +6,12 @@ use wasm_bindgen::{JsCast, JsValue, closure::Closure};
 #[cfg(feature = "hydrate")]
 use web_sys::{FormData, HtmlFormElement, ProgressEvent, XmlHttpRequest};
 
+/// A fraction sent (0 to 1) as a whole percentage. Not `format!("{:.0}", …)` of the float:
+/// that would put Rust's float printing into the browser bundle for a progress label.
+pub fn percent(done: f64) -> u32 {
+    (done.clamp(0.0, 1.0) * 100.0).round() as u32
+}
+
 #[cfg(feature = "hydrate")]
 /// Posts `form` to `url` asking for JSON; `on_progress` gets 0..1 as it is sent, `on_done`
 /// the status (0 when the request failed) and the body. XHR, because `fetch` reports no
@@ -37,4 +43,13 @@ pub fn send_form(
     progress.forget();
     done.forget();
     xhr.send_with_opt_form_data(Some(&data))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn progress_is_a_whole_percentage() {
+        let p = super::percent;
+        assert_eq!((p(0.0), p(0.424), p(0.5), p(1.2)), (0, 42, 50, 100));
+    }
 }

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::RawJson;
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppError {
     pub status: u16,
@@ -14,11 +16,11 @@ pub struct AppError {
     /// The record as it is now, when a write lost a race with someone else's (412): what the
     /// person should see before deciding to re-apply their edit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub current: Option<Box<serde_json::Value>>,
+    pub current: Option<RawJson>,
     /// With a 412 from a web form: the values the person sent, so a page rendered without
     /// JavaScript can put them back into the form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub submitted: Option<Box<serde_json::Value>>,
+    pub submitted: Option<RawJson>,
 }
 
 impl AppError {
@@ -44,9 +46,9 @@ impl AppError {
 
     /// With `values` (what the person sent) when this is a conflict, for the form to show
     /// again; other errors are left as they are.
-    pub fn with_submitted(mut self, values: serde_json::Value) -> AppError {
+    pub fn with_submitted(mut self, values: &impl Serialize) -> AppError {
         if self.is_conflict() {
-            self.submitted = Some(Box::new(values));
+            self.submitted = RawJson::of(values);
         }
         self
     }

@@ -7,9 +7,11 @@ pub mod journal;
 mod permission;
 pub mod picture;
 pub mod query;
+pub mod raw_json;
 pub mod spreadsheet;
 
 pub use error::AppError;
+pub use raw_json::RawJson;
 pub use permission::{Permission, Role, UserInfo};
 pub use picture::Picture;
 

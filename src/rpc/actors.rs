@@ -72,7 +72,7 @@ pub async fn update_actor(
     let expected = version.map(Precondition::version).unwrap_or_default();
     match svc.update_actor(&who, id, &expected, form).await {
         Ok(change) => Ok(change.after),
-        Err(err) => Err(AppError::from(err).with_submitted(sent)),
+        Err(err) => Err(AppError::from(err).with_submitted(&sent)),
     }
 }
 

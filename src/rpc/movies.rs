@@ -63,7 +63,7 @@ pub async fn update_movie(
     let expected = version.map(Precondition::version).unwrap_or_default();
     match svc.update_movie(&who, id, &expected, form).await {
         Ok(change) => Ok(change.after),
-        Err(err) => Err(AppError::from(err).with_submitted(sent)),
+        Err(err) => Err(AppError::from(err).with_submitted(&sent)),
     }
 }
 

@@ -6,7 +6,7 @@ use leptos::prelude::use_context;
 
 use crate::{
     model::{
-        ActorPatch, AppError, CastingInput, MoviePatch, NewActor, NewMovie,
+        ActorPatch, AppError, CastingInput, MoviePatch, NewActor, NewMovie, RawJson,
         query::{
             ACTOR_SORTS, ActorQuery, ActorSort, MOVIE_SORTS, MovieQuery, MovieSort, Page,
             UI_PER_PAGE,
@@ -255,7 +255,7 @@ impl From<ApiError> for AppError {
             code: err.code().to_owned(),
             message: err.message(),
             field: err.field().map(str::to_owned),
-            current: err.current().map(|c| Box::new(c.clone())),
+            current: err.current().and_then(RawJson::of),
             submitted: None,
         }
     }

@@ -12,7 +12,10 @@ use leptos_meta::Title;
 use crate::app::suspended::suspended;
 
 use crate::{
-    app::{messages::human, notices::use_notices, session_ui::SignInPrompt, use_session},
+    app::{
+        messages::human, notices::use_notices, upload::percent, session_ui::SignInPrompt,
+        use_session,
+    },
     model::{
         Permission,
         spreadsheet::{IMPORT_DEFAULT_MAX_BYTES, IMPORT_MAX_ROWS, ImportReport},
@@ -136,7 +139,7 @@ fn Importer(kind: ImportKind) -> impl IntoView {
                 Step::Sending { dry_run, progress } => {
                     let doing = if dry_run { "Checking" } else { "Importing" };
                     let text = if progress < 1.0 {
-                        format!("{doing}: sending the file ({:.0}%)…", progress * 100.0)
+                        format!("{doing}: sending the file ({}%)…", percent(progress))
                     } else {
                         format!("{doing} the rows…")
                     };
