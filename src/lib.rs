@@ -18,6 +18,14 @@ pub mod server;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    // `hydrate_lazy` waits for the lazily loaded page's chunk (app/routes.rs) before hydrating.
-    leptos::mount::hydrate_lazy(app::App);
+    js_sys::futures::spawn_local(async {
+        // A row form the server rendered open is in a chunk of its own: load it first.
+        let location = leptos::prelude::location();
+        let (path, query) =
+            (location.pathname().unwrap_or_default(), location.search().unwrap_or_default());
+        app::preload_opened_row(&path, &query).await;
+        // `hydrate_lazy` waits for the lazily loaded page's chunk (app/routes.rs) before
+        // hydrating.
+        leptos::mount::hydrate_lazy(app::App);
+    });
 }

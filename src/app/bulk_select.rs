@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use leptos::prelude::*;
+use leptos::{lazy, prelude::*};
 
 use crate::{
     app::{list_controls::ListState, messages::human, notices::use_notices},
@@ -108,6 +108,23 @@ pub fn BulkBar(
     total: i64,
     changed: RwSignal<u32>,
 ) -> impl IntoView {
+    view! {
+        <Show when=move || { selection.count() > 0 }>
+            {move || Suspend::new(bulk_bar(selection, state, total, changed))}
+        </Show>
+    }
+}
+
+/// The bar itself, in a chunk of its own that the browser loads when a first row is selected
+/// (`cargo leptos --split`): a selection takes JavaScript, so no page is ever rendered with
+/// the bar, and a visit that selects nothing never needs its code.
+#[lazy]
+fn bulk_bar(
+    selection: Selection,
+    state: Memo<ListState>,
+    total: i64,
+    changed: RwSignal<u32>,
+) -> AnyView {
     let notices = use_notices();
     let confirming = RwSignal::new(false);
     let busy = RwSignal::new(false);
@@ -153,38 +170,37 @@ pub fn BulkBar(
         });
     };
     view! {
-        <Show when=move || { selection.count() > 0 }>
-            <div class="bulk-bar" role="region" aria-label="Selected rows">
-                <p class="bulk-count" aria-live="polite">
-                    {move || format!("{} selected", selection.noun(selection.count()))}
+        <div class="bulk-bar" role="region" aria-label="Selected rows">
+            <p class="bulk-count" aria-live="polite">
+                {move || format!("{} selected", selection.noun(selection.count()))}
+            </p>
+            {move || (!confirming.get()).then(|| view! {
+                {(total > selection.count() as i64).then(|| view! {
+                    <button class="button secondary" type="button" disabled=busy on:click=select_matching>
+                        {format!("Select all {total} matching")}
+                    </button>
+                })}
+                <button class="button danger" type="button" on:click=move |_| confirming.set(true)>
+                    "Delete selected…"
+                </button>
+                <button class="button secondary" type="button"
+                    on:click=move |_| { selection.ids.set(BTreeSet::new()); error.set(None); }>
+                    "Clear selection"
+                </button>
+            })}
+            {move || confirming.get().then(|| view! {
+                <p class="bulk-confirm" role="alert">
+                    {format!("Delete {}? They go to the trash, with their cast links; one Undo brings them all back.", selection.noun(selection.count()))}
                 </p>
-                {move || (!confirming.get()).then(|| view! {
-                    {(total > selection.count() as i64).then(|| view! {
-                        <button class="button secondary" type="button" disabled=busy on:click=select_matching>
-                            {format!("Select all {total} matching")}
-                        </button>
-                    })}
-                    <button class="button danger" type="button" on:click=move |_| confirming.set(true)>
-                        "Delete selected…"
-                    </button>
-                    <button class="button secondary" type="button"
-                        on:click=move |_| { selection.ids.set(BTreeSet::new()); error.set(None); }>
-                        "Clear selection"
-                    </button>
-                })}
-                {move || confirming.get().then(|| view! {
-                    <p class="bulk-confirm" role="alert">
-                        {format!("Delete {}? They go to the trash, with their cast links; one Undo brings them all back.", selection.noun(selection.count()))}
-                    </p>
-                    <button class="button danger" type="button" disabled=busy on:click=delete>
-                        {move || if busy.get() { "Deleting…".to_owned() } else { format!("Delete {}", selection.noun(selection.count())) }}
-                    </button>
-                    <button class="button secondary" type="button" on:click=move |_| confirming.set(false)>"Cancel"</button>
-                })}
-                {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
-            </div>
-        </Show>
+                <button class="button danger" type="button" disabled=busy on:click=delete>
+                    {move || if busy.get() { "Deleting…".to_owned() } else { format!("Delete {}", selection.noun(selection.count())) }}
+                </button>
+                <button class="button secondary" type="button" on:click=move |_| confirming.set(false)>"Cancel"</button>
+            })}
+            {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+        </div>
     }
+    .into_any()
 }
 
 /// One Undo for the whole batch: every row back from the trash, or none.

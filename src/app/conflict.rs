@@ -9,7 +9,10 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 
-use crate::model::{Actor, AppError, Movie, dates};
+use crate::{
+    app::forms::current_error,
+    model::{Actor, AppError, Movie, dates},
+};
 
 /// A record the conflict message can describe.
 pub trait Versioned: serde::de::DeserializeOwned {
@@ -56,7 +59,7 @@ pub fn version_to_send<T: Versioned>(
     shown: i64,
     error: Signal<Option<AppError>>,
 ) -> impl Fn() -> String + Send + Sync + Clone + 'static {
-    move || current::<T>(error.get()).map_or(shown, |c| c.version()).to_string()
+    move || current::<T>(current_error(error)).map_or(shown, |c| c.version()).to_string()
 }
 
 /// What the person had typed into `field`, given back with a conflict on a page rendered
@@ -77,7 +80,7 @@ pub fn conflict_message<T: Versioned + 'static>(
     deleting: bool,
 ) -> impl IntoView {
     move || {
-        current::<T>(error.get()).map(|now| {
+        current::<T>(current_error(error)).map(|now| {
             let what = T::WHAT;
             let (lead, next) = if deleting {
                 (

@@ -14,6 +14,14 @@ where
     Signal::derive(move || value.get().and_then(|r| r.err()))
 }
 
+/// The form's error now, tracked; `None` once the form is gone. A form whose code is loaded on
+/// demand (a row editor, built after its chunk arrives) is built under another owner than its
+/// error signal: when a save closes the editor, the effects showing the error can run once more
+/// after the signal was disposed, and must then show nothing rather than panic.
+pub fn current_error(error: Signal<Option<AppError>>) -> Option<AppError> {
+    error.try_get().flatten()
+}
+
 /// A labelled input with its error message underneath (and `aria-invalid` when it has one).
 #[component]
 pub fn Field(
@@ -32,8 +40,9 @@ pub fn Field(
     autofocus: bool,
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
-    let message =
-        move || error.get().filter(|e| e.field.as_deref() == Some(name)).map(|e| human(&e));
+    let message = move || {
+        current_error(error).filter(|e| e.field.as_deref() == Some(name)).map(|e| human(&e))
+    };
     let error_id = format!("{id}-error");
     view! {
         <div class="field">
@@ -65,8 +74,7 @@ pub fn FormError(
     #[prop(optional)] fields: &'static [&'static str],
 ) -> impl IntoView {
     move || {
-        error
-            .get()
+        current_error(error)
             .filter(|e| e.field.as_deref().is_none_or(|f| !fields.contains(&f)))
             .filter(|e| !e.is_conflict())
             .map(|e| view! { <p class="error" role="alert">{human(&e)}</p> })

@@ -39,6 +39,19 @@ pub fn use_row_editor() -> Memo<Option<RowEditor>> {
     })
 }
 
+/// The open row editor named by a raw query string (`?q=x&edit=7`), for code that runs before
+/// the router does (see `crate::hydrate`).
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+pub fn row_editor_in(query: &str) -> Option<RowEditor> {
+    let id = |key: &str| {
+        query.trim_start_matches('?').split('&').find_map(|pair| {
+            let (k, v) = pair.split_once('=')?;
+            (k == key).then(|| v.parse::<i64>().ok()).flatten()
+        })
+    };
+    id(EDIT_PARAM).map(RowEditor::Edit).or_else(|| id(DELETE_PARAM).map(RowEditor::Delete))
+}
+
 /// The list state of the page at `path`, read from its URL.
 pub fn use_list_state(path: &'static str) -> Memo<ListState> {
     let query = use_query_map();
@@ -182,6 +195,14 @@ pub fn Pager(state: Memo<ListState>, page: i64, pages: i64, total: i64) -> impl 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_open_row_editor_is_read_from_a_raw_query() {
+        assert_eq!(row_editor_in("?q=Ada&edit=7"), Some(RowEditor::Edit(7)));
+        assert_eq!(row_editor_in("delete=12&page=2"), Some(RowEditor::Delete(12)));
+        assert_eq!(row_editor_in("?q=edit%3D7&reedit=3&edit=x"), None);
+        assert_eq!(row_editor_in(""), None);
+    }
 
     #[test]
     fn links_keep_the_search_and_toggle_the_sort() {

@@ -10,6 +10,8 @@ mod live_list;
 mod messages;
 mod notices;
 mod pages;
+#[cfg(feature = "hydrate")]
+pub use pages::preload_opened_row;
 mod pictures;
 mod routes;
 pub(crate) mod row_actions;

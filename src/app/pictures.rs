@@ -256,7 +256,6 @@ fn format_size(bytes: f64) -> String {
     }
 }
 
-
 fn browser_revoke(_url: &str) {
     #[cfg(feature = "hydrate")]
     browser::revoke(_url);

@@ -12,7 +12,7 @@ use leptos_router::{NavigateOptions, hooks::use_navigate};
 use crate::{
     app::{
         conflict::{self, Versioned},
-        forms::FormError,
+        forms::{FormError, current_error},
         list_controls::{ListState, RowEditor, use_row_editor},
         messages::human,
         notices::{Undo, use_notices},
@@ -284,8 +284,9 @@ fn ConfirmDelete<T: Versioned + 'static>(
 ) -> impl IntoView {
     let pending = rows.pending_for(id);
     let error = rows.error_for(id);
+    let shown = version;
     let version = Memo::new(move |_| {
-        conflict::current::<T>(error.get()).map_or(version, |now| Versioned::version(&now))
+        conflict::current::<T>(current_error(error)).map_or(shown, |now| Versioned::version(&now))
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         if !ev.default_prevented() {
@@ -297,7 +298,7 @@ fn ConfirmDelete<T: Versioned + 'static>(
     view! {
         <form action=url method="post" class="confirm-delete" on:submit=submit>
             <input type="hidden" name="id" value=id />
-            <input type="hidden" name="version" value=move || version.get() />
+            <input type="hidden" name="version" value=move || version.try_get().unwrap_or(shown) />
             <span>"Delete " {label} "? "</span>
             <button class="button danger" type="submit" disabled=pending autofocus>
                 "Confirm delete"
@@ -306,6 +307,25 @@ fn ConfirmDelete<T: Versioned + 'static>(
         </form>
         {conflict::conflict_message::<T>(error, discard_href, Callback::new(|_| {}), true)}
         <FormError error />
+    }
+}
+
+/// What a row's delete confirmation is made from. A page turns it into the confirmation of
+/// its own record type (`view`), so that it can keep that code in a chunk loaded on first use.
+pub struct DeleteForm {
+    id: i64,
+    version: i64,
+    label: String,
+    url: &'static str,
+    confirm: Callback<(i64, i64)>,
+    rows: RowState,
+    state: Memo<ListState>,
+}
+
+impl DeleteForm {
+    pub fn view<T: Versioned + 'static>(self) -> impl IntoView {
+        let DeleteForm { id, version, label, url, confirm, rows, state } = self;
+        view! { <ConfirmDelete<T> id version label url confirm rows state /> }
     }
 }
 
@@ -408,9 +428,10 @@ where
     }
 
     /// Row `id`'s actions cell: its Edit and Delete links, or its open editor (`edit_form`)
-    /// or delete confirmation spanning all `columns` of the row. `None` when the user may do
-    /// neither.
-    pub fn cell<V: IntoView + 'static>(
+    /// or delete confirmation (`delete_form`) spanning all `columns` of the row. `None` when
+    /// the user may do neither.
+    #[allow(clippy::too_many_arguments)]
+    pub fn cell<V: IntoView + 'static, W: IntoView + 'static>(
         self,
         id: i64,
         version: i64,
@@ -418,6 +439,7 @@ where
         label: String,
         columns: usize,
         edit_form: impl Fn(RowAction<U>) -> V + Send + Sync + 'static,
+        delete_form: impl Fn(DeleteForm) -> W + Send + Sync + 'static,
     ) -> Option<impl IntoView> {
         let RowControls { update, delete, editor, closed, state, .. } = self;
         let open = self.is_open(id);
@@ -430,9 +452,8 @@ where
                             let confirm = Callback::new(move |(id, version)| {
                                 delete.action.dispatch(D::for_row(id, version));
                             });
-                            EitherOf3::B(view! {
-                                <ConfirmDelete<D::Output> id version label=label.clone() url=D::url() confirm rows=delete.rows state />
-                            })
+                            let (label, url, rows) = (label.clone(), D::url(), delete.rows);
+                            EitherOf3::B(delete_form(DeleteForm { id, version, label, url, confirm, rows, state }))
                         }
                         _ => EitherOf3::C(view! {
                             <EditorLinks id anchor=anchor.clone() edit=update.is_some() delete=delete.is_some() state closed />

@@ -58,3 +58,19 @@ where
 {
     view
 }
+
+/// A view whose code is in a chunk loaded on first use (a `#[lazy]` function, built with
+/// `cargo leptos --split`), with `loading` in its place until the chunk is there, so a click
+/// that opens it shows at once that it was taken. Boxed, so every such view shares one
+/// `Suspense` and the bundle carries its code once.
+pub fn on_demand(
+    loading: &'static str,
+    view: impl Future<Output = AnyView> + Send + 'static,
+) -> impl IntoView {
+    let view: std::pin::Pin<Box<dyn Future<Output = AnyView> + Send>> = Box::pin(view);
+    view! {
+        <Suspense fallback=move || view! { <p class="loading">{loading}</p> }>
+            {Suspend::new(view)}
+        </Suspense>
+    }
+}

@@ -11,9 +11,9 @@ pub mod raw_json;
 pub mod spreadsheet;
 
 pub use error::AppError;
-pub use raw_json::RawJson;
 pub use permission::{Permission, Role, UserInfo};
 pub use picture::Picture;
+pub use raw_json::RawJson;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -2,7 +2,7 @@
 
 use leptos::{
     either::{Either, EitherOf4},
-    html,
+    html, lazy,
     prelude::*,
 };
 use leptos_meta::Title;
@@ -16,15 +16,15 @@ use crate::{
     app::{
         bulk_select::{BulkBar, ExportLink, SelectPage, SelectRow, Selection},
         conflict,
-        forms::{Field, FormError, last_error},
+        forms::{Field, FormError, current_error, last_error},
         list_controls::{ListState, Pager, SearchBox, SortHeader, newest_first, use_list_state},
         live::{DeletedNotice, follow_record},
         live_list::{ListKind, LiveList},
         notices::use_notices,
         pictures::{Face, PictureCard, PictureUploader},
-        row_actions::{CancelLink, RowAction, RowControls},
+        row_actions::{CancelLink, DeleteForm, RowAction, RowControls},
         session_ui::SignInPrompt,
-        suspended::{reactive, suspended},
+        suspended::{on_demand, reactive, suspended},
         use_session,
     },
     model::{
@@ -226,8 +226,12 @@ fn ActorRow(
         actor.name.clone(),
         4 + usize::from(selection.is_some()),
         move |update| {
-            view! { <EditActor actor=editing.clone() update state changed=controls.changed() /> }
+            on_demand(
+                "Opening the editor…",
+                actor_editor(editing.clone(), update, state, controls.changed()),
+            )
         },
+        |form| on_demand("Opening…", actor_delete_form(form)),
     );
     let (name, age, gender, photo) = (actor.name, actor.age, actor.gender, actor.photo);
     view! {
@@ -247,6 +251,40 @@ fn ActorRow(
             {actions}
         </tr>
     }
+}
+
+/// The row's editor, in a chunk of its own (`cargo leptos --split`), loaded when a row is
+/// first opened for editing (or with the page, when the server renders it open).
+#[lazy]
+fn actor_editor(
+    actor: Actor,
+    update: RowAction<UpdateActor>,
+    state: Memo<ListState>,
+    changed: RwSignal<u32>,
+) -> AnyView {
+    view! { <EditActor actor update state changed /> }.into_any()
+}
+
+/// Loads the code of the row form that the address `path` + `query` opens on this page
+/// (`?edit=` or `?delete=`): the server rendered that form, and it can only hydrate with its
+/// code there. Called before hydration (`crate::hydrate`).
+#[cfg(feature = "hydrate")]
+pub async fn preload_opened_row(path: &str, query: &str) {
+    use crate::app::list_controls::{RowEditor, row_editor_in};
+    if path.trim_end_matches('/') != "/actors" {
+        return;
+    }
+    match row_editor_in(query) {
+        Some(RowEditor::Edit(_)) => __preload_actor_editor().await,
+        Some(RowEditor::Delete(_)) => __preload_actor_delete_form().await,
+        None => {}
+    }
+}
+
+/// The row's delete confirmation, in a chunk of its own, as the editor.
+#[lazy]
+fn actor_delete_form(form: DeleteForm) -> AnyView {
+    form.view::<Actor>().into_any()
 }
 
 /// The row's editor. It sends the version it showed; see `conflict` for what happens when
@@ -284,7 +322,7 @@ fn EditActor(
             <Field label="Gender" name="gender" id=format!("{prefix}-gender") value=value("gender", actor.gender) required=true max_length=MAX_GENDER_CHARS error />
             <div class="form-buttons">
                 <button class="button" type="submit" disabled=pending>
-                    {move || match (pending(), conflict::current::<Actor>(error.get()).is_some()) {
+                    {move || match (pending(), conflict::current::<Actor>(current_error(error)).is_some()) {
                         (true, _) => "Saving…",
                         (false, true) => "Apply my changes",
                         (false, false) => "Save",

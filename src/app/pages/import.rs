@@ -13,7 +13,7 @@ use crate::app::suspended::suspended;
 
 use crate::{
     app::{
-        messages::human, notices::use_notices, upload::percent, session_ui::SignInPrompt,
+        messages::human, notices::use_notices, session_ui::SignInPrompt, upload::percent,
         use_session,
     },
     model::{

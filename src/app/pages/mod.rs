@@ -10,6 +10,8 @@ mod not_found;
 mod trash;
 
 pub use activity::ActivityPage;
+#[cfg(feature = "hydrate")]
+pub use actors::preload_opened_row;
 pub use actors::{ActorPage, ActorsPage};
 pub use home::HomePage;
 pub use import::{ImportKind, ImportPage};

@@ -22,7 +22,7 @@ use crate::{
         live_list::{ListKind, LiveList},
         notices::use_notices,
         pictures::{Face, PictureCard, PictureUploader},
-        row_actions::{CancelLink, RowAction, RowControls},
+        row_actions::{CancelLink, DeleteForm, RowAction, RowControls},
         session_ui::SignInPrompt,
         suspended::{reactive, suspended},
         use_session,
@@ -223,6 +223,7 @@ fn MovieRow(
         move |update| {
             view! { <EditMovie movie=editing.clone() update state changed=controls.changed() /> }
         },
+        DeleteForm::view::<Movie>,
     );
     let (title, poster) = (movie.title, movie.poster);
     let shown = dates::to_display(&movie.release_date);
