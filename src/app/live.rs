@@ -127,8 +127,10 @@ impl Live {
             return;
         }
         self.connected.set_value(true);
+        // The stream's code (reading it, reconnecting) is in a chunk loaded after the page is
+        // interactive: a first paint does not need it.
         #[cfg(feature = "hydrate")]
-        browser::open(self);
+        leptos::task::spawn_local(browser::open(self));
     }
 }
 
@@ -272,7 +274,13 @@ mod browser {
     /// slot taken, say); a dropped stream is reopened by the browser itself.
     const REOPEN_AFTER_MS: i32 = 10_000;
 
+    /// Opens the stream (`#[lazy]`: from its own chunk, loaded on the first call).
+    #[leptos::lazy]
     pub(super) fn open(live: Live) {
+        open_now(live);
+    }
+
+    fn open_now(live: Live) {
         let Ok(source) = EventSource::new("/events") else {
             live.status.set(LiveStatus::Off);
             return;
@@ -314,7 +322,7 @@ mod browser {
                     live.status.set(LiveStatus::Reconnecting);
                     let retry = Closure::once_into_js(move || {
                         if live.status.get_untracked() == LiveStatus::Reconnecting {
-                            open(live);
+                            open_now(live);
                         }
                     });
                     if let Some(window) = web_sys::window() {

@@ -4,11 +4,13 @@
 //! Records others add that the reloaded page does not show (a search, another page) are
 //! announced with a link instead of silently missing.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 
 use super::{
     list_controls::use_row_editor,
-    live::{LiveMessage, reload_on, use_live},
+    live::{LiveMessage, StreamChange, reload_on, use_live},
     notices::{Notices, use_notices},
 };
 
@@ -28,8 +30,7 @@ pub struct ListKind {
 struct Arrival {
     /// The first load (value of the page's `changed` counter) that can show it.
     load: u32,
-    id: i64,
-    label: String,
+    change: Arc<StreamChange>,
 }
 
 #[derive(Clone, Copy)]
@@ -84,10 +85,9 @@ impl LiveList {
                 && matches!(change.action.as_str(), "create" | "restore")
                 && !mine
             {
-                let label = change.after_text(kind.label_field).unwrap_or_default();
                 let load = changed.get_untracked() + 1;
-                list.arrived
-                    .update_value(|all| all.push(Arrival { load, id: change.entity_id, label }));
+                let change = change.clone();
+                list.arrived.update_value(|all| all.push(Arrival { load, change }));
             }
             if editor.get_untracked().is_some() && !mine {
                 list.waiting.update(|n| *n += 1);
@@ -112,26 +112,20 @@ impl LiveList {
     /// not are announced, with a link to the record (one) or to the unfiltered list (several).
     pub fn shown(self, ids: &[i64]) {
         let loaded = self.loaded.get_value();
-        let mut judged = Vec::new();
+        let mut unseen = Vec::new();
         self.arrived.update_value(|all| {
-            let (ready, later): (Vec<_>, Vec<_>) = all.drain(..).partition(|a| a.load <= loaded);
-            *all = later;
-            judged = ready;
+            all.retain(|a| {
+                if a.load > loaded {
+                    return true;
+                }
+                if !ids.contains(&a.change.entity_id) {
+                    unseen.push(a.change.clone());
+                }
+                false
+            });
         });
-        let unseen: Vec<Arrival> = judged.into_iter().filter(|a| !ids.contains(&a.id)).collect();
-        let notices = self.notices;
-        match unseen.as_slice() {
-            [] => {}
-            [one] => notices.say_with_link(
-                format!("New {}: “{}”, not in this view.", self.kind.one, one.label),
-                format!("{}/{}", self.kind.path, one.id),
-                format!("Open {}", one.label),
-            ),
-            several => notices.say_with_link(
-                format!("{} new {}, not in this view.", several.len(), self.kind.many),
-                self.kind.path.to_owned(),
-                format!("Show all {}", self.kind.many),
-            ),
+        if !unseen.is_empty() {
+            leptos::task::spawn_local(announce(self.kind, self.notices, unseen));
         }
     }
 
@@ -148,5 +142,27 @@ impl LiveList {
                 }
             })
         }
+    }
+}
+
+/// Says that records others added are not in view (`#[lazy]`: its code, which reads the new
+/// records' names from the stream's JSON, loads when there is something to say).
+#[leptos::lazy]
+fn announce(kind: ListKind, notices: Notices, unseen: Vec<Arc<StreamChange>>) {
+    match unseen.as_slice() {
+        [] => {}
+        [one] => {
+            let label = one.after_text(kind.label_field).unwrap_or_default();
+            notices.say_with_link(
+                format!("New {}: “{label}”, not in this view.", kind.one),
+                format!("{}/{}", kind.path, one.entity_id),
+                format!("Open {label}"),
+            )
+        }
+        several => notices.say_with_link(
+            format!("{} new {}, not in this view.", several.len(), kind.many),
+            kind.path.to_owned(),
+            format!("Show all {}", kind.many),
+        ),
     }
 }

@@ -6,6 +6,8 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
+use crate::app::suspended::on_demand;
+
 /// What happened, and where to see it when the list on screen may not show it; or a button
 /// that takes it back (a delete's Undo).
 #[derive(Clone)]
@@ -73,19 +75,31 @@ pub fn NoticeRegion() -> impl IntoView {
     });
     view! {
         <div class="toast-region" role="status" aria-live="polite">
-            {move || notice.get().map(|n| view! {
-                <div class="toast">
-                    <span>{n.text}</span>
-                    {n.link.map(|(href, label)| view! { <a href=href>{label}</a> })}
-                    {n.undo.map(|undo| view! {
-                        <button class="button secondary toast-undo" type="button" node_ref=undo_button
-                            on:click=move |_| undo()>"Undo"</button>
-                    })}
-                    <button class="toast-close" type="button" aria-label="Dismiss" on:click=move |_| notice.set(None)>
-                        "×"
-                    </button>
-                </div>
-            })}
+            {move || notice.get().map(|n| on_demand("", toast(n, notice, undo_button)))}
         </div>
     }
+}
+
+/// A notice as shown (`#[lazy]`: its code loads with the first notice, which only ever
+/// follows something the person did).
+#[leptos::lazy]
+fn toast(
+    n: Notice,
+    notice: RwSignal<Option<Notice>>,
+    undo_button: NodeRef<leptos::html::Button>,
+) -> AnyView {
+    view! {
+        <div class="toast">
+            <span>{n.text}</span>
+            {n.link.map(|(href, label)| view! { <a href=href>{label}</a> })}
+            {n.undo.map(|undo| view! {
+                <button class="button secondary toast-undo" type="button" node_ref=undo_button
+                    on:click=move |_| undo()>"Undo"</button>
+            })}
+            <button class="toast-close" type="button" aria-label="Dismiss" on:click=move |_| notice.set(None)>
+                "×"
+            </button>
+        </div>
+    }
+    .into_any()
 }

@@ -15,7 +15,7 @@ use crate::{
         forms::{FormError, current_error},
         list_controls::{ListState, RowEditor, use_row_editor},
         messages::human,
-        notices::{Undo, use_notices},
+        notices::{Notices, Undo, use_notices},
         suspended::reactive,
     },
     model::{Actor, AppError, Movie},
@@ -54,21 +54,30 @@ impl Named for Movie {
 fn undo_delete(kind: &'static str, id: i64, name: String, changed: RwSignal<u32>) -> Undo {
     let notices = use_notices();
     std::sync::Arc::new(move || {
-        let name = name.clone();
-        leptos::task::spawn_local(async move {
-            match crate::rpc::trash::restore(kind.to_owned(), id).await {
-                Ok(back) => {
-                    notices.say_with_link(
-                        format!("Restored “{}”.", back.name),
-                        format!("/{kind}s/{id}"),
-                        format!("Open {}", back.name),
-                    );
-                    changed.update(|n| *n += 1);
-                }
-                Err(err) => notices.say(format!("“{name}” could not be restored. {}", human(&err))),
-            }
-        });
+        leptos::task::spawn_local(restore_deleted(kind, id, name.clone(), notices, changed));
     })
+}
+
+/// What an Undo does, in a chunk loaded when someone first clicks one.
+#[leptos::lazy]
+async fn restore_deleted(
+    kind: &'static str,
+    id: i64,
+    name: String,
+    notices: Notices,
+    changed: RwSignal<u32>,
+) {
+    match crate::rpc::trash::restore(kind.to_owned(), id).await {
+        Ok(back) => {
+            notices.say_with_link(
+                format!("Restored “{}”.", back.name),
+                format!("/{kind}s/{id}"),
+                format!("Open {}", back.name),
+            );
+            changed.update(|n| *n += 1);
+        }
+        Err(err) => notices.say(format!("“{name}” could not be restored. {}", human(&err))),
+    }
 }
 
 /// A row's Edit and Delete links, each where the user may use it. They open the row's
@@ -179,7 +188,7 @@ impl<S: ServerFn + 'static> Copy for RowAction<S> {}
 impl<S> RowAction<S>
 where
     S: ServerFn<Error = AppError> + RowInput + Clone + Send + Sync + 'static,
-    S::Output: Clone + Send + Sync + 'static,
+    S::Output: Named + Versioned + Clone + Send + Sync + 'static,
 {
     /// After every success `changed` is bumped, so the list reloads, `done` runs (it closes
     /// the row's editor) and `tell` gives the notice.
@@ -217,7 +226,8 @@ where
                 _ => None,
             })
         });
-        RowAction { action, rows: RowState { row, error, pending: action.pending() } }
+        let conflict_row = conflict_row::<S::Output>;
+        RowAction { action, rows: RowState { row, error, pending: action.pending(), conflict_row } }
     }
 }
 
@@ -229,6 +239,8 @@ pub struct RowState {
     row: RwSignal<Option<i64>>,
     error: Signal<Option<AppError>>,
     pending: Memo<bool>,
+    /// The row a conflict is about (for the table's record type).
+    conflict_row: fn(&AppError) -> Option<i64>,
 }
 
 impl RowState {
@@ -239,7 +251,7 @@ impl RowState {
             let error = self.error.get()?;
             match self.row.get() {
                 Some(row) => (row == id).then_some(error),
-                None => (conflict_row(&error) == Some(id)).then_some(error),
+                None => ((self.conflict_row)(&error) == Some(id)).then_some(error),
             }
         })
     }
@@ -248,7 +260,7 @@ impl RowState {
     pub fn unclaimed_error(self) -> Signal<Option<AppError>> {
         Signal::derive(move || {
             let error = self.error.get()?;
-            (self.row.get().is_none() && conflict_row(&error).is_none()).then_some(error)
+            (self.row.get().is_none() && (self.conflict_row)(&error).is_none()).then_some(error)
         })
     }
 
@@ -258,13 +270,10 @@ impl RowState {
     }
 }
 
-/// The row a conflict is about: the id of its current record.
-fn conflict_row(error: &AppError) -> Option<i64> {
-    #[derive(serde::Deserialize)]
-    struct Id {
-        id: i64,
-    }
-    Some(error.current.as_ref().filter(|_| error.is_conflict())?.read::<Id>()?.id)
+/// The row a conflict is about: the id of its current record, read as the table's record
+/// type `T` (whose reader the table's page has anyway, rather than one more in the bundle).
+fn conflict_row<T: Named + Versioned>(error: &AppError) -> Option<i64> {
+    Some(error.current.as_ref().filter(|_| error.is_conflict())?.read::<T>()?.id())
 }
 
 /// "Delete …?" with Confirm and Cancel. A plain form that posts to the delete server function
@@ -272,16 +281,8 @@ fn conflict_row(error: &AppError) -> Option<i64> {
 /// The form carries the version the row showed; if the record changed since, the server
 /// refuses, the person sees what it is now, and a second confirmation deletes that.
 #[component]
-fn ConfirmDelete<T: Versioned + 'static>(
-    id: i64,
-    version: i64,
-    label: String,
-    url: &'static str,
-    confirm: Callback<(i64, i64)>,
-    rows: RowState,
-    state: Memo<ListState>,
-    #[prop(optional)] _record: std::marker::PhantomData<T>,
-) -> impl IntoView {
+fn ConfirmDelete<T: Versioned + 'static>(form: DeleteForm<T>) -> impl IntoView {
+    let DeleteForm { id, version, label, url, confirm, rows, state, .. } = form;
     let pending = rows.pending_for(id);
     let error = rows.error_for(id);
     let shown = version;
@@ -310,9 +311,11 @@ fn ConfirmDelete<T: Versioned + 'static>(
     }
 }
 
-/// What a row's delete confirmation is made from. A page turns it into the confirmation of
-/// its own record type (`view`), so that it can keep that code in a chunk loaded on first use.
-pub struct DeleteForm {
+/// What a row's delete confirmation is made from, for a table of `T`s (the record type its
+/// delete action answers with, so a page cannot name another). A page turns it into the
+/// confirmation (`view`) where it likes, so that it can keep that code in a chunk loaded on
+/// first use.
+pub struct DeleteForm<T> {
     id: i64,
     version: i64,
     label: String,
@@ -320,12 +323,12 @@ pub struct DeleteForm {
     confirm: Callback<(i64, i64)>,
     rows: RowState,
     state: Memo<ListState>,
+    record: std::marker::PhantomData<fn() -> T>,
 }
 
-impl DeleteForm {
-    pub fn view<T: Versioned + 'static>(self) -> impl IntoView {
-        let DeleteForm { id, version, label, url, confirm, rows, state } = self;
-        view! { <ConfirmDelete<T> id version label url confirm rows state /> }
+impl<T: Versioned + 'static> DeleteForm<T> {
+    pub fn view(self) -> impl IntoView {
+        view! { <ConfirmDelete form=self /> }
     }
 }
 
@@ -352,7 +355,7 @@ impl<U: ServerFn + 'static, D: ServerFn + 'static> Copy for RowControls<U, D> {}
 impl<U, D> RowControls<U, D>
 where
     U: ServerFn<Error = AppError> + RowInput + Clone + Send + Sync + 'static,
-    U::Output: Named + Clone + Send + Sync + 'static,
+    U::Output: Named + Versioned + Clone + Send + Sync + 'static,
     D: ServerFn<Error = AppError> + RowOnly + Clone + Send + Sync + 'static,
     D::Output: Named + Versioned + Clone + Send + Sync + 'static,
 {
@@ -439,7 +442,7 @@ where
         label: String,
         columns: usize,
         edit_form: impl Fn(RowAction<U>) -> V + Send + Sync + 'static,
-        delete_form: impl Fn(DeleteForm) -> W + Send + Sync + 'static,
+        delete_form: impl Fn(DeleteForm<D::Output>) -> W + Send + Sync + 'static,
     ) -> Option<impl IntoView> {
         let RowControls { update, delete, editor, closed, state, .. } = self;
         let open = self.is_open(id);
@@ -453,7 +456,8 @@ where
                                 delete.action.dispatch(D::for_row(id, version));
                             });
                             let (label, url, rows) = (label.clone(), D::url(), delete.rows);
-                            EitherOf3::B(delete_form(DeleteForm { id, version, label, url, confirm, rows, state }))
+                            let record = std::marker::PhantomData;
+                            EitherOf3::B(delete_form(DeleteForm { id, version, label, url, confirm, rows, state, record }))
                         }
                         _ => EitherOf3::C(view! {
                             <EditorLinks id anchor=anchor.clone() edit=update.is_some() delete=delete.is_some() state closed />

@@ -61,15 +61,15 @@ where
 
 /// A view whose code is in a chunk loaded on first use (a `#[lazy]` function, built with
 /// `cargo leptos --split`), with `loading` in its place until the chunk is there, so a click
-/// that opens it shows at once that it was taken. Boxed, so every such view shares one
-/// `Suspense` and the bundle carries its code once.
+/// that opens it shows at once that it was taken (nothing, when `loading` is empty). Boxed,
+/// so every such view shares one `Suspense` and the bundle carries its code once.
 pub fn on_demand(
     loading: &'static str,
     view: impl Future<Output = AnyView> + Send + 'static,
 ) -> impl IntoView {
     let view: std::pin::Pin<Box<dyn Future<Output = AnyView> + Send>> = Box::pin(view);
     view! {
-        <Suspense fallback=move || view! { <p class="loading">{loading}</p> }>
+        <Suspense fallback=move || (!loading.is_empty()).then(|| view! { <p class="loading">{loading}</p> })>
             {Suspend::new(view)}
         </Suspense>
     }

@@ -283,8 +283,8 @@ pub async fn preload_opened_row(path: &str, query: &str) {
 
 /// The row's delete confirmation, in a chunk of its own, as the editor.
 #[lazy]
-fn actor_delete_form(form: DeleteForm) -> AnyView {
-    form.view::<Actor>().into_any()
+fn actor_delete_form(form: DeleteForm<Actor>) -> AnyView {
+    form.view().into_any()
 }
 
 /// The row's editor. It sends the version it showed; see `conflict` for what happens when

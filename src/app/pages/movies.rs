@@ -223,7 +223,7 @@ fn MovieRow(
         move |update| {
             view! { <EditMovie movie=editing.clone() update state changed=controls.changed() /> }
         },
-        DeleteForm::view::<Movie>,
+        DeleteForm::view,
     );
     let (title, poster) = (movie.title, movie.poster);
     let shown = dates::to_display(&movie.release_date);
